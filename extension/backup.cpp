@@ -1,0 +1,138 @@
+// Online backups; see backup.h.
+#include "backup.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+
+#include "db.h"
+#include "json.h"
+
+namespace emf {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string errno_text(int error) {
+  return std::system_category().message(error);
+}
+
+void fsync_path(const fs::path& path, int flags) {
+  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+  if (fd < 0)
+    throw Error(fmt::format("cannot open {}: {}", path.string(), errno_text(errno)),
+                SQLITE_CANTOPEN);
+  const int rc = ::fsync(fd);
+  const int error = errno;
+  ::close(fd);
+  if (rc != 0)
+    throw Error(fmt::format("cannot sync {}: {}", path.string(), errno_text(error)), SQLITE_IOERR);
+}
+
+// The temporary file, removed unless it was linked into place.
+class TemporaryFile {
+ public:
+  explicit TemporaryFile(const fs::path& target) {
+    std::string pattern = target.string() + ".tmp-XXXXXX";
+    const int fd = ::mkstemp(pattern.data());
+    if (fd < 0) {
+      throw Error(fmt::format("cannot create a file in {}: {}", target.parent_path().string(),
+                              errno_text(errno)),
+                  SQLITE_CANTOPEN);
+    }
+    ::close(fd);
+    path_ = pattern;
+  }
+  ~TemporaryFile() {
+    std::error_code ignored;
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"}) {
+      fs::remove(path_.string() + suffix, ignored);
+    }
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+void copy_schema(sqlite3* source, std::string_view schema, const fs::path& destination_path) {
+  sqlite3* destination = nullptr;
+  int rc = sqlite3_open_v2(destination_path.c_str(), &destination, SQLITE_OPEN_READWRITE, nullptr);
+  std::unique_ptr<sqlite3, int (*)(sqlite3*)> owner(destination, sqlite3_close);
+  if (rc != SQLITE_OK) throw_sqlite_error(destination, rc, "cannot open the backup file");
+
+  sqlite3_backup* backup =
+      sqlite3_backup_init(destination, "main", source, std::string(schema).c_str());
+  if (backup == nullptr)
+    throw_sqlite_error(destination, sqlite3_errcode(destination), "cannot start the backup");
+  // One step copies every page under one read transaction: a consistent
+  // snapshot, whatever other connections commit meanwhile.
+  rc = sqlite3_backup_step(backup, -1);
+  const int finish_rc = sqlite3_backup_finish(backup);
+  if (rc != SQLITE_DONE) {
+    if (rc == SQLITE_NOMEM) throw std::bad_alloc();
+    throw Error(fmt::format("backup failed: {}", sqlite3_errstr(rc)), rc);
+  }
+  if (finish_rc != SQLITE_OK) throw_sqlite_error(destination, finish_rc, "backup failed");
+}
+
+}  // namespace
+
+BackupReport backup_schema(sqlite3* db, std::string_view schema, std::string_view path) {
+  if (sqlite3_txn_state(db, std::string(schema).c_str()) == SQLITE_TXN_WRITE) {
+    throw Error(fmt::format("the connection has uncommitted changes in schema {}; commit or roll "
+                            "back first, so the backup does not copy a half-done transaction",
+                            schema),
+                SQLITE_LOCKED);
+  }
+  std::error_code error;
+  const fs::path target = fs::absolute(fs::path(std::string(path)), error).lexically_normal();
+  if (error)
+    throw Error(fmt::format("cannot resolve {}: {}", path, error.message()), SQLITE_CANTOPEN);
+  if (fs::exists(fs::symlink_status(target))) {
+    throw Error(
+        fmt::format("{} already exists; emf_backup never overwrites a file", target.string()),
+        SQLITE_CANTOPEN);
+  }
+  if (!fs::is_directory(target.parent_path())) {
+    throw Error(fmt::format("folder {} does not exist", target.parent_path().string()),
+                SQLITE_CANTOPEN);
+  }
+
+  TemporaryFile temporary(target);
+  copy_schema(db, schema, temporary.path());
+  fsync_path(temporary.path(), O_RDONLY);
+  // link() fails when the target exists: no race can make us overwrite.
+  if (::link(temporary.path().c_str(), target.c_str()) != 0) {
+    const int link_error = errno;
+    if (link_error == EEXIST) {
+      throw Error(
+          fmt::format("{} already exists; emf_backup never overwrites a file", target.string()),
+          SQLITE_CANTOPEN);
+    }
+    throw Error(fmt::format("cannot create {}: {}", target.string(), errno_text(link_error)),
+                SQLITE_CANTOPEN);
+  }
+  fsync_path(target.parent_path(), O_RDONLY | O_DIRECTORY);
+
+  BackupReport report;
+  report.path = target.string();
+  report.bytes = static_cast<std::int64_t>(fs::file_size(target));
+  const std::int64_t page_size = query_int(db, "PRAGMA " + quote_identifier(schema) + ".page_size");
+  report.pages = page_size > 0 ? report.bytes / page_size : 0;
+  return report;
+}
+
+std::string backup_report_json(sqlite3* db, const BackupReport& report) {
+  return json::object(db,
+                      {{"path", report.path}, {"pages", report.pages}, {"bytes", report.bytes}});
+}
+
+}  // namespace emf

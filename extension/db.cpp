@@ -1,0 +1,266 @@
+// RAII helpers over the SQLite C API; see db.h.
+#include "db.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+
+namespace emf {
+
+namespace {
+
+// How long BEGIN IMMEDIATE waits for another writer when the connection has
+// no busy timeout of its own. Schema work is short; five seconds covers a
+// crowd of migrators starting at once.
+constexpr auto kWriteLockPatience = std::chrono::milliseconds(5000);
+
+}  // namespace
+
+void throw_sqlite_error(sqlite3* db, int rc, std::string_view context) {
+  const char* message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  if (rc == SQLITE_NOMEM) throw std::bad_alloc();
+  throw Error(fmt::format("{}: {}", context, message), rc);
+}
+
+Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  stmt_.reset(stmt);
+  if (rc != SQLITE_OK) throw_sqlite_error(db, rc, fmt::format("cannot prepare '{}'", sql));
+}
+
+bool Statement::step() {
+  int rc = sqlite3_step(stmt_.get());
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  throw_sqlite_error(db_, rc, "statement failed");
+}
+
+void Statement::run() {
+  while (step()) {
+  }
+}
+
+void Statement::reset() {
+  sqlite3_reset(stmt_.get());
+  sqlite3_clear_bindings(stmt_.get());
+}
+
+Statement& Statement::bind_text(int index, std::string_view text) {
+  int rc = sqlite3_bind_text(stmt_.get(), index, text.data(), static_cast<int>(text.size()),
+                             SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK) throw_sqlite_error(db_, rc, "cannot bind a parameter");
+  return *this;
+}
+
+Statement& Statement::bind_int(int index, std::int64_t value) {
+  int rc = sqlite3_bind_int64(stmt_.get(), index, value);
+  if (rc != SQLITE_OK) throw_sqlite_error(db_, rc, "cannot bind a parameter");
+  return *this;
+}
+
+Statement& Statement::bind_double(int index, double value) {
+  int rc = sqlite3_bind_double(stmt_.get(), index, value);
+  if (rc != SQLITE_OK) throw_sqlite_error(db_, rc, "cannot bind a parameter");
+  return *this;
+}
+
+Statement& Statement::bind_null(int index) {
+  int rc = sqlite3_bind_null(stmt_.get(), index);
+  if (rc != SQLITE_OK) throw_sqlite_error(db_, rc, "cannot bind a parameter");
+  return *this;
+}
+
+Statement& Statement::bind_value(int index, const sqlite3_value* value) {
+  int rc = sqlite3_bind_value(stmt_.get(), index, value);
+  if (rc != SQLITE_OK) throw_sqlite_error(db_, rc, "cannot bind a parameter");
+  return *this;
+}
+
+std::int64_t Statement::column_int(int index) const {
+  return sqlite3_column_int64(stmt_.get(), index);
+}
+
+double Statement::column_double(int index) const {
+  return sqlite3_column_double(stmt_.get(), index);
+}
+
+std::string Statement::column_text(int index) const {
+  const auto* text = sqlite3_column_text(stmt_.get(), index);
+  if (text == nullptr) {
+    if (sqlite3_errcode(db_) == SQLITE_NOMEM) throw std::bad_alloc();
+    return {};
+  }
+  return {reinterpret_cast<const char*>(text),
+          static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), index))};
+}
+
+std::optional<std::string> Statement::column_optional_text(int index) const {
+  if (column_is_null(index)) return std::nullopt;
+  return column_text(index);
+}
+
+bool Statement::column_is_null(int index) const {
+  return sqlite3_column_type(stmt_.get(), index) == SQLITE_NULL;
+}
+
+void exec(sqlite3* db, std::string_view sql) {
+  std::string text(sql);
+  char* message = nullptr;
+  int rc = sqlite3_exec(db, text.c_str(), nullptr, nullptr, &message);
+  if (rc != SQLITE_OK) {
+    std::string reason = message != nullptr ? message : sqlite3_errstr(rc);
+    sqlite3_free(message);
+    if (rc == SQLITE_NOMEM) throw std::bad_alloc();
+    throw Error(reason, rc);
+  }
+}
+
+std::optional<std::string> query_optional_text(sqlite3* db, std::string_view sql) {
+  Statement statement(db, sql);
+  if (!statement.step()) return std::nullopt;
+  return statement.column_text(0);
+}
+
+std::int64_t query_int(sqlite3* db, std::string_view sql) {
+  Statement statement(db, sql);
+  return statement.step() ? statement.column_int(0) : 0;
+}
+
+namespace {
+
+// Formats one argument with sqlite3_mprintf, SQLite's own quoting.
+std::string sqlite_format(const char* format, std::string_view text) {
+  char* formatted = sqlite3_mprintf(format, static_cast<int>(text.size()), text.data());
+  if (formatted == nullptr) throw std::bad_alloc();
+  std::string result(formatted);
+  sqlite3_free(formatted);
+  return result;
+}
+
+}  // namespace
+
+std::string quote_identifier(std::string_view name) {
+  return sqlite_format("\"%.*w\"", name);
+}
+std::string quote_literal(std::string_view text) {
+  return sqlite_format("'%.*q'", text);
+}
+
+std::string lower_name(std::string_view name) {
+  std::string result(name);
+  std::transform(result.begin(), result.end(), result.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return result;
+}
+
+std::vector<std::string> schema_names(sqlite3* db) {
+  std::vector<std::string> names;
+  Statement statement(db, "SELECT name FROM pragma_database_list ORDER BY seq");
+  while (statement.step()) names.push_back(statement.column_text(0));
+  return names;
+}
+
+std::optional<std::string> find_schema(sqlite3* db, std::string_view name) {
+  for (std::string& schema : schema_names(db)) {
+    if (sqlite3_stricmp(schema.c_str(), std::string(name).c_str()) == 0) return schema;
+  }
+  return std::nullopt;
+}
+
+bool is_file_schema(sqlite3* db, std::string_view schema) {
+  const char* file = sqlite3_db_filename(db, std::string(schema).c_str());
+  return file != nullptr && file[0] != '\0';
+}
+
+std::string journal_mode(sqlite3* db, std::string_view schema) {
+  return query_optional_text(db, "PRAGMA " + quote_identifier(schema) + ".journal_mode")
+      .value_or("unknown");
+}
+
+bool foreign_keys_enabled(sqlite3* db) {
+  return query_int(db, "PRAGMA foreign_keys") != 0;
+}
+
+PrivateConnection::PrivateConnection() {
+  int rc = sqlite3_open_v2(":memory:", &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    if (rc == SQLITE_NOMEM) throw std::bad_alloc();
+    throw Error(fmt::format("cannot open a private in-memory database: {}", sqlite3_errstr(rc)),
+                rc);
+  }
+}
+
+PrivateConnection::~PrivateConnection() {
+  sqlite3_close(db_);
+}
+
+namespace {
+
+// BEGIN IMMEDIATE, retried while another connection holds the write lock. The
+// connection's own busy handler (if any) waits inside each attempt.
+void begin_immediate(sqlite3* db) {
+  const auto deadline = std::chrono::steady_clock::now() + kWriteLockPatience;
+  int pause_ms = 1;
+  for (;;) {
+    int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK) return;
+    if ((rc & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline) {
+      throw_sqlite_error(db, rc, "cannot start a write transaction");
+    }
+    sqlite3_sleep(pause_ms);
+    pause_ms = std::min(pause_ms * 2, 50);
+  }
+}
+
+}  // namespace
+
+WriteTransaction::WriteTransaction(sqlite3* db, std::string_view savepoint_name)
+    : db_(db),
+      savepoint_(quote_identifier(savepoint_name)),
+      joined_caller_(!sqlite3_get_autocommit(db)) {
+  if (joined_caller_) {
+    exec(db_, "SAVEPOINT " + savepoint_);
+  } else {
+    begin_immediate(db_);
+  }
+}
+
+WriteTransaction::~WriteTransaction() {
+  if (finished_) return;
+  // An I/O error or a full disk may already have rolled SQLite's transaction
+  // back; then there is nothing left to undo and the statements below fail
+  // harmlessly.
+  if (joined_caller_) {
+    std::string undo = "ROLLBACK TO " + savepoint_ + "; RELEASE " + savepoint_;
+    sqlite3_exec(db_, undo.c_str(), nullptr, nullptr, nullptr);
+  } else if (!sqlite3_get_autocommit(db_)) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+}
+
+void WriteTransaction::commit() {
+  exec(db_, joined_caller_ ? "RELEASE " + savepoint_ : std::string("COMMIT"));
+  finished_ = true;
+}
+
+Savepoint::Savepoint(sqlite3* db, std::string_view name) : db_(db), name_(quote_identifier(name)) {
+  exec(db_, "SAVEPOINT " + name_);
+}
+
+Savepoint::~Savepoint() {
+  if (released_) return;
+  std::string undo = "ROLLBACK TO " + name_ + "; RELEASE " + name_;
+  sqlite3_exec(db_, undo.c_str(), nullptr, nullptr, nullptr);
+}
+
+void Savepoint::release() {
+  exec(db_, "RELEASE " + name_);
+  released_ = true;
+}
+
+}  // namespace emf

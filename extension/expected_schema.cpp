@@ -1,0 +1,28 @@
+// Builds and caches expected schemas; see expected_schema.h.
+#include "expected_schema.h"
+
+#include <map>
+#include <mutex>
+#include <utility>
+
+#include "db.h"
+#include "migrations.h"
+
+namespace emf {
+
+const SchemaSnapshot& expected_schema(Kind kind, int version) {
+  static std::mutex mutex;
+  static std::map<std::pair<Kind, int>, SchemaSnapshot> cache;
+  std::lock_guard lock(mutex);
+  auto found = cache.find({kind, version});
+  if (found != cache.end()) return found->second;
+
+  PrivateConnection scratch;
+  for (const Migration& migration : migrations(kind)) {
+    if (migration.version > version) break;
+    apply_sql(scratch.get(), "main", migration.sql);
+  }
+  return cache.emplace(std::pair{kind, version}, read_schema(scratch.get(), "main")).first->second;
+}
+
+}  // namespace emf

@@ -1,0 +1,167 @@
+// The SQL functions of emf, in one table, registered by one loop:
+//
+//   SELECT emf_init('trends');            -- create or upgrade, all or nothing
+//   SELECT emf_check();                   -- read-only report, as JSON
+//   SELECT emf_seed('metrics', 1000, 42); -- synthetic rows, deterministic
+//   SELECT * FROM emf_objects('image_library') WHERE status <> 'ok';
+//
+// Every scalar function here goes through call_function(), which turns a C++
+// exception into a SQLite error prefixed with the function's name; no
+// exception ever crosses into SQLite.
+#include "functions.h"
+
+#include <fmt/format.h>
+
+#include <string>
+#include <vector>
+
+#include "arguments.h"
+#include "backup.h"
+#include "check.h"
+#include "error.h"
+#include "installer.h"
+#include "json.h"
+#include "report_table.h"
+#include "seed.h"
+#include "version.h"
+
+namespace emf {
+
+namespace {
+
+using Implementation = std::string (*)(sqlite3* db, const Arguments& arguments);
+
+struct FunctionSpec {
+  const char* name;
+  int min_arguments;
+  int max_arguments;
+  int flags;
+  Implementation implementation;
+};
+
+// Pure: same result for the same arguments, harmless anywhere.
+constexpr int kPure = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+// Reads the database only; not deterministic (the database changes).
+constexpr int kReads = SQLITE_UTF8;
+// Writes a database or a file: never callable from a view, trigger or
+// schema, whatever the connection's trusted_schema says.
+constexpr int kWrites = SQLITE_UTF8 | SQLITE_DIRECTONLY;
+
+std::string version_function(sqlite3*, const Arguments&) {
+  return EMF_VERSION;
+}
+
+std::string debug_function(sqlite3* db, const Arguments&) {
+#ifdef SQLITE_CORE
+  constexpr const char* kBuild = "core";
+#else
+  constexpr const char* kBuild = "loadable extension";
+#endif
+  return json::object(db, {{"version", EMF_VERSION},
+                           {"build", kBuild},
+                           {"sqlite_compiled", SQLITE_VERSION},
+                           {"sqlite_runtime", sqlite3_libversion()},
+                           {"compiler", __VERSION__}});
+}
+
+std::string init_function(sqlite3* db, const Arguments& arguments) {
+  const Kind kind = *arguments.kind(0);
+  return init_report_json(db, init_kind(db, kind, arguments.schema(1)));
+}
+
+std::string check_function(sqlite3* db, const Arguments& arguments) {
+  const std::optional<Kind> kind = arguments.kind(0, /*null_means_all=*/true);
+  return check_report_json(db, check_schema(db, arguments.schema(1), kind));
+}
+
+std::string seed_function(sqlite3* db, const Arguments& arguments) {
+  const Kind kind = *arguments.kind(0);
+  if (!arguments.given(1)) return seed_report_json(db, seed_sample(db, kind));
+  const std::int64_t rows = arguments.integer(1, "rows", 0, kMaxSeedRows);
+  const std::int64_t random_seed =
+      arguments.given(2) ? arguments.integer(2, "random_seed", INT64_MIN, INT64_MAX) : 0;
+  return seed_report_json(db, seed_synthetic(db, kind, rows, random_seed));
+}
+
+std::string reset_function(sqlite3* db, const Arguments& arguments) {
+  const Kind kind = *arguments.kind(0);
+  return init_report_json(db, reset_kind(db, kind, arguments.schema(1)));
+}
+
+std::string backup_function(sqlite3* db, const Arguments& arguments) {
+  const std::string path = arguments.text(0, "path", "the path of a file that does not exist yet");
+  return backup_report_json(db, backup_schema(db, arguments.schema(1), path));
+}
+
+constexpr FunctionSpec kFunctions[] = {
+    {"emf_version", 0, 0, kPure, version_function}, {"emf_debug", 0, 0, kPure, debug_function},
+    {"emf_init", 1, 2, kWrites, init_function},     {"emf_check", 0, 2, kReads, check_function},
+    {"emf_seed", 1, 3, kWrites, seed_function},     {"emf_reset", 1, 2, kWrites, reset_function},
+    {"emf_backup", 1, 2, kWrites, backup_function},
+};
+
+void call_function(sqlite3_context* context, int argc, sqlite3_value** argv) {
+  const auto* spec = static_cast<const FunctionSpec*>(sqlite3_user_data(context));
+  sqlite3* db = sqlite3_context_db_handle(context);
+  try {
+    const std::string result =
+        spec->implementation(db, Arguments(db, std::vector<sqlite3_value*>(argv, argv + argc)));
+    sqlite3_result_text(context, result.c_str(), static_cast<int>(result.size()), SQLITE_TRANSIENT);
+  } catch (const std::bad_alloc&) {
+    sqlite3_result_error_nomem(context);
+  } catch (const Error& error) {
+    const std::string message = fmt::format("{}: {}", spec->name, error.what());
+    sqlite3_result_error(context, message.c_str(), -1);
+    sqlite3_result_error_code(context, error.code());
+  } catch (const std::exception& error) {
+    const std::string message = fmt::format("{}: {}", spec->name, error.what());
+    sqlite3_result_error(context, message.c_str(), -1);
+  }
+}
+
+std::vector<ReportTable::Row> object_rows(sqlite3* db, const Arguments& arguments) {
+  const std::optional<Kind> kind = arguments.kind(0, /*null_means_all=*/true);
+  const CheckReport report = check_schema(db, arguments.schema(1), kind);
+  std::vector<ReportTable::Row> rows;
+  for (const KindStatus& status : report.kinds) {
+    for (const ObjectReport& object : status.objects) {
+      rows.push_back(
+          {std::string(kind_name(status.kind)), object.type, object.name,
+           std::string(status_name(object.status)),
+           object.detail.empty() ? ReportTable::Cell(nullptr) : ReportTable::Cell(object.detail)});
+    }
+  }
+  return rows;
+}
+
+constexpr ReportTable kReportTables[] = {
+    {"emf_objects", "CREATE TABLE x(kind, type, name, status, detail, arg HIDDEN, schema HIDDEN)",
+     5, 2, object_rows},
+};
+
+}  // namespace
+
+int register_functions(sqlite3* db, char** error) {
+  for (const FunctionSpec& spec : kFunctions) {
+    for (int count = spec.min_arguments; count <= spec.max_arguments; ++count) {
+      const int rc = sqlite3_create_function_v2(db, spec.name, count, spec.flags,
+                                                const_cast<FunctionSpec*>(&spec), call_function,
+                                                nullptr, nullptr, nullptr);
+      if (rc != SQLITE_OK) {
+        *error =
+            sqlite3_mprintf("emf: cannot register %s/%d: %s", spec.name, count, sqlite3_errmsg(db));
+        return rc;
+      }
+    }
+  }
+  for (const ReportTable& table : kReportTables) {
+    const int rc = register_report_table(db, table);
+    if (rc != SQLITE_OK) {
+      *error = sqlite3_mprintf("emf: cannot register %s: %s", table.name, sqlite3_errmsg(db));
+      return rc;
+    }
+  }
+  return SQLITE_OK;
+}
+
+}  // namespace emf

@@ -1,0 +1,72 @@
+// Reads and writes emf_schema_history; see history.h.
+#include "history.h"
+
+#include "db.h"
+
+namespace emf {
+
+namespace {
+
+std::string history_table(std::string_view schema) {
+  return quote_identifier(schema) + ".emf_schema_history";
+}
+
+}  // namespace
+
+bool history_exists(sqlite3* db, std::string_view schema) {
+  Statement statement(db, "SELECT 1 FROM " + quote_identifier(schema) +
+                              ".sqlite_schema WHERE type = 'table' AND name = "
+                              "'emf_schema_history'");
+  return statement.step();
+}
+
+void create_history(sqlite3* db, std::string_view schema) {
+  apply_sql(db, schema, history_table_sql());
+}
+
+std::vector<AppliedMigration> read_history(sqlite3* db, std::string_view schema, Kind kind) {
+  std::vector<AppliedMigration> rows;
+  if (!history_exists(db, schema)) return rows;
+  Statement statement(db, "SELECT version, name, checksum, applied_at, duration_ms FROM " +
+                              history_table(schema) + " WHERE kind = ?1 ORDER BY version");
+  statement.bind_text(1, kind_name(kind));
+  while (statement.step()) {
+    rows.push_back(AppliedMigration{static_cast<int>(statement.column_int(0)),
+                                    statement.column_text(1), statement.column_text(2),
+                                    statement.column_text(3), statement.column_int(4)});
+  }
+  return rows;
+}
+
+std::vector<Kind> installed_kinds(sqlite3* db, std::string_view schema) {
+  std::vector<Kind> kinds;
+  if (!history_exists(db, schema)) return kinds;
+  Statement statement(db, "SELECT 1 FROM " + history_table(schema) + " WHERE kind = ?1 LIMIT 1");
+  for (Kind kind : kAllKinds) {
+    statement.reset();
+    statement.bind_text(1, kind_name(kind));
+    if (statement.step()) kinds.push_back(kind);
+  }
+  return kinds;
+}
+
+void record_migration(sqlite3* db, std::string_view schema, const Migration& migration,
+                      std::int64_t duration_ms) {
+  Statement statement(db, "INSERT INTO " + history_table(schema) +
+                              " (kind, version, name, checksum, duration_ms) "
+                              "VALUES (?1, ?2, ?3, ?4, ?5)");
+  statement.bind_text(1, kind_name(migration.kind))
+      .bind_int(2, migration.version)
+      .bind_text(3, migration.name)
+      .bind_text(4, migration.checksum)
+      .bind_int(5, duration_ms);
+  statement.run();
+}
+
+void forget_kind(sqlite3* db, std::string_view schema, Kind kind) {
+  Statement statement(db, "DELETE FROM " + history_table(schema) + " WHERE kind = ?1");
+  statement.bind_text(1, kind_name(kind));
+  statement.run();
+}
+
+}  // namespace emf

@@ -1,0 +1,34 @@
+// emf_schema_history: which migrations of which kind a schema has had.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kinds.h"
+#include "migrations.h"
+#include "sqlite_api.h"
+
+namespace emf {
+
+struct AppliedMigration {
+  int version = 0;
+  std::string name;
+  std::string checksum;
+  std::string applied_at;
+  std::int64_t duration_ms = 0;
+};
+
+bool history_exists(sqlite3* db, std::string_view schema);
+// Creates the table when it is absent (inside the caller's transaction).
+void create_history(sqlite3* db, std::string_view schema);
+// The kind's rows by version; empty when the table or the kind is absent.
+std::vector<AppliedMigration> read_history(sqlite3* db, std::string_view schema, Kind kind);
+// The kinds with at least one row, in kAllKinds order.
+std::vector<Kind> installed_kinds(sqlite3* db, std::string_view schema);
+void record_migration(sqlite3* db, std::string_view schema, const Migration& migration,
+                      std::int64_t duration_ms);
+void forget_kind(sqlite3* db, std::string_view schema, Kind kind);
+
+}  // namespace emf

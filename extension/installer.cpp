@@ -1,0 +1,195 @@
+// emf_init() and emf_reset(); see installer.h.
+#include "installer.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+
+#include "db.h"
+#include "expected_schema.h"
+#include "history.h"
+#include "json.h"
+#include "migrations.h"
+
+namespace emf {
+
+namespace {
+
+// WAL and foreign keys can only change outside a transaction. Inside the
+// caller's, say what stayed as it was instead of passing over it.
+void prepare_connection(sqlite3* db, std::string_view schema, std::vector<std::string>& warnings) {
+  const bool in_transaction = !sqlite3_get_autocommit(db);
+  if (is_file_schema(db, schema) && journal_mode(db, schema) != "wal") {
+    if (in_transaction) {
+      warnings.push_back(fmt::format(
+          "journal_mode stays '{}': SQLite cannot switch to WAL inside a transaction; call "
+          "emf_init outside one to switch",
+          journal_mode(db, schema)));
+    } else {
+      const std::string mode =
+          query_optional_text(db, "PRAGMA " + quote_identifier(schema) + ".journal_mode = WAL")
+              .value_or("unknown");
+      if (mode != "wal") {
+        warnings.push_back(fmt::format(
+            "journal_mode is '{}': this database or its VFS does not support WAL", mode));
+      }
+    }
+  }
+  if (!foreign_keys_enabled(db)) {
+    if (!in_transaction) exec(db, "PRAGMA foreign_keys = ON");
+    if (!foreign_keys_enabled(db)) {
+      warnings.push_back(
+          "foreign_keys stays off: SQLite cannot turn it on inside a transaction; run "
+          "PRAGMA foreign_keys = ON outside one");
+    }
+  }
+}
+
+std::string migration_label(const Migration& migration) {
+  return fmt::format("sql/{}/{}", kind_name(migration.kind), migration.file_name);
+}
+
+// Refuses to upgrade through history that this emf cannot vouch for.
+void verify_history(Kind kind, const std::vector<AppliedMigration>& applied) {
+  const auto& known = migrations(kind);
+  for (const AppliedMigration& row : applied) {
+    if (row.version > latest_version(kind)) {
+      throw Error(fmt::format(
+          "{} is at version {}, applied by a newer emf; this emf knows versions up to {}; "
+          "upgrade emf",
+          kind_name(kind), row.version, latest_version(kind)));
+    }
+    const Migration& migration = known[static_cast<std::size_t>(row.version - 1)];
+    if (row.checksum != migration.checksum) {
+      throw Error(fmt::format(
+          "{} was applied with checksum {}, but the embedded file now has {}; an applied "
+          "migration must never change: restore its text and add a new migration instead",
+          migration_label(migration), row.checksum, migration.checksum));
+    }
+  }
+}
+
+// Objects with the kind's names but no history: made by another tool. emf
+// will not build over them.
+void refuse_foreign_objects(sqlite3* db, std::string_view schema, Kind kind) {
+  const SchemaSnapshot live = read_schema(db, schema);
+  std::vector<std::string> present;
+  for (const SchemaObject& object : expected_schema(kind, latest_version(kind)).objects) {
+    if (live.find(object.name) != nullptr) present.push_back(object.name);
+  }
+  if (!present.empty()) {
+    throw Error(fmt::format(
+        "schema {} already has {} but no emf history for {}: it was not created by emf; "
+        "move those objects away or initialise another database",
+        schema, fmt::join(present, ", "), kind_name(kind)));
+  }
+}
+
+std::vector<int> apply_pending(sqlite3* db, std::string_view schema, Kind kind,
+                               const std::vector<AppliedMigration>& applied) {
+  std::vector<int> versions;
+  for (const Migration& migration : migrations(kind)) {
+    const bool done = std::any_of(applied.begin(), applied.end(), [&](const AppliedMigration& row) {
+      return row.version == migration.version;
+    });
+    if (done) continue;
+    const auto started = std::chrono::steady_clock::now();
+    Savepoint savepoint(db, "emf_migration");
+    try {
+      apply_sql(db, schema, migration.sql);
+    } catch (const Error& error) {
+      throw Error(fmt::format("{} failed: {}", migration_label(migration), error.what()),
+                  error.code());
+    }
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started);
+    record_migration(db, schema, migration, elapsed.count());
+    savepoint.release();
+    versions.push_back(migration.version);
+  }
+  return versions;
+}
+
+// Drops every object of the kind that the schema has (its own names at every
+// version it may be at); indexes and triggers on its tables go with them.
+// Views first, then tables children before parents (reverse creation order),
+// so that foreign keys, when on, never see a dangling reference.
+void drop_kind_objects(sqlite3* db, std::string_view schema, Kind kind, int installed_version) {
+  std::set<std::string> names;
+  for (int version :
+       {latest_version(kind), std::clamp(installed_version, 1, latest_version(kind))}) {
+    for (const SchemaObject& object : expected_schema(kind, version).objects) {
+      names.insert(lower_name(object.name));
+    }
+  }
+  const SchemaSnapshot live = read_schema(db, schema);
+  std::vector<const SchemaObject*> doomed;
+  for (const SchemaObject& object : live.objects) {
+    if (names.contains(lower_name(object.name))) doomed.push_back(&object);
+  }
+  std::stable_sort(doomed.begin(), doomed.end(), [](const SchemaObject* a, const SchemaObject* b) {
+    return (a->type == "table") < (b->type == "table");
+  });
+  std::reverse(std::find_if(doomed.begin(), doomed.end(),
+                            [](const SchemaObject* object) { return object->type == "table"; }),
+               doomed.end());
+  for (const SchemaObject* object : doomed) {
+    exec(db, fmt::format("DROP {} IF EXISTS {}.{}", object->type, quote_identifier(schema),
+                         quote_identifier(object->name)));
+  }
+}
+
+}  // namespace
+
+InitReport init_kind(sqlite3* db, Kind kind, std::string_view schema) {
+  InitReport report;
+  report.kind = kind;
+  report.schema = std::string(schema);
+  prepare_connection(db, schema, report.warnings);
+  WriteTransaction transaction(db, "emf_init");
+  create_history(db, schema);
+  const std::vector<AppliedMigration> applied = read_history(db, schema, kind);
+  verify_history(kind, applied);
+  if (applied.empty()) refuse_foreign_objects(db, schema, kind);
+  report.applied = apply_pending(db, schema, kind, applied);
+  transaction.commit();
+  report.version = latest_version(kind);
+  report.journal_mode = journal_mode(db, schema);
+  return report;
+}
+
+InitReport reset_kind(sqlite3* db, Kind kind, std::string_view schema) {
+  InitReport report;
+  report.kind = kind;
+  report.schema = std::string(schema);
+  prepare_connection(db, schema, report.warnings);
+  WriteTransaction transaction(db, "emf_reset");
+  create_history(db, schema);
+  const std::vector<AppliedMigration> applied = read_history(db, schema, kind);
+  drop_kind_objects(db, schema, kind,
+                    applied.empty() ? latest_version(kind) : applied.back().version);
+  forget_kind(db, schema, kind);
+  report.applied = apply_pending(db, schema, kind, {});
+  transaction.commit();
+  report.version = latest_version(kind);
+  report.journal_mode = journal_mode(db, schema);
+  return report;
+}
+
+std::string init_report_json(sqlite3* db, const InitReport& report) {
+  std::vector<json::Value> applied(report.applied.begin(), report.applied.end());
+  std::vector<json::Value> warnings(report.warnings.begin(), report.warnings.end());
+  json::Members members = {{"kind", kind_name(report.kind)},
+                           {"schema", report.schema},
+                           {"version", report.version},
+                           {"applied", json::Raw{json::array(db, applied)}},
+                           {"journal_mode", report.journal_mode}};
+  if (!report.warnings.empty())
+    members.emplace_back("warnings", json::Raw{json::array(db, warnings)});
+  return json::object(db, members);
+}
+
+}  // namespace emf

@@ -1,0 +1,33 @@
+// Creating, upgrading and resetting a kind: emf_init() and emf_reset().
+//
+// The schema work of one call is one transaction: BEGIN IMMEDIATE when the
+// caller has none open (SQLite's write lock is the migration lock: the
+// history is re-read under it, so concurrent callers never apply a migration
+// twice), or a savepoint inside the caller's transaction. Each migration runs
+// in a nested savepoint and is recorded in emf_schema_history.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kinds.h"
+#include "sqlite_api.h"
+
+namespace emf {
+
+struct InitReport {
+  Kind kind;
+  std::string schema;
+  int version = 0;
+  std::vector<int> applied;  // versions applied by this call
+  std::string journal_mode;
+  std::vector<std::string> warnings;  // what SQLite did not allow here, and why
+};
+
+// schema must be one attached to db (see find_schema), not temp.
+InitReport init_kind(sqlite3* db, Kind kind, std::string_view schema);
+InitReport reset_kind(sqlite3* db, Kind kind, std::string_view schema);
+std::string init_report_json(sqlite3* db, const InitReport& report);
+
+}  // namespace emf

@@ -1,0 +1,37 @@
+// Table-valued functions whose rows are a report computed from their
+// arguments, such as
+//
+//   SELECT name, status, detail FROM emf_objects('trends') WHERE status <> 'ok';
+//
+// Each is an eponymous-only virtual table: its arguments are hidden columns,
+// constrained by equality; the rows are computed once per scan.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "arguments.h"
+#include "sqlite_api.h"
+
+namespace emf {
+
+struct ReportTable {
+  using Cell = std::variant<std::nullptr_t, std::int64_t, std::string>;
+  using Row = std::vector<Cell>;
+  using Producer = std::vector<Row> (*)(sqlite3* db, const Arguments& arguments);
+
+  const char* name;  // also the prefix of its error messages
+  // The visible columns, then the hidden argument columns, as
+  // "CREATE TABLE x(a, b, arg HIDDEN, schema HIDDEN)".
+  const char* declaration;
+  int visible_columns;
+  int argument_columns;
+  Producer produce;
+};
+
+// Registers the table as a read-only, innocuous module on db.
+int register_report_table(sqlite3* db, const ReportTable& table);
+
+}  // namespace emf

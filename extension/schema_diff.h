@@ -1,0 +1,26 @@
+// Compares one expected object with what a live schema has under its name,
+// and says what differs in words a person can act on.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "schema_snapshot.h"
+
+namespace emf {
+
+enum class ObjectStatus { ok, missing, changed, extra, modified };
+
+std::string_view status_name(ObjectStatus status);
+
+struct ObjectReport {
+  std::string type;  // table, index, trigger, view or migration
+  std::string name;
+  ObjectStatus status = ObjectStatus::ok;
+  std::string detail;  // empty when ok
+};
+
+// live is null when the schema has no object of that name.
+ObjectReport compare_object(const SchemaObject& expected, const SchemaObject* live);
+
+}  // namespace emf

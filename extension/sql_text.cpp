@@ -1,0 +1,293 @@
+// SQL tokenizing, splitting, normalising and qualifying; see sql_text.h.
+#include "sql_text.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "db.h"
+#include "error.h"
+#include "sqlite_api.h"
+
+namespace emf {
+
+namespace {
+
+bool is_identifier_start(unsigned char c) {
+  return std::isalpha(c) || c == '_' || c >= 0x80;
+}
+bool is_identifier_char(unsigned char c) {
+  return is_identifier_start(c) || std::isdigit(c) || c == '$';
+}
+
+std::string lower(std::string_view text) {
+  std::string result(text);
+  std::transform(result.begin(), result.end(), result.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return result;
+}
+
+// Length of a quoted run starting at sql[start] == open, where a doubled close
+// character stands for itself ('it''s', "a""b"); [x] has no escape.
+std::size_t quoted_length(std::string_view sql, std::size_t start, char close, bool doubling) {
+  std::size_t i = start + 1;
+  while (i < sql.size()) {
+    if (sql[i] == close) {
+      if (doubling && i + 1 < sql.size() && sql[i + 1] == close) {
+        i += 2;
+        continue;
+      }
+      return i + 1 - start;
+    }
+    ++i;
+  }
+  throw Error(
+      fmt::format("unterminated {} at offset {}", close == '\'' ? "string" : "identifier", start));
+}
+
+std::size_t number_length(std::string_view sql, std::size_t start) {
+  std::size_t i = start;
+  if (sql.substr(i, 2) == "0x" || sql.substr(i, 2) == "0X") {
+    i += 2;
+    while (i < sql.size() && std::isxdigit(static_cast<unsigned char>(sql[i]))) ++i;
+    return i - start;
+  }
+  while (i < sql.size() &&
+         (std::isdigit(static_cast<unsigned char>(sql[i])) || sql[i] == '.' || sql[i] == '_')) {
+    ++i;
+  }
+  if (i < sql.size() && (sql[i] == 'e' || sql[i] == 'E')) {
+    ++i;
+    if (i < sql.size() && (sql[i] == '+' || sql[i] == '-')) ++i;
+    while (i < sql.size() && std::isdigit(static_cast<unsigned char>(sql[i]))) ++i;
+  }
+  return i - start;
+}
+
+std::size_t punctuation_length(std::string_view sql, std::size_t start) {
+  static constexpr std::string_view kLongOperators[] = {
+      "->>", "||", "<=", ">=", "==", "!=", "<>", "<<", ">>", "->"};
+  for (std::string_view op : kLongOperators) {
+    if (sql.substr(start, op.size()) == op) return op.size();
+  }
+  return 1;
+}
+
+bool is_word(const Token& token, std::string_view keyword) {
+  if (token.type != Token::Type::word || token.text.size() != keyword.size()) return false;
+  return std::equal(token.text.begin(), token.text.end(), keyword.begin(), [](char a, char b) {
+    return std::toupper(static_cast<unsigned char>(a)) == b;
+  });
+}
+
+bool is_punctuation(const Token& token, std::string_view text) {
+  return token.type == Token::Type::punctuation && token.text == text;
+}
+
+bool is_name(const Token& token) {
+  return token.type == Token::Type::word || token.type == Token::Type::quoted_identifier ||
+         token.type == Token::Type::string;
+}
+
+// An identifier token's name: quotes removed, doubled quotes undone, lower case
+// (SQLite compares identifiers without regard to ASCII case).
+std::string identifier_name(const Token& token) {
+  if (token.type == Token::Type::word) return lower(token.text);
+  std::string_view body = token.text.substr(1, token.text.size() - 2);
+  if (token.text.front() == '[') return lower(body);
+  const char quote = token.text.front();
+  std::string name;
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    name += body[i];
+    if (body[i] == quote) ++i;  // skip the second of a doubled quote
+  }
+  return lower(name);
+}
+
+// The index of the token naming the object a statement acts on.
+std::optional<std::size_t> object_token_index(const std::vector<Token>& tokens) {
+  auto word_at = [&](std::size_t i, std::string_view keyword) {
+    return i < tokens.size() && is_word(tokens[i], keyword);
+  };
+  std::size_t i = 0;
+  if (word_at(i, "CREATE")) {
+    ++i;
+    if (word_at(i, "TEMP") || word_at(i, "TEMPORARY")) return std::nullopt;
+    if (word_at(i, "UNIQUE") || word_at(i, "VIRTUAL")) ++i;
+    if (!(word_at(i, "TABLE") || word_at(i, "INDEX") || word_at(i, "VIEW") ||
+          word_at(i, "TRIGGER"))) {
+      return std::nullopt;
+    }
+    ++i;
+    if (word_at(i, "IF") && word_at(i + 1, "NOT") && word_at(i + 2, "EXISTS")) i += 3;
+  } else if (word_at(i, "DROP")) {
+    ++i;
+    if (!(word_at(i, "TABLE") || word_at(i, "INDEX") || word_at(i, "VIEW") ||
+          word_at(i, "TRIGGER"))) {
+      return std::nullopt;
+    }
+    ++i;
+    if (word_at(i, "IF") && word_at(i + 1, "EXISTS")) i += 2;
+  } else if (word_at(i, "ALTER")) {
+    if (!word_at(i + 1, "TABLE")) return std::nullopt;
+    i += 2;
+  } else if (word_at(i, "INSERT") || word_at(i, "REPLACE")) {
+    ++i;
+    if (word_at(i, "OR")) i += 2;
+    if (!word_at(i, "INTO")) return std::nullopt;
+    ++i;
+  } else if (word_at(i, "UPDATE")) {
+    ++i;
+    if (word_at(i, "OR")) i += 2;
+  } else if (word_at(i, "DELETE")) {
+    if (!word_at(i + 1, "FROM")) return std::nullopt;
+    i += 2;
+  } else {
+    return std::nullopt;
+  }
+  if (i >= tokens.size() || !is_name(tokens[i])) return std::nullopt;
+  return i;
+}
+
+}  // namespace
+
+std::vector<Token> tokenize(std::string_view sql) {
+  std::vector<Token> tokens;
+  std::size_t i = 0;
+  while (i < sql.size()) {
+    const unsigned char c = static_cast<unsigned char>(sql[i]);
+    if (std::isspace(c)) {
+      ++i;
+      continue;
+    }
+    if (sql.substr(i, 2) == "--") {
+      std::size_t end = sql.find('\n', i);
+      i = end == std::string_view::npos ? sql.size() : end + 1;
+      continue;
+    }
+    if (sql.substr(i, 2) == "/*") {
+      std::size_t end = sql.find("*/", i + 2);
+      if (end == std::string_view::npos) {
+        throw Error(fmt::format("unterminated comment at offset {}", i));
+      }
+      i = end + 2;
+      continue;
+    }
+    Token::Type type;
+    std::size_t length;
+    if (c == '\'') {
+      type = Token::Type::string;
+      length = quoted_length(sql, i, '\'', true);
+    } else if ((c == 'x' || c == 'X') && i + 1 < sql.size() && sql[i + 1] == '\'') {
+      type = Token::Type::blob;
+      length = 1 + quoted_length(sql, i + 1, '\'', false);
+    } else if (c == '"' || c == '`') {
+      type = Token::Type::quoted_identifier;
+      length = quoted_length(sql, i, static_cast<char>(c), true);
+    } else if (c == '[') {
+      type = Token::Type::quoted_identifier;
+      length = quoted_length(sql, i, ']', false);
+    } else if (std::isdigit(c) || (c == '.' && i + 1 < sql.size() &&
+                                   std::isdigit(static_cast<unsigned char>(sql[i + 1])))) {
+      type = Token::Type::number;
+      length = number_length(sql, i);
+    } else if (is_identifier_start(c)) {
+      type = Token::Type::word;
+      length = 1;
+      while (i + length < sql.size() &&
+             is_identifier_char(static_cast<unsigned char>(sql[i + length]))) {
+        ++length;
+      }
+    } else if (c == '?' || c == ':' || c == '@' || c == '$') {
+      type = Token::Type::variable;
+      length = 1;
+      while (i + length < sql.size() &&
+             is_identifier_char(static_cast<unsigned char>(sql[i + length]))) {
+        ++length;
+      }
+    } else {
+      type = Token::Type::punctuation;
+      length = punctuation_length(sql, i);
+    }
+    tokens.push_back(Token{type, sql.substr(i, length), i});
+    i += length;
+  }
+  return tokens;
+}
+
+std::vector<std::string_view> split_statements(std::string_view sql) {
+  std::vector<std::string_view> statements;
+  const std::vector<Token> tokens = tokenize(sql);
+  std::size_t first = 0;  // first token of the statement being gathered
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    if (!is_punctuation(tokens[i], ";")) continue;
+    const std::size_t begin = tokens[first].offset;
+    const std::size_t end = tokens[i].offset;
+    // A semicolon inside CREATE TRIGGER ... BEGIN ... END does not end it.
+    std::string candidate(sql.substr(begin, end + 1 - begin));
+    if (!sqlite3_complete(candidate.c_str())) continue;
+    if (i > first) statements.push_back(sql.substr(begin, end - begin));
+    first = i + 1;
+  }
+  if (first < tokens.size()) {
+    const std::size_t begin = tokens[first].offset;
+    const Token& last = tokens.back();
+    statements.push_back(sql.substr(begin, last.offset + last.text.size() - begin));
+  }
+  return statements;
+}
+
+std::string normalize_sql(std::string_view sql) {
+  std::vector<Token> tokens = tokenize(sql);
+  while (!tokens.empty() && is_punctuation(tokens.back(), ";")) tokens.pop_back();
+  std::string normalized;
+  bool space_allowed = false;
+  for (const Token& token : tokens) {
+    const bool glued_left = is_punctuation(token, ",") || is_punctuation(token, ")") ||
+                            is_punctuation(token, ".") || is_punctuation(token, ";");
+    if (space_allowed && !glued_left) normalized += ' ';
+    switch (token.type) {
+      case Token::Type::word:
+      case Token::Type::quoted_identifier:
+        normalized += identifier_name(token);
+        break;
+      case Token::Type::blob:
+        normalized += lower(token.text);
+        break;
+      default:
+        normalized += token.text;
+    }
+    space_allowed = !(is_punctuation(token, "(") || is_punctuation(token, "."));
+  }
+  return normalized;
+}
+
+std::optional<std::string> statement_object_name(std::string_view statement) {
+  const std::vector<Token> tokens = tokenize(statement);
+  const std::optional<std::size_t> index = object_token_index(tokens);
+  if (!index) return std::nullopt;
+  return identifier_name(tokens[*index]);
+}
+
+std::string qualify_statement(std::string_view statement, std::string_view schema) {
+  const std::vector<Token> tokens = tokenize(statement);
+  const std::optional<std::size_t> index = object_token_index(tokens);
+  auto head = [&] {
+    return std::string(statement.substr(0, std::min<std::size_t>(statement.size(), 60)));
+  };
+  if (!index) {
+    throw Error(fmt::format(
+        "cannot apply '{}...' to schema {}: only CREATE, DROP, ALTER TABLE, INSERT, UPDATE and "
+        "DELETE statements can be directed at an attached database",
+        head(), schema));
+  }
+  if (*index + 1 < tokens.size() && is_punctuation(tokens[*index + 1], ".")) {
+    throw Error(fmt::format("'{}...' names a schema itself; emf chooses the schema", head()));
+  }
+  const std::size_t offset = tokens[*index].offset;
+  return std::string(statement.substr(0, offset)) + quote_identifier(schema) + "." +
+         std::string(statement.substr(offset));
+}
+
+}  // namespace emf

@@ -1,0 +1,44 @@
+// SQL as text: a tokenizer that follows SQLite's lexical rules, and what emf
+// builds on it. Statements are split where sqlite3_complete() says they end
+// (so trigger bodies stay whole); SQL is normalised for comparison (case,
+// quoting, white space and comments do not count); and the object a
+// statement creates, drops, alters or writes is qualified with a schema name,
+// so that the same migration file can build an attached database.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace emf {
+
+struct Token {
+  enum class Type { word, quoted_identifier, string, blob, number, variable, punctuation };
+  Type type;
+  std::string_view text;
+  std::size_t offset;  // in the tokenized text
+};
+
+// Throws emf::Error on an unterminated string, identifier or comment.
+std::vector<Token> tokenize(std::string_view sql);
+
+// The statements of a script, without their terminating semicolons.
+std::vector<std::string_view> split_statements(std::string_view sql);
+
+// A canonical spelling: keywords and identifiers lower case and unquoted,
+// literals kept as written, one space between tokens (none inside
+// parentheses or around dots and commas), no trailing semicolon.
+std::string normalize_sql(std::string_view sql);
+
+// The name of the object a statement creates, drops, alters, inserts into,
+// updates or deletes from (unquoted, lower case); nullopt for anything else.
+std::optional<std::string> statement_object_name(std::string_view statement);
+
+// The statement with that object name prefixed by "schema". Throws
+// emf::Error for a statement that names no such object or already names a
+// schema.
+std::string qualify_statement(std::string_view statement, std::string_view schema);
+
+}  // namespace emf

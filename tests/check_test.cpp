@@ -1,0 +1,211 @@
+// emf_check and emf_objects: a read-only comparison of the live schema with
+// the one the embedded migrations produce, naming what is missing, changed
+// or extra, without touching the file.
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include "support/test_db.h"
+
+namespace emf::test {
+namespace {
+
+// The status and detail of one object, from emf_objects.
+std::pair<std::string, std::string> object_status(Db& db, const std::string& kind,
+                                                  const std::string& name) {
+  const auto rows = db.rows(fmt::format(
+      "SELECT status, coalesce(detail, '') FROM emf_objects('{}') WHERE name = '{}'", kind, name));
+  if (rows.size() != 1) return {fmt::format("{} rows", rows.size()), ""};
+  return {rows[0][0], rows[0][1]};
+}
+
+TEST(Check, CleanDatabaseIsOk) {
+  Db db;
+  db.exec("SELECT emf_init('metrics')");
+  const std::string report = db.text("SELECT emf_check('metrics')");
+  EXPECT_EQ(db.json(report, "$.ok"), "1");
+  EXPECT_EQ(db.json(report, "$.kinds[0].installed"), "1");
+  EXPECT_EQ(db.json(report, "$.kinds[0].version"), "1");
+  EXPECT_EQ(db.json(report, "$.kinds[0].latest"), "1");
+  EXPECT_EQ(db.json(report, "$.kinds[0].pending"), "[]");
+  EXPECT_EQ(db.json(report, "$.foreign_keys"), "1");
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects('metrics') WHERE status <> 'ok'"), 0);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects('metrics')"), 10);
+}
+
+TEST(Check, DroppedIndexIsMissingAndAUsersIndexIsExtraAndTheFileIsUnchanged) {
+  TempDir dir;
+  const std::string path = dir.file("trends.db");
+  {
+    Db db(path);
+    db.exec("SELECT emf_init('trends')");
+    db.exec("DROP INDEX idx_trending_topics_source");
+    db.exec("CREATE INDEX my_topic_index ON trending_topics (topic)");
+    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  }
+  const std::string bytes_before = read_file(path);
+  Db db(path);
+  const std::string report = db.text("SELECT emf_check('trends')");
+  EXPECT_EQ(db.json(report, "$.ok"), "0");
+  EXPECT_EQ(object_status(db, "trends", "idx_trending_topics_source").first, "missing");
+  EXPECT_EQ(object_status(db, "trends", "my_topic_index").first, "extra");
+  EXPECT_EQ(object_status(db, "trends", "trending_topics").first, "ok");
+  db.exec("SELECT emf_check()");
+  EXPECT_EQ(read_file(path), bytes_before);
+  EXPECT_FALSE(std::filesystem::exists(path + "-wal") &&
+               std::filesystem::file_size(path + "-wal") > 0);
+}
+
+TEST(Check, AnExtraIndexAloneKeepsOkTrue) {
+  Db db;
+  db.exec("SELECT emf_init('trends')");
+  db.exec("CREATE INDEX my_topic_index ON trending_topics (topic)");
+  db.exec("CREATE TABLE my_notes (x)");
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.ok"), "1");
+  EXPECT_EQ(object_status(db, "trends", "my_notes").first, "extra");
+}
+
+TEST(Check, ChangedTableNamesTheColumn) {
+  Db db;
+  db.exec("SELECT emf_init('trends')");
+  db.exec("ALTER TABLE search_history ADD COLUMN language TEXT");
+  db.exec("ALTER TABLE search_history DROP COLUMN result_count");
+  const auto [status, detail] = object_status(db, "trends", "search_history");
+  EXPECT_EQ(status, "changed");
+  EXPECT_NE(detail.find("missing column result_count"), std::string::npos) << detail;
+  EXPECT_NE(detail.find("extra column language"), std::string::npos) << detail;
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.ok"), "0");
+}
+
+TEST(Check, ChangedTriggerAndViewAreReported) {
+  Db db;
+  db.exec("SELECT emf_init('metrics')");
+  db.exec("DROP VIEW latest_video_metrics");
+  db.exec("CREATE VIEW latest_video_metrics AS SELECT * FROM video_metrics");
+  EXPECT_EQ(object_status(db, "metrics", "latest_video_metrics").first, "changed");
+
+  db.exec("SELECT emf_init('trends')");
+  db.exec("DROP TRIGGER update_trending_topics_timestamp");
+  EXPECT_EQ(object_status(db, "trends", "update_trending_topics_timestamp").first, "missing");
+  db.exec(
+      "CREATE TRIGGER update_trending_topics_timestamp AFTER UPDATE ON trending_topics "
+      "BEGIN SELECT 1; END");
+  EXPECT_EQ(object_status(db, "trends", "update_trending_topics_timestamp").first, "changed");
+}
+
+TEST(Check, SameDefinitionSpelledDifferentlyIsOk) {
+  Db db;
+  db.exec("SELECT emf_init('trends')");
+  db.exec("DROP INDEX idx_trending_topics_source");
+  db.exec("CREATE   INDEX \"idx_trending_topics_source\"\n ON [trending_topics]( \"SOURCE\" ) ");
+  EXPECT_EQ(object_status(db, "trends", "idx_trending_topics_source").first, "ok");
+}
+
+TEST(Check, DroppedTableIsMissing) {
+  Db db;
+  db.exec("SELECT emf_init('image_library')");
+  db.exec("DROP TABLE collection_images");
+  EXPECT_EQ(object_status(db, "image_library", "collection_images").first, "missing");
+  EXPECT_EQ(db.json(db.text("SELECT emf_check()"), "$.ok"), "0");
+}
+
+TEST(Check, NotInstalledKindIsReportedNotAnError) {
+  Db db;
+  const std::string report = db.text("SELECT emf_check('trends')");
+  EXPECT_EQ(db.json(report, "$.ok"), "0");
+  EXPECT_EQ(db.json(report, "$.kinds[0].installed"), "0");
+  EXPECT_EQ(db.json(report, "$.kinds[0].version"), "0");
+  EXPECT_EQ(db.json(report, "$.kinds[0].pending"), "[1]");
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects('trends') WHERE status = 'missing'"), 8);
+  // Without a kind: nothing installed, nothing wrong.
+  const std::string all = db.text("SELECT emf_check()");
+  EXPECT_EQ(db.json(all, "$.ok"), "1");
+  EXPECT_EQ(db.json(all, "$.kinds"), "[]");
+  // Reading created nothing.
+  EXPECT_EQ(db.integer("SELECT count(*) FROM sqlite_schema"), 0);
+}
+
+TEST(Check, ModifiedMigrationIsReported) {
+  Db db;
+  db.exec("SELECT emf_init('trends')");
+  db.exec("UPDATE emf_schema_history SET checksum = 'tampered'");
+  const auto rows =
+      db.rows("SELECT type, name, status FROM emf_objects('trends') WHERE status <> 'ok'");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"migration", "001_initial", "modified"}));
+  EXPECT_EQ(db.json(db.text("SELECT emf_check()"), "$.ok"), "0");
+  // emf_init refuses to go on, and says how to resolve it.
+  const auto error = db.error("SELECT emf_init('trends')");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_NE(error->find("sql/trends/001_initial.sql was applied with checksum tampered"),
+            std::string::npos)
+      << *error;
+}
+
+TEST(Check, ObjectsTableTakesKindAndSchemaAsColumnsToo) {
+  TempDir dir;
+  Db db;
+  db.exec(fmt::format("ATTACH '{}' AS aux", dir.file("aux.db")));
+  db.exec("SELECT emf_init('trends', 'aux')");
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects WHERE arg = 'trends' AND schema = 'aux'"),
+            8);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects(NULL, 'aux')"), 8);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects('trends', 'aux') WHERE status = 'ok'"), 8);
+  // Without arguments: every kind installed in main (none here).
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects"), 0);
+}
+
+// Every statement run on the connection while `sql` runs, the extension's own
+// included: the VM steps and full-scan steps they took, summed.
+struct Work {
+  long long vm_steps = 0;
+  long long full_scan_steps = 0;
+  int statements = 0;
+  bool operator==(const Work&) const = default;
+};
+
+Work work_of(Db& db, const std::string& sql) {
+  Work work;
+  sqlite3_trace_v2(
+      db.get(), SQLITE_TRACE_PROFILE,
+      [](unsigned, void* context, void* statement, void*) {
+        auto* total = static_cast<Work*>(context);
+        auto* stmt = static_cast<sqlite3_stmt*>(statement);
+        total->vm_steps += sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_VM_STEP, 0);
+        total->full_scan_steps += sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0);
+        ++total->statements;
+        return 0;
+      },
+      &work);
+  db.exec(sql);
+  sqlite3_trace_v2(db.get(), 0, nullptr, nullptr);
+  return work;
+}
+
+TEST(Check, CostDoesNotGrowWithRows) {
+  auto check_work = [](int rows) {
+    Db db;
+    db.exec("SELECT emf_init('trends')");
+    db.exec(
+        fmt::format("WITH RECURSIVE n(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM n WHERE v < {}) "
+                    "INSERT INTO search_history (query) SELECT 'q' || v FROM n",
+                    rows));
+    db.exec("SELECT emf_check('trends')");  // warm the per-process caches
+    return work_of(db, "SELECT emf_check('trends')");
+  };
+  const Work few = check_work(10);
+  const Work many = check_work(20000);
+  EXPECT_GT(few.statements, 10);  // the extension's own statements were seen
+  EXPECT_EQ(few, many) << few.vm_steps << " vs " << many.vm_steps;
+
+  // The measure does see rows: counting them costs more with more rows.
+  Db db;
+  db.exec("SELECT emf_init('trends')");
+  const Work empty = work_of(db, "SELECT count(*) FROM search_history WHERE query LIKE 'q%'");
+  db.exec("INSERT INTO search_history (query) VALUES ('q1'), ('q2'), ('q3')");
+  EXPECT_GT(work_of(db, "SELECT count(*) FROM search_history WHERE query LIKE 'q%'").vm_steps,
+            empty.vm_steps);
+}
+
+}  // namespace
+}  // namespace emf::test

@@ -1,0 +1,190 @@
+// emf_init: creates, records its history, is idempotent and atomic, sets WAL
+// and foreign keys, works on attached schemas and inside the caller's
+// transaction (saying what SQLite did not allow there).
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+
+#include <fmt/format.h>
+
+#include <thread>
+
+#include "support/test_db.h"
+
+namespace emf::test {
+namespace {
+
+std::string sha256_of_file(const std::string& path) {
+  const std::string content = read_file(path);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(content.data(), content.size(), digest, &length, EVP_sha256(), nullptr);
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
+  return hex;
+}
+
+TEST(Init, FreshDatabaseAppliesEveryVersionAndReportsIt) {
+  TempDir dir;
+  Db db(dir.file("trends.db"));
+  const std::string report = db.text("SELECT emf_init('trends')");
+  EXPECT_EQ(db.json(report, "$.kind"), "trends");
+  EXPECT_EQ(db.json(report, "$.schema"), "main");
+  EXPECT_EQ(db.json(report, "$.version"), "1");
+  EXPECT_EQ(db.json(report, "$.applied"), "[1]");
+  EXPECT_EQ(db.json(report, "$.journal_mode"), "wal");
+  EXPECT_EQ(db.json(report, "$.warnings"), "NULL");
+  EXPECT_EQ(db.text("PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(db.integer("PRAGMA foreign_keys"), 1);
+}
+
+TEST(Init, IsIdempotent) {
+  TempDir dir;
+  Db db(dir.file("metrics.db"));
+  db.exec("SELECT emf_init('metrics')");
+  const std::string before = db.dump();
+  const std::string report = db.text("SELECT emf_init('metrics')");
+  EXPECT_EQ(db.json(report, "$.applied"), "[]");
+  EXPECT_EQ(db.json(report, "$.version"), "1");
+  EXPECT_EQ(db.dump(), before);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_schema_history"), 1);
+}
+
+TEST(Init, RecordsHistoryWithTheFilesSha256) {
+  Db db;
+  db.exec("SELECT emf_init('image_library')");
+  const auto rows = db.rows(
+      "SELECT kind, version, name, checksum, applied_at GLOB '2*Z', duration_ms >= 0 "
+      "FROM emf_schema_history");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0][0], "image_library");
+  EXPECT_EQ(rows[0][1], "1");
+  EXPECT_EQ(rows[0][2], "initial");
+  EXPECT_EQ(rows[0][3], sha256_of_file(EMF_SOURCE_DIR "/sql/image_library/001_initial.sql"));
+  EXPECT_EQ(rows[0][4], "1");
+  EXPECT_EQ(rows[0][5], "1");
+}
+
+TEST(Init, ThreeKindsShareOneFile) {
+  TempDir dir;
+  Db db(dir.file("all.db"));
+  for (const char* kind : {"trends", "metrics", "image_library"}) {
+    db.exec(fmt::format("SELECT emf_init('{}')", kind));
+  }
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_schema_history"), 3);
+  EXPECT_EQ(db.json(db.text("SELECT emf_check()"), "$.ok"), "1");
+  EXPECT_EQ(db.json(db.text("SELECT emf_check()"), "$.kinds[2].kind"), "image_library");
+}
+
+TEST(Init, WorksOnAnAttachedSchema) {
+  TempDir dir;
+  Db db(dir.file("main.db"));
+  db.exec(fmt::format("ATTACH '{}' AS aux", dir.file("aux.db")));
+  const std::string report = db.text("SELECT emf_init('metrics', 'aux')");
+  EXPECT_EQ(db.json(report, "$.schema"), "aux");
+  EXPECT_EQ(db.json(report, "$.journal_mode"), "wal");
+  EXPECT_EQ(
+      db.integer("SELECT count(*) FROM aux.sqlite_schema WHERE name = 'latest_video_metrics'"), 1);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM main.sqlite_schema"), 0);
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('metrics', 'aux')"), "$.ok"), "1");
+  // The attached copy behaves: its view and constraints are its own.
+  db.exec("INSERT INTO aux.video_metrics (video_id, platform) VALUES ('v', 'p')");
+  EXPECT_EQ(db.integer("SELECT count(*) FROM aux.latest_video_metrics"), 1);
+  // Schema names are case-insensitive, as in SQLite.
+  EXPECT_EQ(db.json(db.text("SELECT emf_init('metrics', 'AUX')"), "$.schema"), "aux");
+}
+
+TEST(Init, InMemoryDatabaseKeepsMemoryJournal) {
+  Db db;
+  const std::string report = db.text("SELECT emf_init('trends')");
+  EXPECT_EQ(db.json(report, "$.journal_mode"), "memory");
+  EXPECT_EQ(db.json(report, "$.warnings"), "NULL");
+}
+
+TEST(Init, InsideTheCallersTransactionJoinsItAndSaysWhatItCouldNotDo) {
+  TempDir dir;
+  Db db(dir.file("t.db"));
+  db.exec("PRAGMA foreign_keys = OFF");
+  db.exec("BEGIN");
+  const std::string report = db.text("SELECT emf_init('trends')");
+  EXPECT_EQ(db.json(report, "$.applied"), "[1]");
+  EXPECT_NE(db.json(report, "$.warnings[0]").find("journal_mode stays 'delete'"), std::string::npos)
+      << report;
+  EXPECT_NE(db.json(report, "$.warnings[1]").find("foreign_keys stays off"), std::string::npos)
+      << report;
+  // The caller decides: rolling back undoes emf_init entirely.
+  db.exec("ROLLBACK");
+  EXPECT_EQ(db.integer("SELECT count(*) FROM sqlite_schema"), 0);
+
+  db.exec("BEGIN");
+  db.exec("SELECT emf_init('trends')");
+  db.exec("COMMIT");
+  EXPECT_EQ(db.integer("SELECT count(*) FROM sqlite_schema WHERE name = 'trending_topics'"), 1);
+}
+
+TEST(Init, InsideASavepointOfTheCaller) {
+  Db db;
+  db.exec("SAVEPOINT outer_work");
+  db.exec("CREATE TABLE notes (x)");
+  db.exec("SELECT emf_init('trends')");
+  db.exec("RELEASE outer_work");
+  EXPECT_EQ(
+      db.integer("SELECT count(*) FROM sqlite_schema WHERE name IN ('notes', 'trending_topics')"),
+      2);
+}
+
+TEST(Init, RefusesObjectsMadeByAnotherToolAndChangesNothing) {
+  TempDir dir;
+  Db db(dir.file("legacy.db"));
+  db.exec("CREATE TABLE trending_topics (id INTEGER PRIMARY KEY, topic TEXT)");
+  db.exec("INSERT INTO trending_topics (topic) VALUES ('kept')");
+  const std::string before = db.dump();
+  const auto error = db.error("SELECT emf_init('trends')");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_NE(error->find("emf_init: schema main already has trending_topics"), std::string::npos)
+      << *error;
+  EXPECT_EQ(db.dump(), before);
+}
+
+TEST(Init, FailsAtomicallyOnAReadOnlyDatabase) {
+  TempDir dir;
+  {
+    Db create(dir.file("ro.db"));
+    create.exec("CREATE TABLE other (x)");
+  }
+  Db db("file:" + dir.file("ro.db") + "?mode=ro");
+  const auto error = db.error("SELECT emf_init('trends')");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_NE(error->find("emf_init:"), std::string::npos) << *error;
+  EXPECT_NE(error->find("readonly"), std::string::npos) << *error;
+}
+
+TEST(Init, ConcurrentConnectionsApplyEachMigrationOnce) {
+  TempDir dir;
+  const std::string path = dir.file("race.db");
+  {
+    Db create(path);
+    create.exec("PRAGMA journal_mode = WAL");
+  }
+  std::vector<std::thread> threads;
+  std::vector<std::string> errors(6);
+  for (int i = 0; i < 6; ++i) {
+    threads.emplace_back([&, i] {
+      try {
+        Db db(path);
+        for (const char* kind : {"trends", "metrics", "image_library"}) {
+          db.exec(fmt::format("SELECT emf_init('{}')", kind));
+        }
+      } catch (const std::exception& error) {
+        errors[i] = error.what();
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (const auto& error : errors) EXPECT_EQ(error, "");
+  Db db(path);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_schema_history"), 3);
+  EXPECT_EQ(db.json(db.text("SELECT emf_check()"), "$.ok"), "1");
+}
+
+}  // namespace
+}  // namespace emf::test

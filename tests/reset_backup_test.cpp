@@ -1,0 +1,148 @@
+// emf_reset drops and recreates one kind atomically; emf_backup copies a
+// live database consistently and never overwrites.
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include <fstream>
+
+#include "support/test_db.h"
+
+namespace emf::test {
+namespace {
+
+TEST(Reset, DropsDataAndHistoryAndRecreatesTheLatestVersion) {
+  Db db;
+  db.exec("SELECT emf_init('image_library'), emf_init('trends')");
+  db.exec("SELECT emf_seed('image_library'), emf_seed('trends')");
+  db.exec("CREATE INDEX my_index ON image_library (format)");
+  const std::string report = db.text("SELECT emf_reset('image_library')");
+  EXPECT_EQ(db.json(report, "$.applied"), "[1]");
+  EXPECT_EQ(db.json(report, "$.version"), "1");
+  EXPECT_EQ(db.integer("SELECT count(*) FROM image_library"), 0);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM image_usage"), 0);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM sqlite_schema WHERE name = 'my_index'"), 0);
+  // The other kind in the same file is untouched.
+  EXPECT_EQ(db.integer("SELECT count(*) FROM trending_topics"), 6);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_schema_history"), 2);
+  EXPECT_EQ(db.json(db.text("SELECT emf_check()"), "$.ok"), "1");
+  // AUTOINCREMENT counters start again.
+  db.exec("SELECT emf_seed('image_library')");
+  EXPECT_EQ(db.integer("SELECT min(id) FROM image_library"), 1);
+}
+
+TEST(Reset, RollsBackEntirelyWhenItCannotFinish) {
+  TempDir dir;
+  Db db(dir.file("r.db"));
+  db.exec("SELECT emf_init('trends'), emf_seed('trends')");
+  // A table of the user's refers to a topic: with foreign keys on, dropping
+  // trending_topics fails after search_history, the indexes and the trigger
+  // are already gone. Everything must come back.
+  db.exec("CREATE TABLE my_links (topic_id INTEGER REFERENCES trending_topics (id))");
+  db.exec("INSERT INTO my_links VALUES (1)");
+  const std::string before = db.dump();
+  const auto error = db.error("SELECT emf_reset('trends')");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_NE(error->find("emf_reset: "), std::string::npos) << *error;
+  EXPECT_NE(error->find("FOREIGN KEY constraint failed"), std::string::npos) << *error;
+  EXPECT_EQ(db.dump(), before);
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.ok"), "1");
+}
+
+TEST(Backup, CopiesCommittedDataWhileAnotherConnectionWrites) {
+  TempDir dir;
+  const std::string path = dir.file("metrics.db");
+  Db db(path);
+  db.exec("SELECT emf_init('metrics'), emf_seed('metrics')");
+  db.exec("PRAGMA wal_autocheckpoint = 0");  // keep committed pages in -wal
+
+  // Another connection commits (left in the WAL, not checkpointed), then
+  // holds an uncommitted write.
+  Db writer(path);
+  writer.exec("PRAGMA wal_autocheckpoint = 0");
+  writer.exec("INSERT INTO video_metadata (video_id) VALUES ('committed')");
+  writer.exec("BEGIN; INSERT INTO video_metadata (video_id) VALUES ('uncommitted')");
+  ASSERT_GT(std::filesystem::file_size(path + "-wal"), 0u);
+
+  const std::string copy = dir.file("copy.db");
+  const std::string report = db.text(fmt::format("SELECT emf_backup('{}')", copy));
+  writer.exec("ROLLBACK");
+  EXPECT_EQ(db.json(report, "$.path"), copy);
+  EXPECT_GT(std::stoll(db.json(report, "$.pages")), 0);
+  EXPECT_EQ(std::stoll(db.json(report, "$.bytes")),
+            static_cast<long long>(std::filesystem::file_size(copy)));
+
+  Db restored(copy);
+  EXPECT_EQ(restored.integer("SELECT count(*) FROM video_metadata WHERE video_id = 'committed'"),
+            1);
+  EXPECT_EQ(restored.integer("SELECT count(*) FROM video_metadata WHERE video_id = 'uncommitted'"),
+            0);
+  EXPECT_EQ(restored.integer("SELECT count(*) FROM video_metrics"), 8);
+  EXPECT_EQ(restored.json(restored.text("SELECT emf_check()"), "$.ok"), "1");
+  EXPECT_EQ(restored.text("PRAGMA integrity_check"), "ok");
+  // No temporary file is left beside it.
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    files += entry.path().filename().string().find(".tmp-") != std::string::npos;
+  }
+  EXPECT_EQ(files, 0);
+}
+
+TEST(Backup, RefusesAnExistingPathAndLeavesItAlone) {
+  TempDir dir;
+  Db db;
+  db.exec("SELECT emf_init('trends')");
+  const std::string path = dir.file("exists.db");
+  { std::ofstream(path) << "precious"; }
+  const auto error = db.error(fmt::format("SELECT emf_backup('{}')", path));
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(*error,
+            fmt::format("emf_backup: {} already exists; emf_backup never overwrites a file", path));
+  EXPECT_EQ(read_file(path), "precious");
+}
+
+TEST(Backup, ResolvesARelativePathAgainstTheCurrentFolder) {
+  TempDir dir;
+  const auto previous = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path());
+  Db db;
+  db.exec("SELECT emf_init('trends')");
+  const std::string report = db.text("SELECT emf_backup('relative.db')");
+  std::filesystem::current_path(previous);
+  EXPECT_EQ(db.json(report, "$.path"), dir.file("relative.db"));
+  EXPECT_TRUE(std::filesystem::exists(dir.file("relative.db")));
+}
+
+TEST(Backup, RefusesWhileTheCallerHasUncommittedChanges) {
+  TempDir dir;
+  Db db(dir.file("src.db"));
+  db.exec("SELECT emf_init('trends')");
+  db.exec("BEGIN; INSERT INTO search_history (query) VALUES ('q')");
+  const auto error = db.error(fmt::format("SELECT emf_backup('{}')", dir.file("b.db")));
+  db.exec("ROLLBACK");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_NE(error->find("emf_backup: the connection has uncommitted changes in schema main"),
+            std::string::npos)
+      << *error;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("b.db")));
+}
+
+TEST(Backup, CopiesAnAttachedSchema) {
+  TempDir dir;
+  Db db;
+  db.exec(fmt::format("ATTACH '{}' AS aux", dir.file("aux.db")));
+  db.exec("SELECT emf_init('trends', 'aux')");
+  db.exec(fmt::format("SELECT emf_backup('{}', 'aux')", dir.file("aux-copy.db")));
+  Db copy(dir.file("aux-copy.db"));
+  EXPECT_EQ(copy.json(copy.text("SELECT emf_check('trends')"), "$.ok"), "1");
+}
+
+TEST(Backup, MissingFolderIsAClearError) {
+  Db db;
+  const auto error = db.error("SELECT emf_backup('/nonexistent-folder/x.db')");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(*error, "emf_backup: folder /nonexistent-folder does not exist");
+}
+
+}  // namespace
+}  // namespace emf::test

@@ -1,0 +1,66 @@
+// The SQL tokenizer and what is built on it: statement splitting (trigger
+// bodies stay whole), normalisation for comparison, and qualification for
+// attached schemas. Linked against emf_core, with SQLite linked in.
+#include <gtest/gtest.h>
+
+#include "error.h"
+#include "sql_text.h"
+
+namespace emf {
+namespace {
+
+TEST(SqlText, SplitsStatementsButKeepsTriggerBodiesWhole) {
+  const auto statements = split_statements(
+      "CREATE TABLE a (x); -- comment; with a semicolon\n"
+      "CREATE TRIGGER t AFTER INSERT ON a BEGIN UPDATE a SET x = 1; DELETE FROM a; END;\n"
+      "INSERT INTO a VALUES ('semi;colon');  SELECT 1");
+  ASSERT_EQ(statements.size(), 4u);
+  EXPECT_EQ(statements[0], "CREATE TABLE a (x)");
+  EXPECT_EQ(statements[1],
+            "CREATE TRIGGER t AFTER INSERT ON a BEGIN UPDATE a SET x = 1; DELETE FROM a; END");
+  EXPECT_EQ(statements[2], "INSERT INTO a VALUES ('semi;colon')");
+  EXPECT_EQ(statements[3], "SELECT 1");
+}
+
+TEST(SqlText, NormalisesCaseQuotingSpaceAndComments) {
+  EXPECT_EQ(normalize_sql("CREATE  INDEX \"Idx\" ON [T]( \"A\" DESC ) ;"),
+            normalize_sql("create index idx on t (a desc)"));
+  EXPECT_EQ(normalize_sql("create index idx on t (a desc)"), "create index idx on t (a desc)");
+  EXPECT_EQ(normalize_sql("SELECT 'Keep Case' /* gone */ -- gone\n, `x`"), "select 'Keep Case', x");
+  EXPECT_NE(normalize_sql("SELECT 'a'"), normalize_sql("SELECT 'A'"));
+  EXPECT_EQ(normalize_sql("SELECT \"it\"\"s\""), "select it\"s");
+  EXPECT_EQ(normalize_sql("a->>'$.x' || b"), "a ->> '$.x' || b");
+}
+
+TEST(SqlText, FindsTheObjectAStatementActsOn) {
+  EXPECT_EQ(statement_object_name("INSERT INTO \"Trending_Topics\" (a) VALUES (1)"),
+            "trending_topics");
+  EXPECT_EQ(statement_object_name("INSERT OR IGNORE INTO t VALUES (1)"), "t");
+  EXPECT_EQ(statement_object_name("CREATE UNIQUE INDEX IF NOT EXISTS i ON t (a)"), "i");
+  EXPECT_EQ(statement_object_name("DROP VIEW IF EXISTS v"), "v");
+  EXPECT_EQ(statement_object_name("ALTER TABLE t ADD COLUMN c"), "t");
+  EXPECT_EQ(statement_object_name("UPDATE t SET a = 1"), "t");
+  EXPECT_EQ(statement_object_name("DELETE FROM t"), "t");
+  EXPECT_EQ(statement_object_name("SELECT 1"), std::nullopt);
+  EXPECT_EQ(statement_object_name("CREATE TEMP TABLE t (a)"), std::nullopt);
+}
+
+TEST(SqlText, QualifiesTheObjectWithTheSchema) {
+  EXPECT_EQ(qualify_statement("CREATE TABLE t (a)", "aux"), "CREATE TABLE \"aux\".t (a)");
+  EXPECT_EQ(qualify_statement("CREATE TABLE IF NOT EXISTS t (a)", "a\"b"),
+            "CREATE TABLE IF NOT EXISTS \"a\"\"b\".t (a)");
+  EXPECT_EQ(qualify_statement("CREATE INDEX i ON t (a)", "aux"), "CREATE INDEX \"aux\".i ON t (a)");
+  EXPECT_EQ(qualify_statement("CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END", "aux"),
+            "CREATE TRIGGER \"aux\".tr AFTER INSERT ON t BEGIN SELECT 1; END");
+  EXPECT_THROW(qualify_statement("SELECT 1", "aux"), Error);
+  EXPECT_THROW(qualify_statement("CREATE TABLE main.t (a)", "aux"), Error);
+}
+
+TEST(SqlText, RejectsUnterminatedText) {
+  EXPECT_THROW(tokenize("SELECT 'open"), Error);
+  EXPECT_THROW(tokenize("SELECT \"open"), Error);
+  EXPECT_THROW(tokenize("SELECT /* open"), Error);
+}
+
+}  // namespace
+}  // namespace emf
