@@ -21,9 +21,9 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
-Db::Db(const std::string& path, bool load_extension) {
+Db::Db(const std::string& path, bool load_extension, const char* vfs) {
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI;
-  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+  if (sqlite3_open_v2(path.c_str(), &db_, flags, vfs) != SQLITE_OK) {
     throw std::runtime_error(fmt::format("cannot open {}: {}", path, sqlite3_errmsg(db_)));
   }
   exec("PRAGMA recursive_triggers = ON");

@@ -29,7 +29,8 @@ class TempDir {
 class Db {
  public:
   // ":memory:" or a file path; the extension is loaded unless told not to.
-  explicit Db(const std::string& path = ":memory:", bool load_extension = true);
+  explicit Db(const std::string& path = ":memory:", bool load_extension = true,
+              const char* vfs = nullptr);
   ~Db();
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
