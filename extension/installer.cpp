@@ -144,16 +144,29 @@ void drop_kind_objects(sqlite3* db, std::string_view schema, Kind kind, int inst
 
 }  // namespace
 
-InitReport init_kind(sqlite3* db, Kind kind, std::string_view schema) {
+namespace {
+
+enum class Install { upgrade, recreate };
+
+// emf_init upgrades what is there; emf_reset drops it and starts again. Both
+// run in one transaction and apply the pending migrations the same way.
+InitReport install(sqlite3* db, Kind kind, std::string_view schema, Install mode) {
   InitReport report;
   report.kind = kind;
   report.schema = std::string(schema);
   prepare_connection(db, schema, report.warnings);
-  WriteTransaction transaction(db, "emf_init");
+  WriteTransaction transaction(db, mode == Install::upgrade ? "emf_init" : "emf_reset");
   create_history(db, schema);
-  const std::vector<AppliedMigration> applied = read_history(db, schema, kind);
-  verify_history(kind, applied);
-  if (applied.empty()) refuse_foreign_objects(db, schema, kind);
+  std::vector<AppliedMigration> applied = read_history(db, schema, kind);
+  if (mode == Install::recreate) {
+    drop_kind_objects(db, schema, kind,
+                      applied.empty() ? latest_version(kind) : applied.back().version);
+    forget_kind(db, schema, kind);
+    applied.clear();
+  } else {
+    verify_history(kind, applied);
+    if (applied.empty()) refuse_foreign_objects(db, schema, kind);
+  }
   report.applied = apply_pending(db, schema, kind, applied);
   transaction.commit();
   report.version = latest_version(kind);
@@ -161,22 +174,14 @@ InitReport init_kind(sqlite3* db, Kind kind, std::string_view schema) {
   return report;
 }
 
+}  // namespace
+
+InitReport init_kind(sqlite3* db, Kind kind, std::string_view schema) {
+  return install(db, kind, schema, Install::upgrade);
+}
+
 InitReport reset_kind(sqlite3* db, Kind kind, std::string_view schema) {
-  InitReport report;
-  report.kind = kind;
-  report.schema = std::string(schema);
-  prepare_connection(db, schema, report.warnings);
-  WriteTransaction transaction(db, "emf_reset");
-  create_history(db, schema);
-  const std::vector<AppliedMigration> applied = read_history(db, schema, kind);
-  drop_kind_objects(db, schema, kind,
-                    applied.empty() ? latest_version(kind) : applied.back().version);
-  forget_kind(db, schema, kind);
-  report.applied = apply_pending(db, schema, kind, {});
-  transaction.commit();
-  report.version = latest_version(kind);
-  report.journal_mode = journal_mode(db, schema);
-  return report;
+  return install(db, kind, schema, Install::recreate);
 }
 
 std::string init_report_json(sqlite3* db, const InitReport& report) {

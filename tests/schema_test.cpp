@@ -290,8 +290,9 @@ TEST_F(SchemaTest, DefaultsAreUtcIsoTimesZeroCountersAndDraft) {
 
 TEST_F(SchemaTest, UpdatedAtIsSetOnUpdate) {
   ASSERT_EQ(db.integer("PRAGMA recursive_triggers"), 1);
-  db.exec("INSERT INTO trending_topics (topic, source, updated_at) "
-          "VALUES ('t', 's', '2000-01-01T00:00:00.000Z')");
+  db.exec(
+      "INSERT INTO trending_topics (topic, source, updated_at) "
+      "VALUES ('t', 's', '2000-01-01T00:00:00.000Z')");
   db.exec("UPDATE trending_topics SET used_flag = 1");
   EXPECT_GT(db.text("SELECT updated_at FROM trending_topics"), "2025");
   EXPECT_EQ(db.integer("SELECT used_flag FROM trending_topics"), 1);
@@ -314,11 +315,13 @@ TEST(UpdatedAtTrigger, DoesNotRecurseWhenTheUpdateLandsInTheSameInstantAsTheInse
 
   // The control: that naive trigger does recurse here, so this setup would
   // catch emf's trigger if it did.
-  db.exec("CREATE TABLE naive (id INTEGER PRIMARY KEY, x, updated_at DEFAULT "
-          "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))");
-  db.exec("CREATE TRIGGER naive_touch AFTER UPDATE ON naive WHEN NEW.updated_at IS "
-          "OLD.updated_at BEGIN UPDATE naive SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', "
-          "'now') WHERE id = NEW.id; END");
+  db.exec(
+      "CREATE TABLE naive (id INTEGER PRIMARY KEY, x, updated_at DEFAULT "
+      "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))");
+  db.exec(
+      "CREATE TRIGGER naive_touch AFTER UPDATE ON naive WHEN NEW.updated_at IS "
+      "OLD.updated_at BEGIN UPDATE naive SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', "
+      "'now') WHERE id = NEW.id; END");
   db.exec("INSERT INTO naive (x) VALUES (1)");
   const auto error = db.error("UPDATE naive SET x = 2");
   ASSERT_TRUE(error.has_value());
