@@ -7,12 +7,14 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <system_error>
 
 #include "db.h"
 #include "json.h"
+#include "progress.h"
 
 namespace emf {
 
@@ -72,9 +74,30 @@ void copy_schema(sqlite3* source, std::string_view schema, const fs::path& desti
       sqlite3_backup_init(destination, "main", source, std::string(schema).c_str());
   if (backup == nullptr)
     throw_sqlite_error(destination, sqlite3_errcode(destination), "cannot start the backup");
-  // One step copies every page under one read transaction: a consistent
-  // snapshot, whatever other connections commit meanwhile.
-  rc = sqlite3_backup_step(backup, -1);
+  // Copies in steps, so progress can be shown. SQLite restarts a backup whose
+  // source another connection changed between steps; at the first restart
+  // the rest is copied in one step, under one read transaction, so a busy
+  // database cannot keep the copy from finishing. Either way the copy is a
+  // consistent snapshot.
+  constexpr int kPagesPerStep = 1024;
+  int pages_per_step = kPagesPerStep;
+  int previous_remaining = -1;
+  // SQLite does not call a busy handler for the source: wait out a writer
+  // that holds the lock (rollback-journal mode) for a bounded time.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  do {
+    rc = sqlite3_backup_step(backup, pages_per_step);
+    if ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && std::chrono::steady_clock::now() < give_up) {
+      sqlite3_sleep(20);
+      rc = SQLITE_OK;
+      continue;
+    }
+    const int remaining = sqlite3_backup_remaining(backup);
+    const int total = sqlite3_backup_pagecount(backup);
+    if (previous_remaining >= 0 && remaining > previous_remaining) pages_per_step = -1;
+    previous_remaining = remaining;
+    report_progress(source, "backup", total - remaining, total);
+  } while (rc == SQLITE_OK);
   const int finish_rc = sqlite3_backup_finish(backup);
   if (rc != SQLITE_DONE) {
     if (rc == SQLITE_NOMEM) throw std::bad_alloc();

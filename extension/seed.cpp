@@ -68,7 +68,9 @@ SeedReport seed_synthetic(sqlite3* db, Kind kind, std::int64_t rows, std::int64_
   SeedReport report{kind, zero_counts(kind)};
   WriteTransaction transaction(db, "emf_seed");
   require_current(db, kind);
-  for (const auto& [table, count] : insert_synthetic_rows(db, kind, rows, random_seed)) {
+  const auto table_count = static_cast<std::int64_t>(report.inserted.size());
+  for (const auto& [table, count] :
+       insert_synthetic_rows(db, kind, rows, random_seed, table_count)) {
     add_count(report.inserted, table, count);
   }
   transaction.commit();

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "db.h"
+#include "progress.h"
 
 namespace emf {
 
@@ -95,25 +96,40 @@ std::int64_t next_rowid(sqlite3* db, std::string_view table) {
   return next;
 }
 
-// Runs one prepared INSERT per row; `bind` fills it for row number `row`.
+// Rows inserted so far in this call, against the call's total, for the
+// progress observer.
+struct SeedProgress {
+  sqlite3* db;
+  std::int64_t done = 0;
+  std::int64_t total = 0;
+};
+
+constexpr std::int64_t kProgressEvery = 4096;
+
+// Runs one prepared INSERT per row; `bind` fills it for row number `row`
+// (its index in this call is `index`).
 template <typename Bind>
-std::int64_t insert_rows(sqlite3* db, std::string_view sql, std::int64_t first_row,
+std::int64_t insert_rows(SeedProgress& progress, std::string_view sql, std::int64_t first_row,
                          std::int64_t rows, Bind bind) {
-  Statement statement(db, sql);
+  Statement statement(progress.db, sql);
   for (std::int64_t i = 0; i < rows; ++i) {
     statement.reset();
     bind(statement, first_row + i, i);
     statement.run();
+    if (++progress.done % kProgressEvery == 0) {
+      report_progress(progress.db, "seed", progress.done, progress.total);
+    }
   }
   return rows;
 }
 
-InsertCounts insert_trends(sqlite3* db, std::int64_t rows, std::int64_t seed) {
+InsertCounts insert_trends(SeedProgress& progress, std::int64_t rows, std::int64_t seed) {
+  sqlite3* db = progress.db;
   InsertCounts counts;
   const std::int64_t first_topic = next_rowid(db, "trending_topics");
   counts.emplace_back(
       "trending_topics",
-      insert_rows(db,
+      insert_rows(progress,
                   "INSERT INTO main.trending_topics (topic, source, timestamp, relevance_score, "
                   "used_flag, category, metadata, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, "
                   "?5, ?6, json_object('rank', ?7, 'region', ?8), ?3, ?3)",
@@ -132,7 +148,7 @@ InsertCounts insert_trends(sqlite3* db, std::int64_t rows, std::int64_t seed) {
   const std::int64_t first_search = next_rowid(db, "search_history");
   counts.emplace_back(
       "search_history",
-      insert_rows(db,
+      insert_rows(progress,
                   "INSERT INTO main.search_history (query, source, result_count, timestamp) "
                   "VALUES (?1, ?2, ?3, ?4)",
                   first_search, rows, [&](Statement& s, std::int64_t row, std::int64_t) {
@@ -145,13 +161,14 @@ InsertCounts insert_trends(sqlite3* db, std::int64_t rows, std::int64_t seed) {
   return counts;
 }
 
-InsertCounts insert_metrics(sqlite3* db, std::int64_t rows, std::int64_t seed) {
+InsertCounts insert_metrics(SeedProgress& progress, std::int64_t rows, std::int64_t seed) {
+  sqlite3* db = progress.db;
   InsertCounts counts;
   const std::int64_t first_video = next_rowid(db, "video_metadata");
   counts.emplace_back(
       "video_metadata",
       insert_rows(
-          db,
+          progress,
           "INSERT INTO main.video_metadata (video_id, title, description, topic, script_path, "
           "audio_path, video_path, duration_seconds, created_at, posted_at, status) VALUES (?1, "
           "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -180,7 +197,7 @@ InsertCounts insert_metrics(sqlite3* db, std::int64_t rows, std::int64_t seed) {
   const std::int64_t first_snapshot = next_rowid(db, "video_metrics");
   counts.emplace_back(
       "video_metrics",
-      insert_rows(db,
+      insert_rows(progress,
                   "INSERT INTO main.video_metrics (video_id, platform, views, likes, comments, "
                   "shares, saves, watch_time_seconds, engagement_rate, timestamp, created_at) "
                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
@@ -211,13 +228,14 @@ InsertCounts insert_metrics(sqlite3* db, std::int64_t rows, std::int64_t seed) {
   return counts;
 }
 
-InsertCounts insert_images(sqlite3* db, std::int64_t rows, std::int64_t seed) {
+InsertCounts insert_images(SeedProgress& progress, std::int64_t rows, std::int64_t seed) {
+  sqlite3* db = progress.db;
   InsertCounts counts;
   const std::int64_t first_image = next_rowid(db, "image_library");
   counts.emplace_back(
       "image_library",
       insert_rows(
-          db,
+          progress,
           "INSERT INTO main.image_library (character, emotion, pose, file_path, source, "
           "file_size_bytes, width, height, format, generation_prompt, generation_model, "
           "quality_score, tags, metadata, timestamp, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
@@ -249,7 +267,7 @@ InsertCounts insert_images(sqlite3* db, std::int64_t rows, std::int64_t seed) {
   const std::int64_t first_usage = next_rowid(db, "image_usage");
   counts.emplace_back(
       "image_usage",
-      insert_rows(db,
+      insert_rows(progress,
                   "INSERT INTO main.image_usage (image_id, video_id, scene_number, timestamp) "
                   "VALUES (?1, ?2, ?3, ?4)",
                   first_usage, rows, [&](Statement& s, std::int64_t row, std::int64_t) {
@@ -262,7 +280,7 @@ InsertCounts insert_images(sqlite3* db, std::int64_t rows, std::int64_t seed) {
   const std::int64_t first_collection = next_rowid(db, "image_collections");
   counts.emplace_back(
       "image_collections",
-      insert_rows(db,
+      insert_rows(progress,
                   "INSERT INTO main.image_collections (name, description, character, created_at) "
                   "VALUES (?1, ?2, ?3, ?4)",
                   first_collection, rows, [&](Statement& s, std::int64_t row, std::int64_t) {
@@ -282,7 +300,7 @@ InsertCounts insert_images(sqlite3* db, std::int64_t rows, std::int64_t seed) {
   // is unique by construction.
   counts.emplace_back(
       "collection_images",
-      insert_rows(db,
+      insert_rows(progress,
                   "INSERT INTO main.collection_images (collection_id, image_id, sort_order) "
                   "VALUES (?1, ?2, ?3)",
                   next_rowid(db, "collection_images"), rows,
@@ -298,16 +316,22 @@ InsertCounts insert_images(sqlite3* db, std::int64_t rows, std::int64_t seed) {
 }  // namespace
 
 InsertCounts insert_synthetic_rows(sqlite3* db, Kind kind, std::int64_t rows,
-                                   std::int64_t random_seed) {
+                                   std::int64_t random_seed, std::int64_t table_count) {
+  SeedProgress progress{db, 0, rows * table_count};
+  InsertCounts counts;
   switch (kind) {
     case Kind::trends:
-      return insert_trends(db, rows, random_seed);
+      counts = insert_trends(progress, rows, random_seed);
+      break;
     case Kind::metrics:
-      return insert_metrics(db, rows, random_seed);
+      counts = insert_metrics(progress, rows, random_seed);
+      break;
     case Kind::image_library:
-      return insert_images(db, rows, random_seed);
+      counts = insert_images(progress, rows, random_seed);
+      break;
   }
-  return {};
+  report_progress(db, "seed", progress.done, progress.total);
+  return counts;
 }
 
 }  // namespace emf

@@ -16,8 +16,9 @@ namespace emf {
 
 using InsertCounts = std::vector<std::pair<std::string, std::int64_t>>;
 
-// Inserts into the main schema; the caller holds the transaction.
+// Inserts into the main schema; the caller holds the transaction. Reports
+// progress as "seed" against rows * table_count.
 InsertCounts insert_synthetic_rows(sqlite3* db, Kind kind, std::int64_t rows,
-                                   std::int64_t random_seed);
+                                   std::int64_t random_seed, std::int64_t table_count);
 
 }  // namespace emf

@@ -1,0 +1,143 @@
+// reset and backup; see commands.h. A reset never loses data by accident:
+// it asks (or needs --yes), and backs each database up before touching it.
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+
+#include "commands.h"
+#include "connection.h"
+#include "output.h"
+#include "progress.h"
+
+namespace emf::shell {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Where a database's backups go: the folder given, or backups/ beside it.
+fs::path backup_folder(const Target& target, const std::optional<std::string>& folder) {
+  return folder ? fs::absolute(*folder).lexically_normal() : target.path.parent_path() / "backups";
+}
+
+// Backs the database up as <name>_backup_YYYYmmdd_HHMMSS.db (UTC) in the
+// folder, adding _2, _3, ... when a backup of the same second exists; the
+// extension refuses to overwrite, so a race only moves on to the next name.
+// Returns emf_backup's report.
+std::string back_up(Connection& connection, const Target& target, const fs::path& folder,
+                    const Terminal& terminal) {
+  std::error_code error;
+  fs::create_directories(folder, error);
+  if (error) {
+    throw DatabaseError(fmt::format("cannot create the backup folder {}: {}; choose another with "
+                                    "--dir (backup) or --backup-dir (reset)",
+                                    display_path(folder), error.message()),
+                        SQLITE_CANTOPEN);
+  }
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  const std::string stem =
+      fmt::format("{}_backup_{:%Y%m%d_%H%M%S}", target.path.stem().string(), utc);
+
+  ProgressBar bar(terminal.progress_enabled(), fmt::format("backing up {}", target.kind));
+  set_progress_observer(connection.get(), [&bar](std::string_view, std::int64_t done,
+                                                 std::int64_t total) { bar.update(done, total); });
+  struct ClearObserver {
+    sqlite3* db;
+    ~ClearObserver() { set_progress_observer(db, nullptr); }
+  } clear{connection.get()};
+
+  for (int attempt = 1; attempt <= 100; ++attempt) {
+    const fs::path candidate =
+        folder / (attempt == 1 ? stem + ".db" : fmt::format("{}_{}.db", stem, attempt));
+    if (fs::exists(candidate)) continue;
+    try {
+      return connection.call("emf_backup", {candidate.string()});
+    } catch (const DatabaseError&) {
+      if (fs::exists(candidate)) continue;  // another backup took the name first
+      throw;
+    }
+  }
+  throw DatabaseError(
+      fmt::format("100 backups named {}* already exist in {}", stem, display_path(folder)),
+      SQLITE_CANTOPEN);
+}
+
+// Asks on a terminal; elsewhere only --yes will do.
+bool confirmed(const std::vector<Target>& targets, const CommandOptions& options,
+               const Terminal& terminal) {
+  if (options.yes) return true;
+  if (!terminal.stdin_interactive()) {
+    fmt::print(stderr,
+               "emf reset: refusing to reset without confirmation; run it again with --yes "
+               "(each database is backed up first)\n");
+    return false;
+  }
+  fmt::print("This deletes every row of:\n");
+  for (const Target& target : targets) {
+    fmt::print("  {:<14} {}\n", target.kind, display_path(target.path));
+  }
+  fmt::print("Each one is backed up first. Type yes to go on: ");
+  std::fflush(stdout);
+  std::string answer;
+  std::getline(std::cin, answer);
+  if (answer == "yes") return true;
+  fmt::print(stderr, "emf reset: nothing was reset\n");
+  return false;
+}
+
+}  // namespace
+
+int run_reset(const std::vector<Target>& targets, const CommandOptions& options,
+              const Terminal& terminal) {
+  if (!confirmed(targets, options, terminal)) return 1;
+  ReportReader reader;
+  Output output(terminal, reader, options.json, "reset");
+  return for_each_target(targets, output, [&](const Target& target) {
+    Outcome outcome;
+    const bool existed = fs::exists(target.path);
+    Connection connection(target, existed ? Connection::Mode::existing : Connection::Mode::create);
+    if (existed) {
+      const std::string backup =
+          back_up(connection, target, backup_folder(target, options.backup_dir), terminal);
+      outcome.details.push_back(
+          fmt::format("backup: {}", display_path(reader.value(backup, "$.path").value_or("?"))));
+      outcome.fields.emplace_back("backup", json::Raw{backup});
+    }
+    const std::string report = connection.call("emf_reset", {target.kind});
+    outcome.fields.emplace_back("reset", json::Raw{report});
+    outcome.state =
+        fmt::format("reset (version {}){}", reader.value(report, "$.version").value_or("?"),
+                    existed ? "" : ", nothing to back up");
+    return outcome;
+  });
+}
+
+int run_backup(const std::vector<Target>& targets, const CommandOptions& options,
+               const Terminal& terminal) {
+  ReportReader reader;
+  Output output(terminal, reader, options.json, "backup");
+  return for_each_target(targets, output, [&](const Target& target) {
+    Outcome outcome;
+    if (!fs::exists(target.path)) {
+      outcome.ok = false;
+      outcome.tone = Tone::bad;
+      outcome.state = "missing: nothing to back up";
+      return outcome;
+    }
+    Connection connection(target, Connection::Mode::existing);
+    const std::string backup =
+        back_up(connection, target, backup_folder(target, options.backup_dir), terminal);
+    outcome.state = fmt::format("backed up to {} ({} bytes)",
+                                display_path(reader.value(backup, "$.path").value_or("?")),
+                                reader.value(backup, "$.bytes").value_or("?"));
+    outcome.fields.emplace_back("backup", json::Raw{backup});
+    return outcome;
+  });
+}
+
+}  // namespace emf::shell

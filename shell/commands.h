@@ -1,0 +1,36 @@
+// The shell's commands over the selected databases. Each does its work
+// through the extension's SQL functions and returns the exit status: 0 when
+// all went well, 1 when a check found problems or an operation failed.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "targets.h"
+#include "terminal.h"
+
+namespace emf::shell {
+
+struct CommandOptions {
+  bool json = false;
+  bool verbose = false;
+  bool yes = false;
+  std::optional<std::int64_t> rows;
+  std::int64_t random_seed = 0;
+  std::optional<std::string> backup_dir;
+};
+
+int run_init(const std::vector<Target>& targets, const CommandOptions& options,
+             const Terminal& terminal);
+int run_check(const std::vector<Target>& targets, const CommandOptions& options,
+              const Terminal& terminal);
+int run_seed(const std::vector<Target>& targets, const CommandOptions& options,
+             const Terminal& terminal);
+int run_reset(const std::vector<Target>& targets, const CommandOptions& options,
+              const Terminal& terminal);
+int run_backup(const std::vector<Target>& targets, const CommandOptions& options,
+               const Terminal& terminal);
+
+}  // namespace emf::shell

@@ -1,0 +1,110 @@
+// Database connections of the shell; see connection.h.
+#include "connection.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <system_error>
+
+#include "db.h"
+
+namespace emf::shell {
+
+namespace {
+
+// How long a command waits for another process holding the write lock.
+constexpr int kBusyTimeoutMs = 10000;
+
+std::string advice(int code, const Target& target) {
+  switch (code & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return "another process is using it; try again when it is done";
+    case SQLITE_READONLY:
+      return "the file or its folder is read-only; check the permissions";
+    case SQLITE_NOTADB:
+      return fmt::format("move it away, or point {} elsewhere", target.variable);
+    case SQLITE_CANTOPEN:
+      return "check that its folder exists and is writable";
+    case SQLITE_CORRUPT:
+      return "the file is damaged; restore it from a backup";
+    case SQLITE_FULL:
+      return "the disk is full; free some space";
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+      return "permission denied; check the permissions";
+    default:
+      return {};
+  }
+}
+
+}  // namespace
+
+Connection::Connection(const Target& target, Mode mode) : target_(target) {
+  if (mode == Mode::create) {
+    std::error_code error;
+    std::filesystem::create_directories(target.path.parent_path(), error);
+    if (error) {
+      throw DatabaseError(
+          fmt::format("cannot create folder {}: {}; check the permissions, or choose another "
+                      "place with --data-dir or {}",
+                      display_path(target.path.parent_path()), error.message(), target.variable),
+          SQLITE_CANTOPEN);
+    }
+  }
+  const int flags = SQLITE_OPEN_READWRITE | (mode == Mode::create ? SQLITE_OPEN_CREATE : 0);
+  int rc = sqlite3_open_v2(target.path.c_str(), &db_, flags, nullptr);
+  if (rc != SQLITE_OK) fail(rc, "cannot open it");
+  sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+  sqlite3_extended_result_codes(db_, 1);
+  // The first read of the schema tells a database from any other file.
+  char* message = nullptr;
+  rc = sqlite3_exec(db_, "PRAGMA foreign_keys = ON; SELECT count(*) FROM sqlite_schema", nullptr,
+                    nullptr, &message);
+  sqlite3_free(message);
+  if (rc != SQLITE_OK) fail(rc, "cannot read it");
+}
+
+Connection::~Connection() {
+  sqlite3_close_v2(db_);
+}
+
+void Connection::fail(int code, std::string_view what) const {
+  std::string reason = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(code);
+  std::string help = advice(code, target_);
+  throw DatabaseError(fmt::format("{}: {}{}{}", what, reason, help.empty() ? "" : "; ", help),
+                      code);
+}
+
+std::string Connection::call(
+    std::string_view function,
+    const std::vector<std::variant<std::string, std::int64_t>>& arguments) {
+  std::string sql = fmt::format("SELECT {}(", function);
+  for (std::size_t i = 0; i < arguments.size(); ++i)
+    sql += fmt::format("{}?{}", i ? ", " : "", i + 1);
+  sql += ")";
+  sqlite3_stmt* raw = nullptr;
+  int rc = sqlite3_prepare_v2(db_, sql.c_str(), -1, &raw, nullptr);
+  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> statement(raw, sqlite3_finalize);
+  if (rc != SQLITE_OK) fail(rc, fmt::format("{} failed", function));
+  for (std::size_t i = 0; i < arguments.size(); ++i) {
+    const int index = static_cast<int>(i) + 1;
+    if (const auto* text = std::get_if<std::string>(&arguments[i])) {
+      sqlite3_bind_text(raw, index, text->c_str(), static_cast<int>(text->size()),
+                        SQLITE_TRANSIENT);
+    } else {
+      sqlite3_bind_int64(raw, index, std::get<std::int64_t>(arguments[i]));
+    }
+  }
+  rc = sqlite3_step(raw);
+  if (rc != SQLITE_ROW) {
+    // The extension's message already names the function.
+    std::string reason = sqlite3_errmsg(db_);
+    std::string help = advice(rc, target_);
+    throw DatabaseError(fmt::format("{}{}{}", reason, help.empty() ? "" : "; ", help), rc);
+  }
+  const auto* text = sqlite3_column_text(raw, 0);
+  return text != nullptr ? reinterpret_cast<const char*>(text) : "";
+}
+
+}  // namespace emf::shell

@@ -1,0 +1,59 @@
+// The result of a command, one database at a time: a line for a person
+// (path, version, state, then any detail lines), or, with --json, one JSON
+// document with the extension's own reports. Decides the exit status.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "json.h"
+#include "report_reader.h"
+#include "targets.h"
+#include "terminal.h"
+
+namespace emf::shell {
+
+struct Outcome {
+  bool ok = true;
+  std::string state;
+  Tone tone = Tone::good;
+  std::vector<std::string> details;  // printed indented under the line
+  json::Members fields;              // in the JSON document, beside kind, path and ok
+};
+
+class Output {
+ public:
+  Output(const Terminal& terminal, const ReportReader& reader, bool json, std::string command);
+  void add(const Target& target, Outcome outcome);
+  void add_error(const Target& target, const std::string& message);
+  // Prints the JSON document (with --json); returns 0 when all went well, else 1.
+  int finish();
+
+ private:
+  const Terminal& terminal_;
+  const ReportReader& reader_;
+  bool json_;
+  std::string command_;
+  bool ok_ = true;
+  std::vector<json::Value> databases_;
+};
+
+// Runs work(target) -> Outcome for each target; an exception becomes that
+// database's error, and the others go on.
+template <typename Work>
+int for_each_target(const std::vector<Target>& targets, Output& output, Work work) {
+  for (const Target& target : targets) {
+    try {
+      output.add(target, work(target));
+    } catch (const std::exception& error) {
+      output.add_error(target, error.what());
+    }
+  }
+  return output.finish();
+}
+
+// Objects of a check report as aligned lines: those with problems, or all.
+std::vector<std::string> object_table(const ReportReader& reader, const Terminal& terminal,
+                                      const std::string& check_report, bool all);
+
+}  // namespace emf::shell

@@ -1,0 +1,105 @@
+// `emf shell`; see sqlite_shell.h.
+#include "sqlite_shell.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+#include <sstream>
+#include <system_error>
+
+#include "db.h"
+
+namespace emf::shell {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::optional<fs::path> find_program(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  std::istringstream folders(path != nullptr ? path : "/usr/bin:/bin");
+  std::string folder;
+  while (std::getline(folders, folder, ':')) {
+    const fs::path candidate = fs::path(folder.empty() ? "." : folder) / name;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return std::nullopt;
+}
+
+// libemf.so beside this program (the build folder), in ../lib (an install),
+// or in the configured library folder.
+std::optional<fs::path> find_extension() {
+  std::error_code error;
+  const fs::path self = fs::read_symlink("/proc/self/exe", error);
+  std::vector<fs::path> candidates;
+  if (!error) {
+    candidates.push_back(self.parent_path() / "libemf.so");
+    candidates.push_back(self.parent_path().parent_path() / "lib" / "libemf.so");
+  }
+  candidates.push_back(fs::path(EMF_INSTALL_LIBDIR) / "libemf.so");
+  for (const fs::path& candidate : candidates) {
+    if (fs::exists(candidate)) return candidate;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+int run_sqlite_shell(const std::vector<std::string>& arguments, const TargetOptions& options) {
+  const std::optional<fs::path> sqlite3_program = find_program("sqlite3");
+  if (!sqlite3_program) {
+    fmt::print(stderr,
+               "emf shell: the sqlite3 program is not installed; install it (apt-get install "
+               "sqlite3) and run this again\n");
+    return 1;
+  }
+  const std::optional<fs::path> extension = find_extension();
+  if (!extension) {
+    fmt::print(stderr,
+               "emf shell: cannot find libemf.so beside this program or in {}; reinstall emf\n",
+               EMF_INSTALL_LIBDIR);
+    return 1;
+  }
+
+  std::vector<std::string> command = {sqlite3_program->string(), "-cmd",
+                                      fmt::format(".load \"{}\"", extension->string()), "-cmd",
+                                      "PRAGMA foreign_keys = ON"};
+  std::vector<std::string> rest = arguments;
+  std::string database = ":memory:";
+  const bool names_database = !rest.empty() && !rest.front().starts_with("-");
+  if (names_database) {
+    const std::string target = rest.front();
+    rest.erase(rest.begin());
+    database = target;
+    for (const auto& [kind, variable] : known_kinds()) {
+      if (kind != target) continue;
+      TargetOptions one = options;
+      one.only = {kind};
+      database = resolve_targets(one).front().path.string();
+    }
+  } else {
+    // No database named: an in-memory one with the three attached by kind.
+    for (const Target& target : resolve_targets(options)) {
+      if (!fs::exists(target.path)) continue;
+      command.push_back("-cmd");
+      command.push_back(fmt::format("ATTACH {} AS {}", quote_literal(target.path.string()),
+                                    quote_identifier(target.kind)));
+    }
+  }
+  command.push_back(database);
+  command.insert(command.end(), rest.begin(), rest.end());
+
+  std::vector<char*> argv;
+  for (std::string& word : command) argv.push_back(word.data());
+  argv.push_back(nullptr);
+  ::execv(sqlite3_program->c_str(), argv.data());
+  fmt::print(stderr, "emf shell: cannot run {}: {}\n", sqlite3_program->string(),
+             std::system_category().message(errno));
+  return 1;
+}
+
+}  // namespace emf::shell

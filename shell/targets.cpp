@@ -1,0 +1,65 @@
+// Database path resolution; see targets.h.
+#include "targets.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+
+#include "dotenv.h"
+
+namespace emf::shell {
+
+namespace fs = std::filesystem;
+
+const std::vector<std::pair<std::string, std::string>>& known_kinds() {
+  static const std::vector<std::pair<std::string, std::string>> kinds = {
+      {"trends", "TRENDS_DB_PATH"},
+      {"metrics", "METRICS_DB_PATH"},
+      {"image_library", "IMAGE_LIBRARY_DB_PATH"}};
+  return kinds;
+}
+
+std::vector<Target> resolve_targets(const TargetOptions& options) {
+  std::map<std::string, std::string> dotenv;
+  std::string dotenv_name = "config/.env";
+  if (options.env_file) {
+    dotenv_name = *options.env_file;
+    dotenv = read_dotenv(*options.env_file);
+  } else if (fs::exists(dotenv_name)) {
+    dotenv = read_dotenv(dotenv_name);
+  }
+
+  std::vector<Target> targets;
+  for (const auto& [kind, variable] : known_kinds()) {
+    if (!options.only.empty() &&
+        std::find(options.only.begin(), options.only.end(), kind) == options.only.end()) {
+      continue;
+    }
+    Target target{kind, variable, {}, {}};
+    if (options.data_dir) {
+      target.path = fs::path(*options.data_dir) / (kind + ".db");
+      target.origin = "--data-dir";
+    } else if (const char* value = std::getenv(variable.c_str()); value != nullptr && *value) {
+      target.path = value;
+      target.origin = variable;
+    } else if (auto found = dotenv.find(variable);
+               found != dotenv.end() && !found->second.empty()) {
+      target.path = found->second;
+      target.origin = dotenv_name;
+    } else {
+      target.path = fs::path("data") / (kind + ".db");
+      target.origin = "default";
+    }
+    target.path = fs::absolute(target.path).lexically_normal();
+    targets.push_back(std::move(target));
+  }
+  return targets;
+}
+
+std::string display_path(const fs::path& path) {
+  const fs::path relative = path.lexically_relative(fs::current_path());
+  if (!relative.empty() && *relative.begin() != "..") return relative.string();
+  return path.string();
+}
+
+}  // namespace emf::shell
