@@ -61,6 +61,8 @@ int main(int argc, char** argv) {
                  "Read paths from this file, not config/.env")
       ->check(CLI::ExistingFile);
   app.add_flag("--verbose,-v", parsed.options.verbose, "List every object, not only problems");
+  app.add_option("--backup-dir", parsed.options.backup_dir,
+                 "reset and backup: write backups here (default: backups/ beside each database)");
 
   // The old flags of init_databases.py.
   bool old_check = false, old_seed = false, old_reset = false, yes = false;
@@ -78,8 +80,6 @@ int main(int argc, char** argv) {
                    "Seed of the synthetic rows (default 0): the same seed, the same rows");
   auto* reset = app.add_subcommand("reset", "Back each database up, then drop and recreate it");
   reset->add_flag("--yes,-y", yes, "Do not ask for confirmation");
-  reset->add_option("--backup-dir", parsed.options.backup_dir,
-                    "Write the backups here (default: backups/ beside each database)");
   auto* backup = app.add_subcommand("backup", "Write consistent online backups");
   backup->add_option("--dir", parsed.options.backup_dir,
                      "Write the backups here (default: backups/ beside each database)");

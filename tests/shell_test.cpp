@@ -1,0 +1,404 @@
+// The emf program, run for real in temporary folders: every command and old
+// flag, path precedence, .env parsing, reset safety, backup names, exit
+// codes, JSON output, the sqlite3 shell, terminals, and concurrent inits.
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <fstream>
+#include <regex>
+
+#include "support/process.h"
+#include "support/test_db.h"
+
+namespace emf::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ShellTest : public ::testing::Test {
+ protected:
+  ProcessResult emf(std::vector<std::string> arguments, ProcessOptions options = {}) {
+    arguments.insert(arguments.begin(), EMF_SHELL_PATH);
+    if (options.cwd.empty()) options.cwd = dir.path();
+    return run(arguments, options);
+  }
+  std::string path(const std::string& relative) const { return dir.file(relative); }
+  void write(const std::string& relative, const std::string& content) {
+    fs::create_directories(fs::path(path(relative)).parent_path());
+    std::ofstream(path(relative)) << content;
+  }
+  std::int64_t count(const std::string& database, const std::string& table) {
+    Db db(path(database), /*load_extension=*/false);
+    return db.integer("SELECT count(*) FROM " + table);
+  }
+
+  TempDir dir;
+};
+
+TEST_F(ShellTest, InitCreatesTheThreeDatabasesThenReportsThemUpToDate) {
+  auto result = emf({});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  for (const char* kind : {"trends", "metrics", "image_library"}) {
+    EXPECT_TRUE(fs::exists(path(fmt::format("data/{}.db", kind)))) << kind;
+    EXPECT_NE(result.out.find(fmt::format("data/{}.db", kind)), std::string::npos) << result.out;
+  }
+  EXPECT_EQ(std::count(result.out.begin(), result.out.end(), '\n'), 3) << result.out;
+  EXPECT_NE(result.out.find("created (version 1)"), std::string::npos) << result.out;
+  EXPECT_EQ(result.err, "");
+
+  result = emf({"init"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("up to date (version 1)"), std::string::npos) << result.out;
+  EXPECT_EQ(result.out.find("created"), std::string::npos) << result.out;
+  // Plain output when piped: no colour codes.
+  EXPECT_EQ(result.out.find('\033'), std::string::npos);
+}
+
+TEST_F(ShellTest, CheckExitsZeroWhenHealthyAndOneAfterATableIsDropped) {
+  ASSERT_EQ(emf({"init"}).exit_code, 0);
+  auto result = emf({"check"});
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_NE(result.out.find("ok (version 1)"), std::string::npos) << result.out;
+  {
+    Db db(path("data/metrics.db"), false);
+    db.exec("DROP TABLE video_metadata");
+  }
+  result = emf({"check"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.out.find("metrics        data/metrics.db                  problems (version 1)"),
+            std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("video_metadata"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("missing"), std::string::npos) << result.out;
+  // Only problems by default; every object with --verbose.
+  EXPECT_EQ(result.out.find("idx_video_metrics_platform"), std::string::npos) << result.out;
+  EXPECT_NE(emf({"check", "--verbose"}).out.find("idx_video_metrics_platform"), std::string::npos);
+  // The old flag means the same.
+  EXPECT_EQ(emf({"--check"}).exit_code, 1);
+  EXPECT_EQ(emf({"--check", "--only", "trends,image_library"}).exit_code, 0);
+}
+
+TEST_F(ShellTest, CheckOnAMissingDatabaseCreatesNothing) {
+  auto result = emf({"check", "--data-dir", "nowhere"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.out.find("missing: run emf init"), std::string::npos) << result.out;
+  EXPECT_FALSE(fs::exists(path("nowhere")));
+}
+
+TEST_F(ShellTest, SeedInitialisesAndAddsSampleDataOnce) {
+  auto result = emf({"seed"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("seeded: trending_topics 6, search_history 4"), std::string::npos)
+      << result.out;
+  EXPECT_EQ(count("data/image_library.db", "image_library"), 6);
+  ASSERT_EQ(emf({"--seed"}).exit_code, 0);
+  EXPECT_EQ(count("data/image_library.db", "image_library"), 6);
+  EXPECT_EQ(count("data/metrics.db", "video_metrics"), 8);
+}
+
+TEST_F(ShellTest, SeedRowsIsDeterministicForARandomSeed) {
+  auto dump_after_seed = [this](const std::string& folder, const std::string& seed) {
+    auto result = emf({"seed", "--rows", "300", "--random-seed", seed, "--data-dir", folder});
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    std::string dump;
+    for (const char* kind : {"trends", "metrics", "image_library"}) {
+      Db db(path(fmt::format("{}/{}.db", folder, kind)), false);
+      db.exec("DELETE FROM emf_schema_history");  // holds the run's time
+      dump += db.dump();
+    }
+    return dump;
+  };
+  const std::string first = dump_after_seed("a", "5");
+  EXPECT_EQ(dump_after_seed("b", "5"), first);
+  EXPECT_NE(dump_after_seed("c", "6"), first);
+  EXPECT_EQ(count("a/metrics.db", "video_metrics"), 300);
+}
+
+TEST_F(ShellTest, PathsFollowDataDirThenEnvironmentThenDotenvThenDefault) {
+  write("config/.env", "TRENDS_DB_PATH=from-dotenv/trends.db\nMETRICS_DB_PATH=from-dotenv/m.db\n");
+  ProcessOptions options;
+  options.env["TRENDS_DB_PATH"] = "from-env/t.db";
+  auto result = emf({"init"}, options);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(fs::exists(path("from-env/t.db")));  // environment beats .env
+  EXPECT_FALSE(fs::exists(path("from-dotenv/trends.db")));
+  EXPECT_TRUE(fs::exists(path("from-dotenv/m.db")));       // .env beats the default
+  EXPECT_TRUE(fs::exists(path("data/image_library.db")));  // the default
+
+  result = emf({"--data-dir", "all-here", "init"}, options);  // --data-dir beats everything
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  for (const char* kind : {"trends", "metrics", "image_library"}) {
+    EXPECT_TRUE(fs::exists(path(fmt::format("all-here/{}.db", kind))));
+  }
+
+  write("other.env", "IMAGE_LIBRARY_DB_PATH=via-env-file/images.db\n");
+  result = emf({"init", "--env-file", "other.env", "--only", "image_library"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(fs::exists(path("via-env-file/images.db")));
+}
+
+TEST_F(ShellTest, DotenvAcceptsCommentsExportAndQuotes) {
+  write("config/.env",
+        "# databases of the pipeline\n"
+        "\n"
+        "export TRENDS_DB_PATH=\"my dbs/trends file.db\"   # quoted, with spaces\n"
+        "METRICS_DB_PATH='single/quoted.db'\n"
+        "IMAGE_LIBRARY_DB_PATH=bare/images.db # a comment\n"
+        "OTHER_SETTING=ignored\n");
+  auto result = emf({});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(fs::exists(path("my dbs/trends file.db")));
+  EXPECT_TRUE(fs::exists(path("single/quoted.db")));
+  EXPECT_TRUE(fs::exists(path("bare/images.db")));
+}
+
+TEST_F(ShellTest, MalformedDotenvIsRejectedWithItsLineNumber) {
+  write("config/.env", "# fine\nTRENDS_DB_PATH=x.db\nthis line has no equals sign\n");
+  auto result = emf({"init"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.err, "emf: config/.env:3: no '=' in this line (expected KEY=VALUE)\n");
+  EXPECT_FALSE(fs::exists(path("data")));
+  write("config/.env", "TRENDS_DB_PATH=\"unterminated\n");
+  result = emf({"check"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("config/.env:1: unterminated double-quoted value"), std::string::npos)
+      << result.err;
+}
+
+TEST_F(ShellTest, ResetRefusesWithoutYesAndKeepsTheData) {
+  ASSERT_EQ(emf({"seed"}).exit_code, 0);
+  auto result = emf({"reset"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("--yes"), std::string::npos) << result.err;
+  EXPECT_EQ(count("data/trends.db", "trending_topics"), 6);
+  EXPECT_FALSE(fs::exists(path("data/backups")));
+  EXPECT_EQ(emf({"--reset"}).exit_code, 1);
+  EXPECT_EQ(count("data/trends.db", "trending_topics"), 6);
+}
+
+TEST_F(ShellTest, ResetWithYesBacksEachDatabaseUpFirst) {
+  ASSERT_EQ(emf({"seed"}).exit_code, 0);
+  auto result = emf({"reset", "--yes"});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_EQ(count("data/trends.db", "trending_topics"), 0);
+  // Each backup holds the data as it was before the reset.
+  int backups = 0;
+  for (const auto& entry : fs::directory_iterator(path("data/backups"))) {
+    ++backups;
+    const std::string name = entry.path().filename().string();
+    EXPECT_NE(result.out.find("backup: data/backups/" + name), std::string::npos) << result.out;
+    if (name.starts_with("trends_backup_")) {
+      EXPECT_EQ(count("data/backups/" + name, "trending_topics"), 6);
+    }
+  }
+  EXPECT_EQ(backups, 3);
+  // The old flags, and another backup folder.
+  result = emf({"--reset", "--yes", "--only", "metrics", "--backup-dir", "elsewhere"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(std::distance(fs::directory_iterator(path("elsewhere")), fs::directory_iterator{}), 1);
+}
+
+TEST_F(ShellTest, BackupNamesAreTimestampedAndNeverOverwrite) {
+  ASSERT_EQ(emf({"seed", "--only", "trends"}).exit_code, 0);
+  ASSERT_EQ(emf({"backup", "--only", "trends"}).exit_code, 0);
+  ASSERT_EQ(emf({"backup", "--only", "trends"}).exit_code, 0);
+  ASSERT_EQ(emf({"backup", "--only", "trends"}).exit_code, 0);
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(path("data/backups"))) {
+    names.push_back(entry.path().filename().string());
+    EXPECT_TRUE(
+        std::regex_match(names.back(), std::regex(R"(trends_backup_\d{8}_\d{6}(_\d+)?\.db)")))
+        << names.back();
+    EXPECT_EQ(count("data/backups/" + names.back(), "trending_topics"), 6);
+  }
+  EXPECT_EQ(names.size(), 3u);
+  auto result = emf({"backup", "--dir", "custom", "--only", "trends"});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(std::distance(fs::directory_iterator(path("custom")), fs::directory_iterator{}), 1);
+  // Nothing to back up is a failure, and says so.
+  result = emf({"backup", "--only", "metrics"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.out.find("missing: nothing to back up"), std::string::npos) << result.out;
+}
+
+TEST_F(ShellTest, JsonIsOneDocumentWithTheExtensionsReports) {
+  ASSERT_EQ(emf({"init"}).exit_code, 0);
+  auto result = emf({"check", "--json"});
+  ASSERT_EQ(result.exit_code, 0);
+  Db db;
+  EXPECT_EQ(db.json(result.out, "$.command"), "check");
+  EXPECT_EQ(db.json(result.out, "$.ok"), "1");
+  EXPECT_EQ(db.json(result.out, "$.databases[1].kind"), "metrics");
+  EXPECT_EQ(db.json(result.out, "$.databases[1].check.kinds[0].objects[9].name"),
+            "latest_video_metrics");
+  result = emf({"--json", "seed", "--only", "trends"});
+  ASSERT_EQ(result.exit_code, 0);
+  EXPECT_EQ(db.json(result.out, "$.databases[0].seed.inserted.trending_topics"), "6");
+  EXPECT_EQ(db.json(result.out, "$.databases[0].init.version"), "1");
+}
+
+TEST_F(ShellTest, ShellRunsSqlite3WithTheExtensionLoaded) {
+  ASSERT_EQ(emf({"seed"}).exit_code, 0);
+  ProcessOptions options;
+  options.input = "SELECT emf_version();\n";
+  auto result = emf({"shell", "trends"}, options);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  Db db;
+  EXPECT_EQ(result.out, db.text("SELECT emf_version()") + "\n");
+
+  options.input =
+      "SELECT count(*) FROM trending_topics;\nSELECT json_extract(emf_check(), '$.ok');\n";
+  result = emf({"shell", "trends"}, options);
+  EXPECT_EQ(result.out, "6\n1\n") << result.err;
+  // sqlite3's own arguments pass through.
+  result = emf({"shell", "data/metrics.db", "-json", "SELECT count(*) AS n FROM video_metadata"});
+  EXPECT_EQ(result.out, "[{\"n\":3}]\n") << result.err;
+  // Without a database: the three are attached under their kinds.
+  options.input = "SELECT count(*) FROM image_library.image_collections;\n";
+  result = emf({"shell"}, options);
+  EXPECT_EQ(result.out, "2\n") << result.err;
+}
+
+TEST_F(ShellTest, ShellSaysWhenSqlite3IsNotInstalled) {
+  ProcessOptions options;
+  options.env["PATH"] = path("empty-bin");
+  auto result = emf({"shell", "trends"}, options);
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("the sqlite3 program is not installed"), std::string::npos)
+      << result.err;
+}
+
+TEST_F(ShellTest, BadUsageExitsTwo) {
+  for (const std::vector<std::string>& arguments :
+       std::vector<std::vector<std::string>>{{"frobnicate"},
+                                             {"--frobnicate"},
+                                             {"seed", "--rows", "-5"},
+                                             {"seed", "--rows", "many"},
+                                             {"--only", "trend"},
+                                             {"--check", "seed"},
+                                             {"--check", "--reset"},
+                                             {"check", "--env-file", "missing.env"}}) {
+    auto result = emf(arguments);
+    EXPECT_EQ(result.exit_code, 2) << fmt::format("{}", fmt::join(arguments, " "));
+    EXPECT_NE(result.err, "") << fmt::format("{}", fmt::join(arguments, " "));
+  }
+  EXPECT_FALSE(fs::exists(path("data")));
+}
+
+TEST_F(ShellTest, HelpOnEveryCommandAndVersion) {
+  for (const char* command : {"init", "check", "seed", "reset", "backup", "shell"}) {
+    auto result = emf({command, "--help"});
+    if (std::string(command) == "shell") {
+      // Everything after `shell` is sqlite3's, --help included.
+      EXPECT_EQ(result.exit_code, 0) << result.err;
+      continue;
+    }
+    EXPECT_EQ(result.exit_code, 0) << command;
+    EXPECT_NE(result.out.find("Usage"), std::string::npos) << command << result.out;
+  }
+  auto result = emf({"--help"});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_NE(result.out.find("Exit status"), std::string::npos);
+  result = emf({"--version"});
+  EXPECT_EQ(result.exit_code, 0);
+  Db db;
+  EXPECT_EQ(result.out, db.text("SELECT emf_version()") + "\n");
+}
+
+TEST_F(ShellTest, ErrorsNameTheDatabaseAndSayWhatToDo) {
+  write("junk/trends.db", std::string(4096, 'x'));
+  auto result = emf({"check", "--data-dir", "junk", "--only", "trends"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("emf check: trends (junk/trends.db): cannot read it: file is not a "
+                            "database; move it away, or point TRENDS_DB_PATH elsewhere"),
+            std::string::npos)
+      << result.err;
+
+  write("a-file", "not a folder");
+  result = emf({"init", "--data-dir", "a-file/sub", "--only", "metrics"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("emf init: metrics (a-file/sub/metrics.db): cannot create folder "
+                            "a-file/sub"),
+            std::string::npos)
+      << result.err;
+}
+
+TEST_F(ShellTest, ALockedDatabaseIsReportedWithWhatToDo) {
+  ASSERT_EQ(emf({"init", "--only", "trends"}).exit_code, 0);
+  Db holder(path("data/trends.db"), false);
+  holder.exec("BEGIN IMMEDIATE");
+  auto result = emf({"reset", "--yes", "--only", "trends"});
+  holder.exec("ROLLBACK");
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(
+      result.err.find("database is locked; another process is using it; try again when it is done"),
+      std::string::npos)
+      << result.err;
+}
+
+TEST_F(ShellTest, SixConcurrentInitsOnAFreshFolderAllSucceed) {
+  std::vector<std::unique_ptr<Process>> processes;
+  for (int i = 0; i < 6; ++i) {
+    processes.push_back(std::make_unique<Process>(std::vector<std::string>{EMF_SHELL_PATH, "init"},
+                                                  ProcessOptions{dir.path(), {}, {}}));
+  }
+  for (auto& process : processes) {
+    auto result = process->wait();
+    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  }
+  for (const char* kind : {"trends", "metrics", "image_library"}) {
+    EXPECT_EQ(count(fmt::format("data/{}.db", kind), "emf_schema_history"), 1) << kind;
+  }
+  EXPECT_EQ(emf({"check"}).exit_code, 0);
+}
+
+TEST_F(ShellTest, OnATerminalThereIsColourUnlessNoColor) {
+  ASSERT_EQ(emf({"init"}).exit_code, 0);
+  const std::vector<std::string> check = {EMF_SHELL_PATH, "check"};
+  auto result = run_on_terminal(check, ProcessOptions{dir.path(), {}, {}});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_NE(result.out.find("\033[32mok (version 1)"), std::string::npos) << result.out;
+  result = run_on_terminal(check, ProcessOptions{dir.path(), {{"NO_COLOR", "1"}}, {}});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(result.out.find('\033'), std::string::npos) << result.out;
+}
+
+TEST_F(ShellTest, ProgressIsShownOnATerminalOnly) {
+  const std::vector<std::string> seed = {EMF_SHELL_PATH, "seed",   "--rows",
+                                         "20000",        "--only", "trends"};
+  auto result = run_on_terminal(seed, ProcessOptions{dir.path(), {{"NO_COLOR", "1"}}, {}});
+  EXPECT_EQ(result.exit_code, 0) << result.out;
+  EXPECT_NE(result.out.find("seeding trends ["), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("100%"), std::string::npos) << result.out;
+  auto piped = emf({"seed", "--rows", "20000", "--only", "trends"});
+  EXPECT_EQ(piped.exit_code, 0);
+  EXPECT_EQ(piped.err, "");
+  EXPECT_EQ(piped.out.find("seeding trends ["), std::string::npos);
+
+  const std::vector<std::string> backup = {EMF_SHELL_PATH, "backup", "--only", "trends"};
+  result = run_on_terminal(backup, ProcessOptions{dir.path(), {{"NO_COLOR", "1"}}, {}});
+  EXPECT_EQ(result.exit_code, 0) << result.out;
+  EXPECT_NE(result.out.find("backing up trends ["), std::string::npos) << result.out;
+  piped = emf({"backup", "--only", "trends"});
+  EXPECT_EQ(piped.exit_code, 0);
+  EXPECT_EQ(piped.err, "");
+  EXPECT_EQ(piped.out.find("backing up"), std::string::npos);
+}
+
+TEST_F(ShellTest, ResetAsksOnATerminal) {
+  ASSERT_EQ(emf({"seed", "--only", "trends"}).exit_code, 0);
+  const std::vector<std::string> reset = {EMF_SHELL_PATH, "reset", "--only", "trends"};
+  auto result = run_on_terminal(reset, ProcessOptions{dir.path(), {}, {}}, "Type yes", "no\n");
+  EXPECT_EQ(result.exit_code, 1) << result.out;
+  EXPECT_EQ(count("data/trends.db", "trending_topics"), 6);
+  result = run_on_terminal(reset, ProcessOptions{dir.path(), {}, {}}, "Type yes", "yes\n");
+  EXPECT_EQ(result.exit_code, 0) << result.out;
+  EXPECT_EQ(count("data/trends.db", "trending_topics"), 0);
+  EXPECT_EQ(std::distance(fs::directory_iterator(path("data/backups")), fs::directory_iterator{}),
+            1);
+}
+
+}  // namespace
+}  // namespace emf::test
