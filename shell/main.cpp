@@ -119,7 +119,13 @@ int main(int argc, char** argv) {
 
   try {
     if (parsed.command == "shell") {
-      return emf::shell::run_sqlite_shell(shell->remaining(), parsed.targets);
+      // Everything after `shell` is sqlite3's, but a lone --help is ours.
+      const std::vector<std::string> arguments = shell->remaining();
+      if (arguments.size() == 1 && (arguments[0] == "--help" || arguments[0] == "-h")) {
+        fmt::print("{}", shell->help());
+        return 0;
+      }
+      return emf::shell::run_sqlite_shell(arguments, parsed.targets);
     }
     const auto targets = emf::shell::resolve_targets(parsed.targets);
     const emf::shell::Terminal terminal;
