@@ -55,8 +55,10 @@ const std::vector<Expected> kGuideObjects = {
 
 // The guide's columns of each table, in order.
 const std::vector<std::pair<std::string, std::string>> kGuideColumns = {
+    // ...and priority, which migration 002 adds (the guide's own example).
     {"trending_topics",
-     "id,topic,source,timestamp,relevance_score,used_flag,category,metadata,created_at,updated_at"},
+     "id,topic,source,timestamp,relevance_score,used_flag,category,metadata,created_at,updated_at,"
+     "priority"},
     {"search_history", "id,query,source,result_count,timestamp"},
     {"video_metrics",
      "id,video_id,platform,views,likes,comments,shares,saves,watch_time_seconds,engagement_rate,"
@@ -326,6 +328,15 @@ TEST(UpdatedAtTrigger, DoesNotRecurseWhenTheUpdateLandsInTheSameInstantAsTheInse
   const auto error = db.error("UPDATE naive SET x = 2");
   ASSERT_TRUE(error.has_value());
   EXPECT_NE(error->find("too many levels of trigger recursion"), std::string::npos) << *error;
+}
+
+TEST_F(SchemaTest, UpdatingOnlyThePriorityOfMigration002SetsUpdatedAt) {
+  db.exec("INSERT INTO trending_topics (topic, source, updated_at) "
+          "VALUES ('t', 's', '2000-01-01T00:00:00.000Z')");
+  EXPECT_EQ(db.integer("SELECT priority FROM trending_topics"), 0);
+  db.exec("UPDATE trending_topics SET priority = 5");
+  EXPECT_GT(db.text("SELECT updated_at FROM trending_topics"), "2025");
+  EXPECT_TRUE(db.error("INSERT INTO trending_topics (topic, source, priority) VALUES ('t', 's', NULL)"));
 }
 
 TEST_F(SchemaTest, UpdatedAtSetExplicitlyIsKept) {
