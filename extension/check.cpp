@@ -25,27 +25,27 @@ int version_to_compare(const KindStatus& status) {
 }
 
 void check_history(const std::vector<AppliedMigration>& applied, KindStatus& status) {
-  const auto& known = migrations(status.kind);
-  for (const AppliedMigration& row : applied) {
-    if (row.version > status.latest) {
-      status.objects.push_back(ObjectReport{
-          "migration", fmt::format("{:03}_{}", row.version, row.name), ObjectStatus::extra,
-          fmt::format("applied by a newer emf; this one knows versions up to {}", status.latest)});
-      continue;
+  for (const MigrationStatus& migration : migration_statuses(applied, status.kind)) {
+    const std::string label = fmt::format("{:03}_{}", migration.version, migration.name);
+    switch (migration.state) {
+      case MigrationStatus::State::pending:
+        status.pending.push_back(migration.version);
+        break;
+      case MigrationStatus::State::modified:
+        status.objects.push_back(ObjectReport{
+            "migration", label, ObjectStatus::modified,
+            fmt::format("applied with checksum {}, but sql/{}/{} now has {}", migration.checksum,
+                        kind_name(status.kind), migration.file_name, migration.expected_checksum)});
+        break;
+      case MigrationStatus::State::newer:
+        status.objects.push_back(
+            ObjectReport{"migration", label, ObjectStatus::extra,
+                         fmt::format("applied by a newer emf; this one knows versions up to {}",
+                                     status.latest)});
+        break;
+      case MigrationStatus::State::applied:
+        break;
     }
-    const Migration& migration = known[static_cast<std::size_t>(row.version - 1)];
-    if (row.checksum != migration.checksum) {
-      status.objects.push_back(ObjectReport{
-          "migration", fmt::format("{:03}_{}", row.version, migration.name), ObjectStatus::modified,
-          fmt::format("applied with checksum {}, but sql/{}/{} now has {}", row.checksum,
-                      kind_name(status.kind), migration.file_name, migration.checksum)});
-    }
-  }
-  for (const Migration& migration : known) {
-    const bool done = std::any_of(applied.begin(), applied.end(), [&](const AppliedMigration& row) {
-      return row.version == migration.version;
-    });
-    if (!done) status.pending.push_back(migration.version);
   }
 }
 

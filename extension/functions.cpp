@@ -19,6 +19,7 @@
 #include "backup.h"
 #include "check.h"
 #include "error.h"
+#include "history.h"
 #include "installer.h"
 #include "json.h"
 #include "report_table.h"
@@ -134,9 +135,29 @@ std::vector<ReportTable::Row> object_rows(sqlite3* db, const Arguments& argument
   return rows;
 }
 
+std::vector<ReportTable::Row> migration_rows(sqlite3* db, const Arguments& arguments) {
+  const Kind kind = *arguments.kind(0);
+  const std::string schema = arguments.schema(1);
+  std::vector<ReportTable::Row> rows;
+  for (const MigrationStatus& migration :
+       migration_statuses(read_history(db, schema, kind), kind)) {
+    const char* status = migration.state == MigrationStatus::State::pending    ? "pending"
+                         : migration.state == MigrationStatus::State::modified ? "modified"
+                                                                               : "applied";
+    rows.push_back({std::int64_t{migration.version}, migration.name, migration.checksum,
+                    migration.applied_at ? ReportTable::Cell(*migration.applied_at)
+                                         : ReportTable::Cell(nullptr),
+                    std::string(status)});
+  }
+  return rows;
+}
+
 constexpr ReportTable kReportTables[] = {
     {"emf_objects", "CREATE TABLE x(kind, type, name, status, detail, arg HIDDEN, schema HIDDEN)",
      5, 2, object_rows},
+    {"emf_migrations",
+     "CREATE TABLE x(version, name, checksum, applied_at, status, arg HIDDEN, schema HIDDEN)", 5, 2,
+     migration_rows},
 };
 
 }  // namespace

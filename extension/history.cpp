@@ -69,4 +69,36 @@ void forget_kind(sqlite3* db, std::string_view schema, Kind kind) {
   statement.run();
 }
 
+std::vector<MigrationStatus> migration_statuses(const std::vector<AppliedMigration>& applied,
+                                                Kind kind) {
+  std::vector<MigrationStatus> statuses;
+  for (const Migration& migration : migrations(kind)) {
+    MigrationStatus status;
+    status.version = migration.version;
+    status.name = migration.name;
+    status.checksum = migration.checksum;
+    status.expected_checksum = migration.checksum;
+    status.file_name = migration.file_name;
+    for (const AppliedMigration& row : applied) {
+      if (row.version != migration.version) continue;
+      status.checksum = row.checksum;
+      status.applied_at = row.applied_at;
+      status.state = row.checksum == migration.checksum ? MigrationStatus::State::applied
+                                                        : MigrationStatus::State::modified;
+    }
+    statuses.push_back(std::move(status));
+  }
+  for (const AppliedMigration& row : applied) {
+    if (row.version <= latest_version(kind)) continue;
+    statuses.push_back(MigrationStatus{row.version,
+                                       row.name,
+                                       row.checksum,
+                                       row.applied_at,
+                                       MigrationStatus::State::newer,
+                                       {},
+                                       {}});
+  }
+  return statuses;
+}
+
 }  // namespace emf

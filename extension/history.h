@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,5 +31,21 @@ std::vector<Kind> installed_kinds(sqlite3* db, std::string_view schema);
 void record_migration(sqlite3* db, std::string_view schema, const Migration& migration,
                       std::int64_t duration_ms);
 void forget_kind(sqlite3* db, std::string_view schema, Kind kind);
+
+// Every migration of the kind, known or applied, as emf_migrations lists it.
+struct MigrationStatus {
+  enum class State { applied, pending, modified, newer };
+  int version = 0;
+  std::string name;
+  std::string checksum;  // as applied; the embedded one while pending
+  std::optional<std::string> applied_at;
+  State state = State::pending;
+  std::string expected_checksum;  // the embedded one (empty for newer)
+  std::string file_name;          // "001_initial.sql" (empty for newer)
+};
+
+// Known migrations in order, then any applied by a newer emf.
+std::vector<MigrationStatus> migration_statuses(const std::vector<AppliedMigration>& applied,
+                                                Kind kind);
 
 }  // namespace emf

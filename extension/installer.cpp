@@ -13,6 +13,7 @@
 #include "history.h"
 #include "json.h"
 #include "migrations.h"
+#include "sql_text.h"
 
 namespace emf {
 
@@ -72,20 +73,88 @@ void verify_history(Kind kind, const std::vector<AppliedMigration>& applied) {
   }
 }
 
-// Objects with the kind's names but no history: made by another tool. emf
-// will not build over them.
-void refuse_foreign_objects(sqlite3* db, std::string_view schema, Kind kind) {
-  const SchemaSnapshot live = read_schema(db, schema);
-  std::vector<std::string> present;
-  for (const SchemaObject& object : expected_schema(kind, latest_version(kind)).objects) {
-    if (live.find(object.name) != nullptr) present.push_back(object.name);
+// What keeps a schema with the kind's objects but no history (made by
+// another tool, such as the old Python script) from being adopted: a table or
+// column of version 1 that it lacks. Empty when it can be adopted.
+std::vector<std::string> adoption_blockers(const SchemaSnapshot& live, Kind kind) {
+  std::vector<std::string> blockers;
+  for (const SchemaObject& table : expected_schema(kind, 1).objects) {
+    if (table.type != "table") continue;
+    const SchemaObject* have = live.find(table.name);
+    if (have == nullptr) {
+      blockers.push_back(fmt::format("missing table {}", table.name));
+      continue;
+    }
+    if (have->type != "table") {
+      blockers.push_back(fmt::format("{} is a {}, expected a table", table.name, have->type));
+      continue;
+    }
+    for (const Column& column : table.columns) {
+      const bool present = std::any_of(
+          have->columns.begin(), have->columns.end(),
+          [&](const Column& c) { return lower_name(c.name) == lower_name(column.name); });
+      if (!present)
+        blockers.push_back(fmt::format("missing column {}.{}", table.name, column.name));
+    }
   }
-  if (!present.empty()) {
+  return blockers;
+}
+
+// True when the schema has any object named like one of version 1.
+bool holds_baseline_objects(const SchemaSnapshot& live, Kind kind) {
+  const auto& objects = expected_schema(kind, 1).objects;
+  return std::any_of(objects.begin(), objects.end(),
+                     [&](const SchemaObject& object) { return live.find(object.name) != nullptr; });
+}
+
+void refuse_unless_adoptable(const SchemaSnapshot& live, Kind kind, std::string_view schema) {
+  const std::vector<std::string> blockers = adoption_blockers(live, kind);
+  if (!blockers.empty()) {
     throw Error(fmt::format(
-        "schema {} already has {} but no emf history for {}: it was not created by emf; "
-        "move those objects away or initialise another database",
-        schema, fmt::join(present, ", "), kind_name(kind)));
+        "schema {} holds {} objects that emf did not create, and cannot adopt them: {}; add what "
+        "is missing, or move those objects away",
+        schema, kind_name(kind), fmt::join(blockers, "; ")));
   }
+}
+
+// Adopts a schema that holds some of the kind's version-1 objects without
+// emf history: its tables (and their rows) stay as they are; its indexes,
+// triggers and views with emf's names are replaced by emf's own, which hold
+// no data; version 1 is recorded as the baseline. Returns false when there
+// is nothing to adopt (a fresh schema); throws when it cannot be adopted.
+bool adopt(sqlite3* db, std::string_view schema, Kind kind) {
+  const SchemaSnapshot live = read_schema(db, schema);
+  if (!holds_baseline_objects(live, kind)) return false;
+  const SchemaSnapshot& baseline = expected_schema(kind, 1);
+  refuse_unless_adoptable(live, kind, schema);
+  for (const SchemaObject& object : baseline.objects) {
+    if (object.type == "table") continue;
+    if (const SchemaObject* existing = live.find(object.name);
+        existing && existing->type != "table") {
+      exec(db, fmt::format("DROP {} {}.{}", existing->type, quote_identifier(schema),
+                           quote_identifier(existing->name)));
+    }
+  }
+  const Migration& first = migrations(kind).front();
+  for (std::string_view statement : split_statements(first.sql)) {
+    const std::optional<std::string> name = statement_object_name(statement);
+    const SchemaObject* object = name ? baseline.find(*name) : nullptr;
+    if (object != nullptr && object->type == "table") continue;
+    exec(db, lower_name(schema) == "main" ? std::string(statement)
+                                          : qualify_statement(statement, schema));
+  }
+  record_migration(db, schema, first, 0);
+  return true;
+}
+
+// The refusals of emf_init, read-only: history this emf cannot vouch for, or
+// objects of another tool that cannot be adopted.
+void verify_before_changing(sqlite3* db, std::string_view schema, Kind kind) {
+  const std::vector<AppliedMigration> applied = read_history(db, schema, kind);
+  verify_history(kind, applied);
+  if (!applied.empty()) return;
+  const SchemaSnapshot live = read_schema(db, schema);
+  if (holds_baseline_objects(live, kind)) refuse_unless_adoptable(live, kind, schema);
 }
 
 std::vector<int> apply_pending(sqlite3* db, std::string_view schema, Kind kind,
@@ -154,6 +223,9 @@ InitReport install(sqlite3* db, Kind kind, std::string_view schema, Install mode
   InitReport report;
   report.kind = kind;
   report.schema = std::string(schema);
+  // What would refuse the call is found before anything changes, the journal
+  // mode included; it is checked again under the write lock below.
+  if (mode == Install::upgrade) verify_before_changing(db, schema, kind);
   prepare_connection(db, schema, report.warnings);
   WriteTransaction transaction(db, mode == Install::upgrade ? "emf_init" : "emf_reset");
   create_history(db, schema);
@@ -165,7 +237,10 @@ InitReport install(sqlite3* db, Kind kind, std::string_view schema, Install mode
     applied.clear();
   } else {
     verify_history(kind, applied);
-    if (applied.empty()) refuse_foreign_objects(db, schema, kind);
+    if (applied.empty() && adopt(db, schema, kind)) {
+      report.baseline = 1;
+      applied = read_history(db, schema, kind);
+    }
   }
   report.applied = apply_pending(db, schema, kind, applied);
   transaction.commit();
@@ -192,6 +267,7 @@ std::string init_report_json(sqlite3* db, const InitReport& report) {
                            {"version", report.version},
                            {"applied", json::Raw{json::array(db, applied)}},
                            {"journal_mode", report.journal_mode}};
+  if (report.baseline) members.insert(members.begin() + 3, {"baseline", *report.baseline});
   if (!report.warnings.empty())
     members.emplace_back("warnings", json::Raw{json::array(db, warnings)});
   return json::object(db, members);

@@ -7,6 +7,7 @@
 // in a nested savepoint and is recorded in emf_schema_history.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,7 +21,8 @@ struct InitReport {
   Kind kind;
   std::string schema;
   int version = 0;
-  std::vector<int> applied;  // versions applied by this call
+  std::vector<int> applied;     // versions applied by this call
+  std::optional<int> baseline;  // set when this call adopted the schema
   std::string journal_mode;
   std::vector<std::string> warnings;  // what SQLite did not allow here, and why
 };

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "db.h"
+#include "table_definition.h"
 
 namespace emf {
 
@@ -83,6 +84,26 @@ void compare_sets(const std::vector<T>& expected, const std::vector<T>& live, De
   }
 }
 
+std::string compare_indexes(const SchemaObject& expected, const SchemaObject& live) {
+  std::vector<std::string> differences;
+  if (lower_name(expected.table) != lower_name(live.table)) {
+    differences.push_back(fmt::format("on table {}, expected {}", live.table, expected.table));
+  }
+  if (expected.index_columns != live.index_columns) {
+    differences.push_back(fmt::format("columns ({}), expected ({})",
+                                      fmt::join(live.index_columns, ", "),
+                                      fmt::join(expected.index_columns, ", ")));
+  }
+  if (expected.unique != live.unique) {
+    differences.push_back(expected.unique ? "UNIQUE expected" : "UNIQUE not expected");
+  }
+  if (differences.empty() && expected.normalized_sql != live.normalized_sql) {
+    differences.push_back("definition differs: " +
+                          first_difference(expected.normalized_sql, live.normalized_sql));
+  }
+  return fmt::format("{}", fmt::join(differences, "; "));
+}
+
 std::string compare_tables(const SchemaObject& expected, const SchemaObject& live) {
   std::vector<std::string> differences;
   compare_columns(expected, live, differences);
@@ -90,15 +111,33 @@ std::string compare_tables(const SchemaObject& expected, const SchemaObject& liv
   compare_sets(
       expected.unique_keys, live.unique_keys, [](const std::string& key) { return key; },
       differences);
+  for (std::string& difference : compare_table_definitions(parse_table_definition(expected.sql),
+                                                           parse_table_definition(live.sql))) {
+    differences.push_back(std::move(difference));
+  }
   if (differences.empty() && expected.normalized_sql != live.normalized_sql) {
-    differences.push_back(
-        "definition differs in what the pragmas do not show (CHECK, COLLATE, AUTOINCREMENT or "
-        "column order)");
+    differences.push_back("definition differs: " +
+                          first_difference(expected.normalized_sql, live.normalized_sql));
   }
   return fmt::format("{}", fmt::join(differences, "; "));
 }
 
 }  // namespace
+
+std::string first_difference(std::string_view expected, std::string_view live) {
+  constexpr std::size_t kShown = 48;
+  std::size_t at = 0;
+  while (at < expected.size() && at < live.size() && expected[at] == live[at]) ++at;
+  // Start the excerpts at the beginning of the word that differs.
+  while (at > 0 && expected[at - 1] != ' ' && expected[at - 1] != '(') --at;
+  auto excerpt = [&](std::string_view text) {
+    if (at >= text.size()) return std::string("(nothing)");
+    std::string shown(text.substr(at, kShown));
+    if (text.size() - at > kShown) shown += "...";
+    return "`" + shown + "`";
+  };
+  return fmt::format("{}, expected {}", excerpt(live), excerpt(expected));
+}
 
 std::string_view status_name(ObjectStatus status) {
   switch (status) {
@@ -130,8 +169,11 @@ ObjectReport compare_object(const SchemaObject& expected, const SchemaObject* li
   }
   if (expected.type == "table") {
     report.detail = compare_tables(expected, *live);
+  } else if (expected.type == "index") {
+    report.detail = compare_indexes(expected, *live);
   } else if (expected.normalized_sql != live->normalized_sql) {
-    report.detail = fmt::format("definition differs; expected: {}", expected.normalized_sql);
+    report.detail = fmt::format("{} differs: {}", expected.type == "view" ? "query" : "body",
+                                first_difference(expected.normalized_sql, live->normalized_sql));
   }
   if (!report.detail.empty()) report.status = ObjectStatus::changed;
   return report;

@@ -20,6 +20,10 @@ struct ObjectReport {
   std::string detail;  // empty when ok
 };
 
+// Where two normalised SQL texts part: "`live text...`, expected `expected
+// text...`", a few words of each from the first difference.
+std::string first_difference(std::string_view expected, std::string_view live);
+
 // live is null when the schema has no object of that name.
 ObjectReport compare_object(const SchemaObject& expected, const SchemaObject* live);
 

@@ -90,6 +90,25 @@ std::vector<std::string> read_unique_keys(sqlite3* db, std::string_view schema,
   return keys;
 }
 
+// An index's key columns as they read in CREATE INDEX, and whether it is
+// unique.
+void read_index(sqlite3* db, std::string_view schema, SchemaObject& index) {
+  Statement columns(db,
+                    "SELECT coalesce(name, '<expression>'), \"desc\", coll FROM "
+                    "pragma_index_xinfo(?1, ?2) WHERE key = 1 ORDER BY seqno");
+  columns.bind_text(1, index.name).bind_text(2, schema);
+  while (columns.step()) {
+    std::string column = lower_name(columns.column_text(0));
+    if (columns.column_int(1) != 0) column += " DESC";
+    const std::string collation = upper(columns.column_text(2));
+    if (collation != "BINARY") column += " COLLATE " + collation;
+    index.index_columns.push_back(std::move(column));
+  }
+  Statement list(db, "SELECT \"unique\" FROM pragma_index_list(?1, ?2) WHERE name = ?3");
+  list.bind_text(1, index.table).bind_text(2, schema).bind_text(3, index.name);
+  index.unique = list.step() && list.column_int(0) != 0;
+}
+
 }  // namespace
 
 const SchemaObject* SchemaSnapshot::find(std::string_view name) const {
@@ -115,6 +134,7 @@ SchemaSnapshot read_schema(sqlite3* db, std::string_view schema) {
     snapshot.objects.push_back(std::move(object));
   }
   for (SchemaObject& object : snapshot.objects) {
+    if (object.type == "index") read_index(db, schema, object);
     if (object.type != "table") continue;
     object.columns = read_columns(db, schema, object.name);
     object.foreign_keys = read_foreign_keys(db, schema, object.name);

@@ -42,6 +42,9 @@ struct SchemaObject {
   std::vector<Column> columns;
   std::vector<ForeignKey> foreign_keys;
   std::vector<std::string> unique_keys;  // "a, b" for each UNIQUE or PRIMARY KEY index
+  // Indexes only:
+  std::vector<std::string> index_columns;  // "timestamp DESC", "topic COLLATE nocase"
+  bool unique = false;
 };
 
 struct SchemaSnapshot {

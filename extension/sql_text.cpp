@@ -74,35 +74,9 @@ std::size_t punctuation_length(std::string_view sql, std::size_t start) {
   return 1;
 }
 
-bool is_word(const Token& token, std::string_view keyword) {
-  if (token.type != Token::Type::word || token.text.size() != keyword.size()) return false;
-  return std::equal(token.text.begin(), token.text.end(), keyword.begin(), [](char a, char b) {
-    return std::toupper(static_cast<unsigned char>(a)) == b;
-  });
-}
-
-bool is_punctuation(const Token& token, std::string_view text) {
-  return token.type == Token::Type::punctuation && token.text == text;
-}
-
 bool is_name(const Token& token) {
   return token.type == Token::Type::word || token.type == Token::Type::quoted_identifier ||
          token.type == Token::Type::string;
-}
-
-// An identifier token's name: quotes removed, doubled quotes undone, lower case
-// (SQLite compares identifiers without regard to ASCII case).
-std::string identifier_name(const Token& token) {
-  if (token.type == Token::Type::word) return lower(token.text);
-  std::string_view body = token.text.substr(1, token.text.size() - 2);
-  if (token.text.front() == '[') return lower(body);
-  const char quote = token.text.front();
-  std::string name;
-  for (std::size_t i = 0; i < body.size(); ++i) {
-    name += body[i];
-    if (body[i] == quote) ++i;  // skip the second of a doubled quote
-  }
-  return lower(name);
 }
 
 // The index of the token naming the object a statement acts on.
@@ -151,6 +125,32 @@ std::optional<std::size_t> object_token_index(const std::vector<Token>& tokens) 
 }
 
 }  // namespace
+
+bool is_word(const Token& token, std::string_view keyword) {
+  if (token.type != Token::Type::word || token.text.size() != keyword.size()) return false;
+  return std::equal(token.text.begin(), token.text.end(), keyword.begin(), [](char a, char b) {
+    return std::toupper(static_cast<unsigned char>(a)) == b;
+  });
+}
+
+bool is_punctuation(const Token& token, std::string_view text) {
+  return token.type == Token::Type::punctuation && token.text == text;
+}
+
+// An identifier token's name: quotes removed, doubled quotes undone, lower case
+// (SQLite compares identifiers without regard to ASCII case).
+std::string identifier_name(const Token& token) {
+  if (token.type == Token::Type::word) return lower(token.text);
+  std::string_view body = token.text.substr(1, token.text.size() - 2);
+  if (token.text.front() == '[') return lower(body);
+  const char quote = token.text.front();
+  std::string name;
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    name += body[i];
+    if (body[i] == quote) ++i;  // skip the second of a doubled quote
+  }
+  return lower(name);
+}
 
 std::vector<Token> tokenize(std::string_view sql) {
   std::vector<Token> tokens;
@@ -238,15 +238,18 @@ std::vector<std::string_view> split_statements(std::string_view sql) {
   return statements;
 }
 
-std::string normalize_sql(std::string_view sql) {
-  std::vector<Token> tokens = tokenize(sql);
-  while (!tokens.empty() && is_punctuation(tokens.back(), ";")) tokens.pop_back();
+std::string normalize_tokens(const std::vector<Token>& tokens, std::size_t begin, std::size_t end) {
   std::string normalized;
-  bool space_allowed = false;
-  for (const Token& token : tokens) {
+  for (std::size_t i = begin; i < end; ++i) {
+    const Token& token = tokens[i];
+    const bool after_name = i > begin && (tokens[i - 1].type == Token::Type::word ||
+                                          tokens[i - 1].type == Token::Type::quoted_identifier);
     const bool glued_left = is_punctuation(token, ",") || is_punctuation(token, ")") ||
-                            is_punctuation(token, ".") || is_punctuation(token, ";");
-    if (space_allowed && !glued_left) normalized += ' ';
+                            is_punctuation(token, ".") || is_punctuation(token, ";") ||
+                            (is_punctuation(token, "(") && after_name);
+    const bool glued_right =
+        i > begin && (is_punctuation(tokens[i - 1], "(") || is_punctuation(tokens[i - 1], "."));
+    if (i > begin && !glued_left && !glued_right) normalized += ' ';
     switch (token.type) {
       case Token::Type::word:
       case Token::Type::quoted_identifier:
@@ -258,9 +261,14 @@ std::string normalize_sql(std::string_view sql) {
       default:
         normalized += token.text;
     }
-    space_allowed = !(is_punctuation(token, "(") || is_punctuation(token, "."));
   }
   return normalized;
+}
+
+std::string normalize_sql(std::string_view sql) {
+  std::vector<Token> tokens = tokenize(sql);
+  while (!tokens.empty() && is_punctuation(tokens.back(), ";")) tokens.pop_back();
+  return normalize_tokens(tokens, 0, tokens.size());
 }
 
 std::optional<std::string> statement_object_name(std::string_view statement) {

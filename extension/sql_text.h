@@ -32,6 +32,16 @@ std::vector<std::string_view> split_statements(std::string_view sql);
 // parentheses or around dots and commas), no trailing semicolon.
 std::string normalize_sql(std::string_view sql);
 
+// normalize_sql over tokens [begin, end) of a tokenized text.
+std::string normalize_tokens(const std::vector<Token>& tokens, std::size_t begin, std::size_t end);
+
+// True for a punctuation token spelled `text`; for a word token spelled
+// `keyword` in any case (keyword given in upper case).
+bool is_punctuation(const Token& token, std::string_view text);
+bool is_word(const Token& token, std::string_view keyword);
+// An identifier token's name: unquoted, lower case.
+std::string identifier_name(const Token& token);
+
 // The name of the object a statement creates, drops, alters, inserts into,
 // updates or deletes from (unquoted, lower case); nullopt for anything else.
 std::optional<std::string> statement_object_name(std::string_view statement);

@@ -27,8 +27,8 @@ TEST(Functions, RegisteredExactlyWithTheirFlags) {
       {"emf_seed", "3", "0", "1", "0"},   {"emf_version", "0", "1", "0", "1"},
   };
   EXPECT_EQ(rows, expected);
-  EXPECT_EQ(db.rows("SELECT name FROM pragma_module_list WHERE name LIKE 'emf%'"),
-            (std::vector<std::vector<std::string>>{{"emf_objects"}}));
+  EXPECT_EQ(db.rows("SELECT name FROM pragma_module_list WHERE name LIKE 'emf%' ORDER BY name"),
+            (std::vector<std::vector<std::string>>{{"emf_migrations"}, {"emf_objects"}}));
 }
 
 TEST(Functions, VersionComesFromTheProject) {

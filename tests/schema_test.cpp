@@ -331,12 +331,14 @@ TEST(UpdatedAtTrigger, DoesNotRecurseWhenTheUpdateLandsInTheSameInstantAsTheInse
 }
 
 TEST_F(SchemaTest, UpdatingOnlyThePriorityOfMigration002SetsUpdatedAt) {
-  db.exec("INSERT INTO trending_topics (topic, source, updated_at) "
-          "VALUES ('t', 's', '2000-01-01T00:00:00.000Z')");
+  db.exec(
+      "INSERT INTO trending_topics (topic, source, updated_at) "
+      "VALUES ('t', 's', '2000-01-01T00:00:00.000Z')");
   EXPECT_EQ(db.integer("SELECT priority FROM trending_topics"), 0);
   db.exec("UPDATE trending_topics SET priority = 5");
   EXPECT_GT(db.text("SELECT updated_at FROM trending_topics"), "2025");
-  EXPECT_TRUE(db.error("INSERT INTO trending_topics (topic, source, priority) VALUES ('t', 's', NULL)"));
+  EXPECT_TRUE(
+      db.error("INSERT INTO trending_topics (topic, source, priority) VALUES ('t', 's', NULL)"));
 }
 
 TEST_F(SchemaTest, UpdatedAtSetExplicitlyIsKept) {

@@ -25,7 +25,7 @@ TEST(SqlText, SplitsStatementsButKeepsTriggerBodiesWhole) {
 TEST(SqlText, NormalisesCaseQuotingSpaceAndComments) {
   EXPECT_EQ(normalize_sql("CREATE  INDEX \"Idx\" ON [T]( \"A\" DESC ) ;"),
             normalize_sql("create index idx on t (a desc)"));
-  EXPECT_EQ(normalize_sql("create index idx on t (a desc)"), "create index idx on t (a desc)");
+  EXPECT_EQ(normalize_sql("create index idx on t (a desc)"), "create index idx on t(a desc)");
   EXPECT_EQ(normalize_sql("SELECT 'Keep Case' /* gone */ -- gone\n, `x`"), "select 'Keep Case', x");
   EXPECT_NE(normalize_sql("SELECT 'a'"), normalize_sql("SELECT 'A'"));
   EXPECT_EQ(normalize_sql("SELECT \"it\"\"s\""), "select it\"s");
