@@ -22,6 +22,7 @@
 #include "history.h"
 #include "installer.h"
 #include "json.h"
+#include "repair.h"
 #include "report_table.h"
 #include "seed.h"
 #include "version.h"
@@ -89,6 +90,11 @@ std::string reset_function(sqlite3* db, const Arguments& arguments) {
   return init_report_json(db, reset_kind(db, kind, arguments.schema(1)));
 }
 
+std::string repair_function(sqlite3* db, const Arguments& arguments) {
+  const Kind kind = *arguments.kind(0);
+  return repair_report_json(db, repair_kind(db, kind, arguments.schema(1)));
+}
+
 std::string backup_function(sqlite3* db, const Arguments& arguments) {
   const std::string path = arguments.text(0, "path", "the path of a file that does not exist yet");
   return backup_report_json(db, backup_schema(db, arguments.schema(1), path));
@@ -98,7 +104,7 @@ constexpr FunctionSpec kFunctions[] = {
     {"emf_version", 0, 0, kPure, version_function}, {"emf_debug", 0, 0, kPure, debug_function},
     {"emf_init", 1, 2, kWrites, init_function},     {"emf_check", 0, 2, kReads, check_function},
     {"emf_seed", 1, 3, kWrites, seed_function},     {"emf_reset", 1, 2, kWrites, reset_function},
-    {"emf_backup", 1, 2, kWrites, backup_function},
+    {"emf_repair", 1, 2, kWrites, repair_function}, {"emf_backup", 1, 2, kWrites, backup_function},
 };
 
 void call_function(sqlite3_context* context, int argc, sqlite3_value** argv) {

@@ -278,7 +278,7 @@ std::optional<std::string> statement_object_name(std::string_view statement) {
   return identifier_name(tokens[*index]);
 }
 
-std::string qualify_statement(std::string_view statement, std::string_view schema) {
+std::string replace_object_name(std::string_view statement, std::string_view replacement) {
   const std::vector<Token> tokens = tokenize(statement);
   const std::optional<std::size_t> index = object_token_index(tokens);
   auto head = [&] {
@@ -286,16 +286,23 @@ std::string qualify_statement(std::string_view statement, std::string_view schem
   };
   if (!index) {
     throw Error(fmt::format(
-        "cannot apply '{}...' to schema {}: only CREATE, DROP, ALTER TABLE, INSERT, UPDATE and "
-        "DELETE statements can be directed at an attached database",
-        head(), schema));
+        "cannot direct '{}...' at another schema or name: only CREATE, DROP, ALTER TABLE, "
+        "INSERT, UPDATE and DELETE statements name the object they act on",
+        head()));
   }
   if (*index + 1 < tokens.size() && is_punctuation(tokens[*index + 1], ".")) {
     throw Error(fmt::format("'{}...' names a schema itself; emf chooses the schema", head()));
   }
-  const std::size_t offset = tokens[*index].offset;
-  return std::string(statement.substr(0, offset)) + quote_identifier(schema) + "." +
-         std::string(statement.substr(offset));
+  const Token& name = tokens[*index];
+  return std::string(statement.substr(0, name.offset)) + std::string(replacement) +
+         std::string(statement.substr(name.offset + name.text.size()));
+}
+
+std::string qualify_statement(std::string_view statement, std::string_view schema) {
+  const std::vector<Token> tokens = tokenize(statement);
+  const std::optional<std::size_t> index = object_token_index(tokens);
+  const std::string name = index ? std::string(tokens[*index].text) : std::string();
+  return replace_object_name(statement, quote_identifier(schema) + "." + name);
 }
 
 }  // namespace emf

@@ -46,6 +46,10 @@ std::string identifier_name(const Token& token);
 // updates or deletes from (unquoted, lower case); nullopt for anything else.
 std::optional<std::string> statement_object_name(std::string_view statement);
 
+// The statement with the name of the object it acts on replaced (e.g. by a
+// qualified temporary name). Throws emf::Error like qualify_statement.
+std::string replace_object_name(std::string_view statement, std::string_view replacement);
+
 // The statement with that object name prefixed by "schema". Throws
 // emf::Error for a statement that names no such object or already names a
 // schema.
