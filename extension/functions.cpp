@@ -71,6 +71,11 @@ std::string init_function(sqlite3* db, const Arguments& arguments) {
   return init_report_json(db, init_kind(db, kind, arguments.schema(1)));
 }
 
+std::string plan_function(sqlite3* db, const Arguments& arguments) {
+  const Kind kind = *arguments.kind(0);
+  return install_plan_json(db, plan_install(db, kind, arguments.schema(1)));
+}
+
 std::string check_function(sqlite3* db, const Arguments& arguments) {
   const std::optional<Kind> kind = arguments.kind(0, /*null_means_all=*/true);
   return check_report_json(db, check_schema(db, arguments.schema(1), kind));
@@ -103,8 +108,9 @@ std::string backup_function(sqlite3* db, const Arguments& arguments) {
 constexpr FunctionSpec kFunctions[] = {
     {"emf_version", 0, 0, kPure, version_function}, {"emf_debug", 0, 0, kPure, debug_function},
     {"emf_init", 1, 2, kWrites, init_function},     {"emf_check", 0, 2, kReads, check_function},
-    {"emf_seed", 1, 3, kWrites, seed_function},     {"emf_reset", 1, 2, kWrites, reset_function},
-    {"emf_repair", 1, 2, kWrites, repair_function}, {"emf_backup", 1, 2, kWrites, backup_function},
+    {"emf_plan", 1, 2, kReads, plan_function},      {"emf_seed", 1, 3, kWrites, seed_function},
+    {"emf_reset", 1, 2, kWrites, reset_function},   {"emf_repair", 1, 2, kWrites, repair_function},
+    {"emf_backup", 1, 2, kWrites, backup_function},
 };
 
 void call_function(sqlite3_context* context, int argc, sqlite3_value** argv) {

@@ -117,33 +117,43 @@ void refuse_unless_adoptable(const SchemaSnapshot& live, Kind kind, std::string_
   }
 }
 
-// Adopts a schema that holds some of the kind's version-1 objects without
-// emf history: its tables (and their rows) stay as they are; its indexes,
-// triggers and views with emf's names are replaced by emf's own, which hold
-// no data; version 1 is recorded as the baseline. Returns false when there
-// is nothing to adopt (a fresh schema); throws when it cannot be adopted.
-bool adopt(sqlite3* db, std::string_view schema, Kind kind) {
-  const SchemaSnapshot live = read_schema(db, schema);
-  if (!holds_baseline_objects(live, kind)) return false;
+// The statements that adopt a schema holding the kind's version-1 tables:
+// its indexes, triggers and views with emf's names are replaced by emf's own
+// (they hold no data); its tables, and their rows, stay as they are.
+std::vector<std::string> adoption_statements(const SchemaSnapshot& live, Kind kind,
+                                             std::string_view schema) {
   const SchemaSnapshot& baseline = expected_schema(kind, 1);
-  refuse_unless_adoptable(live, kind, schema);
+  std::vector<std::string> statements;
   for (const SchemaObject& object : baseline.objects) {
     if (object.type == "table") continue;
     if (const SchemaObject* existing = live.find(object.name);
         existing && existing->type != "table") {
-      exec(db, fmt::format("DROP {} {}.{}", existing->type, quote_identifier(schema),
-                           quote_identifier(existing->name)));
+      statements.push_back(fmt::format("DROP {} {}.{}",
+                                       existing->type == "index"     ? "INDEX"
+                                       : existing->type == "trigger" ? "TRIGGER"
+                                                                     : "VIEW",
+                                       quote_identifier(schema), quote_identifier(existing->name)));
     }
   }
-  const Migration& first = migrations(kind).front();
-  for (std::string_view statement : split_statements(first.sql)) {
+  for (std::string_view statement : split_statements(migrations(kind).front().sql)) {
     const std::optional<std::string> name = statement_object_name(statement);
     const SchemaObject* object = name ? baseline.find(*name) : nullptr;
     if (object != nullptr && object->type == "table") continue;
-    exec(db, lower_name(schema) == "main" ? std::string(statement)
-                                          : qualify_statement(statement, schema));
+    statements.push_back(lower_name(schema) == "main" ? std::string(statement)
+                                                      : qualify_statement(statement, schema));
   }
-  record_migration(db, schema, first, 0);
+  return statements;
+}
+
+// Adopts a schema that holds some of the kind's version-1 objects without
+// emf history, recording version 1 as the baseline. Returns false when there
+// is nothing to adopt (a fresh schema); throws when it cannot be adopted.
+bool adopt(sqlite3* db, std::string_view schema, Kind kind) {
+  const SchemaSnapshot live = read_schema(db, schema);
+  if (!holds_baseline_objects(live, kind)) return false;
+  refuse_unless_adoptable(live, kind, schema);
+  for (const std::string& statement : adoption_statements(live, kind, schema)) exec(db, statement);
+  record_migration(db, schema, migrations(kind).front(), 0);
   return true;
 }
 
@@ -250,6 +260,64 @@ InitReport install(sqlite3* db, Kind kind, std::string_view schema, Install mode
 }
 
 }  // namespace
+
+InstallPlan plan_install(sqlite3* db, Kind kind, std::string_view schema) {
+  verify_before_changing(db, schema, kind);
+  InstallPlan plan;
+  plan.kind = kind;
+  plan.schema = std::string(schema);
+  plan.latest = latest_version(kind);
+  const SchemaSnapshot live = read_schema(db, schema);
+  std::vector<AppliedMigration> applied = read_history(db, schema, kind);
+  plan.version = applied.empty() ? 0 : applied.back().version;
+  if (applied.empty() && holds_baseline_objects(live, kind)) {
+    plan.adopt = true;
+    const Migration& first = migrations(kind).front();
+    std::string sql;
+    for (const std::string& statement : adoption_statements(live, kind, schema)) {
+      sql += statement + ";\n";
+    }
+    plan.steps.push_back({first.version, first.name, true, sql});
+    applied.push_back(AppliedMigration{first.version, first.name, first.checksum, {}, 0});
+  }
+  for (const MigrationStatus& status : migration_statuses(applied, kind)) {
+    if (status.state != MigrationStatus::State::pending) continue;
+    const Migration& migration = migrations(kind)[static_cast<std::size_t>(status.version - 1)];
+    std::string sql;
+    for (std::string_view statement : split_statements(migration.sql)) {
+      sql += (lower_name(schema) == "main" ? std::string(statement)
+                                           : qualify_statement(statement, schema)) +
+             ";\n";
+    }
+    plan.steps.push_back({migration.version, migration.name, false, sql});
+  }
+  for (const SchemaObject& object : live.objects) {
+    if (object.type != "table") continue;
+    if (query_optional_text(db, fmt::format("SELECT 1 FROM {}.{} LIMIT 1", quote_identifier(schema),
+                                            quote_identifier(object.name)))) {
+      plan.has_data = true;
+      break;
+    }
+  }
+  return plan;
+}
+
+std::string install_plan_json(sqlite3* db, const InstallPlan& plan) {
+  std::vector<json::Value> steps;
+  for (const PlannedStep& step : plan.steps) {
+    steps.push_back(json::Raw{json::object(db, {{"version", step.version},
+                                                {"name", step.name},
+                                                {"baseline", step.baseline},
+                                                {"sql", step.sql}})});
+  }
+  return json::object(db, {{"kind", kind_name(plan.kind)},
+                           {"schema", plan.schema},
+                           {"version", plan.version},
+                           {"latest", plan.latest},
+                           {"adopt", plan.adopt},
+                           {"has_data", plan.has_data},
+                           {"steps", json::Raw{json::array(db, steps)}}});
+}
 
 InitReport init_kind(sqlite3* db, Kind kind, std::string_view schema) {
   return install(db, kind, schema, Install::upgrade);

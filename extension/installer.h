@@ -27,6 +27,30 @@ struct InitReport {
   std::vector<std::string> warnings;  // what SQLite did not allow here, and why
 };
 
+// What emf_init would do, without doing it (emf_plan): the adoption baseline
+// and the pending migrations, each with the SQL it would run.
+struct PlannedStep {
+  int version = 0;
+  std::string name;
+  bool baseline = false;  // adopting: version 1 recorded over existing tables
+  std::string sql;
+};
+
+struct InstallPlan {
+  Kind kind;
+  std::string schema;
+  int version = 0;  // now
+  int latest = 0;
+  bool adopt = false;
+  bool has_data = false;  // some table of the schema has a row
+  std::vector<PlannedStep> steps;
+};
+
+// Read-only; refuses as emf_init would (modified history, a newer version,
+// objects that cannot be adopted).
+InstallPlan plan_install(sqlite3* db, Kind kind, std::string_view schema);
+std::string install_plan_json(sqlite3* db, const InstallPlan& plan);
+
 // schema must be one attached to db (see find_schema), not temp.
 InitReport init_kind(sqlite3* db, Kind kind, std::string_view schema);
 InitReport reset_kind(sqlite3* db, Kind kind, std::string_view schema);

@@ -1,12 +1,15 @@
-// reset and backup; see commands.h. A reset never loses data by accident:
-// it asks (or needs --yes), and backs each database up before touching it.
+// reset, backup and repair (see commands.h), and the backup files they
+// write (see backup_files.h). A reset never loses data by accident: it asks
+// (or needs --yes), and backs each database up before touching it.
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <ctime>
 #include <filesystem>
 #include <iostream>
 
+#include "backup_files.h"
 #include "commands.h"
 #include "connection.h"
 #include "output.h"
@@ -18,15 +21,35 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Where a database's backups go: the folder given, or backups/ beside it.
+// Asks on a terminal; elsewhere only --yes will do.
+bool confirmed(const std::vector<Target>& targets, const CommandOptions& options,
+               const Terminal& terminal) {
+  if (options.yes) return true;
+  if (!terminal.stdin_interactive()) {
+    fmt::print(stderr,
+               "emf reset: refusing to reset without confirmation; run it again with --yes "
+               "(each database is backed up first)\n");
+    return false;
+  }
+  fmt::print("This deletes every row of:\n");
+  for (const Target& target : targets) {
+    fmt::print("  {:<14} {}\n", target.kind, display_path(target.path));
+  }
+  fmt::print("Each one is backed up first. Type yes to go on: ");
+  std::fflush(stdout);
+  std::string answer;
+  std::getline(std::cin, answer);
+  if (answer == "yes") return true;
+  fmt::print(stderr, "emf reset: nothing was reset\n");
+  return false;
+}
+
+}  // namespace
+
 fs::path backup_folder(const Target& target, const std::optional<std::string>& folder) {
   return folder ? fs::absolute(*folder).lexically_normal() : target.path.parent_path() / "backups";
 }
 
-// Backs the database up as <name>_backup_YYYYmmdd_HHMMSS.db (UTC) in the
-// folder, adding _2, _3, ... when a backup of the same second exists; the
-// extension refuses to overwrite, so a race only moves on to the next name.
-// Returns emf_backup's report.
 std::string back_up(Connection& connection, const Target& target, const fs::path& folder,
                     const Terminal& terminal) {
   std::error_code error;
@@ -66,31 +89,6 @@ std::string back_up(Connection& connection, const Target& target, const fs::path
       fmt::format("100 backups named {}* already exist in {}", stem, display_path(folder)),
       SQLITE_CANTOPEN);
 }
-
-// Asks on a terminal; elsewhere only --yes will do.
-bool confirmed(const std::vector<Target>& targets, const CommandOptions& options,
-               const Terminal& terminal) {
-  if (options.yes) return true;
-  if (!terminal.stdin_interactive()) {
-    fmt::print(stderr,
-               "emf reset: refusing to reset without confirmation; run it again with --yes "
-               "(each database is backed up first)\n");
-    return false;
-  }
-  fmt::print("This deletes every row of:\n");
-  for (const Target& target : targets) {
-    fmt::print("  {:<14} {}\n", target.kind, display_path(target.path));
-  }
-  fmt::print("Each one is backed up first. Type yes to go on: ");
-  std::fflush(stdout);
-  std::string answer;
-  std::getline(std::cin, answer);
-  if (answer == "yes") return true;
-  fmt::print(stderr, "emf reset: nothing was reset\n");
-  return false;
-}
-
-}  // namespace
 
 int run_reset(const std::vector<Target>& targets, const CommandOptions& options,
               const Terminal& terminal) {
@@ -136,6 +134,56 @@ int run_backup(const std::vector<Target>& targets, const CommandOptions& options
                                 display_path(reader.value(backup, "$.path").value_or("?")),
                                 reader.value(backup, "$.bytes").value_or("?"));
     outcome.fields.emplace_back("backup", json::Raw{backup});
+    return outcome;
+  });
+}
+
+int run_repair(const std::vector<Target>& targets, const CommandOptions& options,
+               const Terminal& terminal) {
+  ReportReader reader;
+  Output output(terminal, reader, options.json, "repair");
+  return for_each_target(targets, output, [&](const Target& target) {
+    Outcome outcome;
+    if (!fs::exists(target.path)) {
+      outcome.ok = false;
+      outcome.tone = Tone::bad;
+      outcome.state = "missing: run emf init";
+      return outcome;
+    }
+    Connection connection(target, Connection::Mode::existing);
+    const std::string before = connection.call("emf_check", {target.kind});
+    if (reader.value(before, "$.ok") == "1") {
+      outcome.tone = Tone::dim;
+      outcome.state = "nothing to repair";
+      outcome.fields.emplace_back("check", json::Raw{before});
+      return outcome;
+    }
+    if (!options.no_backup) {
+      const std::string backup =
+          back_up(connection, target, backup_folder(target, options.backup_dir), terminal);
+      outcome.details.push_back(
+          fmt::format("backup: {}", display_path(reader.value(backup, "$.path").value_or("?"))));
+      outcome.fields.emplace_back("backup", json::Raw{backup});
+    }
+    const std::string report = connection.call("emf_repair", {target.kind});
+    const std::string after = connection.call("emf_check", {target.kind});
+    outcome.fields.emplace_back("repair", json::Raw{report});
+    outcome.fields.emplace_back("check", json::Raw{after});
+    std::vector<std::string> done;
+    for (const auto& [index, table] : reader.members(report, "$.rebuilt"))
+      done.push_back("rebuilt " + table);
+    for (const auto& [index, name] : reader.members(report, "$.recreated"))
+      done.push_back("recreated " + name);
+    outcome.ok = reader.value(after, "$.ok") == "1";
+    outcome.tone = outcome.ok ? Tone::good : Tone::bad;
+    outcome.state = fmt::format(
+        "{}{}", done.empty() ? "nothing rebuilt" : fmt::format("{}", fmt::join(done, ", ")),
+        outcome.ok ? "" : "; problems remain, see below");
+    if (!outcome.ok) {
+      for (std::string& line : object_table(reader, terminal, after, false)) {
+        outcome.details.push_back(std::move(line));
+      }
+    }
     return outcome;
   });
 }

@@ -1,8 +1,11 @@
-// init, check and seed; see commands.h. reset and backup are in backups.cpp.
+// init, check, seed and status; see commands.h. reset, backup and repair are
+// in backups.cpp.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <filesystem>
 
+#include "backup_files.h"
 #include "commands.h"
 #include "connection.h"
 #include "output.h"
@@ -13,12 +16,26 @@ namespace emf::shell {
 namespace {
 
 // Initialises one database and reads its check: what `emf init` prints.
+// Before a migration changes a database that holds data, it is backed up
+// (unless --no-backup).
 Outcome initialise(Connection& connection, const Target& target, const ReportReader& reader,
-                   const Terminal& terminal, bool verbose) {
+                   const Terminal& terminal, const CommandOptions& options) {
+  Outcome outcome;
+  if (!options.no_backup) {
+    const std::string plan = connection.call("emf_plan", {target.kind});
+    if (reader.length(plan, "$.steps") > 0 && reader.value(plan, "$.has_data") == "1") {
+      const std::string backup =
+          back_up(connection, target, backup_folder(target, options.backup_dir), terminal);
+      outcome.details.push_back(
+          fmt::format("backup before migrating: {}",
+                      display_path(reader.value(backup, "$.path").value_or("?"))));
+      outcome.fields.emplace_back("backup", json::Raw{backup});
+    }
+  }
   const std::string report = connection.call("emf_init", {target.kind});
   const std::string check = connection.call("emf_check", {target.kind});
-  Outcome outcome;
-  outcome.fields = {{"init", json::Raw{report}}, {"check", json::Raw{check}}};
+  outcome.fields.emplace_back("init", json::Raw{report});
+  outcome.fields.emplace_back("check", json::Raw{check});
   const std::string version = reader.value(report, "$.version").value_or("?");
   const std::int64_t applied = reader.length(report, "$.applied");
   if (reader.value(check, "$.ok") != "1") {
@@ -28,6 +45,8 @@ Outcome initialise(Connection& connection, const Target& target, const ReportRea
   } else if (applied == 0) {
     outcome.tone = Tone::dim;
     outcome.state = fmt::format("up to date (version {})", version);
+  } else if (reader.value(report, "$.baseline") == "1") {
+    outcome.state = fmt::format("adopted, upgraded to version {}", version);
   } else if (reader.value(report, "$.applied[0]") == "1") {
     outcome.state = fmt::format("created (version {})", version);
   } else {
@@ -36,10 +55,115 @@ Outcome initialise(Connection& connection, const Target& target, const ReportRea
   for (const auto& [index, warning] : reader.members(report, "$.warnings")) {
     outcome.details.push_back(terminal.paint(Tone::warn, "warning: " + warning));
   }
-  if (!outcome.ok || verbose) {
-    for (std::string& line : object_table(reader, terminal, check, verbose)) {
+  if (!outcome.ok || options.verbose) {
+    for (std::string& line : object_table(reader, terminal, check, options.verbose)) {
       outcome.details.push_back(std::move(line));
     }
+  }
+  return outcome;
+}
+
+// What init would do, changing nothing: the plan of emf_plan, with its SQL.
+Outcome plan(const Target& target, const ReportReader& reader) {
+  const bool exists = std::filesystem::exists(target.path);
+  // A database that does not exist yet is planned on an empty one in memory.
+  Connection connection(target, exists ? Connection::Mode::read_only : Connection::Mode::scratch);
+  const std::string report = connection.call("emf_plan", {target.kind});
+  Outcome outcome;
+  outcome.fields = {{"exists", exists}, {"plan", json::Raw{report}}};
+  const std::string version = reader.value(report, "$.version").value_or("0");
+  const std::string latest = reader.value(report, "$.latest").value_or("?");
+  std::vector<std::string> names;
+  const std::int64_t steps = reader.length(report, "$.steps");
+  for (std::int64_t i = 0; i < steps; ++i) {
+    const std::string step = fmt::format("$.steps[{}]", i);
+    const std::string name =
+        fmt::format("{:0>3}_{}", reader.value(report, step + ".version").value_or("?"),
+                    reader.value(report, step + ".name").value_or("?"));
+    names.push_back(name);
+    const bool baseline = reader.value(report, step + ".baseline") == "1";
+    outcome.details.push_back(
+        fmt::format("-- {}{}", name, baseline ? " (baseline: adopt the existing tables)" : ""));
+    std::string sql = reader.value(report, step + ".sql").value_or("");
+    std::size_t start = 0;
+    while (start < sql.size()) {
+      const std::size_t end = sql.find('\n', start);
+      outcome.details.push_back(sql.substr(start, end == std::string::npos ? end : end - start));
+      if (end == std::string::npos) break;
+      start = end + 1;
+    }
+  }
+  outcome.tone = steps == 0 ? Tone::dim : Tone::warn;
+  if (steps == 0) {
+    outcome.state = fmt::format("up to date (version {}): nothing to do", version);
+  } else if (!exists) {
+    outcome.state =
+        fmt::format("would create it at version {}: {}", latest, fmt::join(names, ", "));
+  } else if (reader.value(report, "$.adopt") == "1") {
+    outcome.state = fmt::format("would adopt it and bring it to version {}: {}", latest,
+                                fmt::join(names, ", "));
+  } else {
+    outcome.state = fmt::format("would upgrade it from version {} to {}: {}", version, latest,
+                                fmt::join(names, ", "));
+  }
+  return outcome;
+}
+
+// The migrations of each database: version, and what is pending or modified.
+Outcome status(const Target& target, const ReportReader& reader, const Terminal& terminal,
+               bool verbose) {
+  Outcome outcome;
+  if (!std::filesystem::exists(target.path)) {
+    outcome.ok = false;
+    outcome.tone = Tone::bad;
+    outcome.state = "missing: run emf init";
+    outcome.fields = {{"exists", false}};
+    return outcome;
+  }
+  Connection connection(target, Connection::Mode::read_only);
+  const auto rows = connection.rows(
+      "SELECT version, name, status, applied_at FROM emf_migrations(?1) ORDER BY version",
+      {target.kind});
+  std::vector<json::Value> migrations;
+  std::vector<std::string> pending, modified;
+  int version = 0, latest = 0;
+  for (const auto& row : rows) {
+    const std::string name = fmt::format("{:0>3}_{}", row[0], row[1]);
+    latest = std::max(latest, std::stoi(row[0]));
+    if (row[2] == "applied" || row[2] == "modified") version = std::max(version, std::stoi(row[0]));
+    if (row[2] == "pending") pending.push_back(name);
+    if (row[2] == "modified") modified.push_back(name);
+    if (verbose || row[2] != "applied") {
+      const Tone tone = row[2] == "applied"   ? Tone::good
+                        : row[2] == "pending" ? Tone::warn
+                                              : Tone::bad;
+      outcome.details.push_back(fmt::format(
+          "{:<24} {} {}", name, terminal.paint(tone, fmt::format("{:<8}", row[2])), row[3]));
+    }
+    migrations.push_back(json::Raw{json::object(
+        reader.scratch(),
+        {{"version", std::stoi(row[0])},
+         {"name", row[1]},
+         {"status", row[2]},
+         {"applied_at", row[3].empty() ? json::Value(nullptr) : json::Value(row[3])}})});
+  }
+  outcome.fields = {{"exists", true},
+                    {"version", version},
+                    {"migrations", json::Raw{json::array(reader.scratch(), migrations)}}};
+  outcome.ok = pending.empty() && modified.empty();
+  if (version == 0) {
+    outcome.tone = Tone::bad;
+    outcome.state = "not initialised: run emf init";
+  } else if (!modified.empty()) {
+    outcome.tone = Tone::bad;
+    outcome.state = fmt::format("version {}; modified after they were applied: {}", version,
+                                fmt::join(modified, ", "));
+  } else if (!pending.empty()) {
+    outcome.tone = Tone::warn;
+    outcome.state = fmt::format("version {} of {}; pending: {} (run emf init)", version, latest,
+                                fmt::join(pending, ", "));
+  } else {
+    outcome.state = fmt::format("version {} (latest)", version);
   }
   return outcome;
 }
@@ -83,9 +207,13 @@ int run_init(const std::vector<Target>& targets, const CommandOptions& options,
              const Terminal& terminal) {
   ReportReader reader;
   Output output(terminal, reader, options.json, "init");
+  if (options.dry_run) {
+    return for_each_target(targets, output,
+                           [&](const Target& target) { return plan(target, reader); });
+  }
   return for_each_target(targets, output, [&](const Target& target) {
     Connection connection(target, Connection::Mode::create);
-    return initialise(connection, target, reader, terminal, options.verbose);
+    return initialise(connection, target, reader, terminal, options);
   });
 }
 
@@ -98,13 +226,24 @@ int run_check(const std::vector<Target>& targets, const CommandOptions& options,
   });
 }
 
+int run_status(const std::vector<Target>& targets, const CommandOptions& options,
+               const Terminal& terminal) {
+  ReportReader reader;
+  Output output(terminal, reader, options.json, "status");
+  return for_each_target(targets, output, [&](const Target& target) {
+    return status(target, reader, terminal, options.verbose);
+  });
+}
+
 int run_seed(const std::vector<Target>& targets, const CommandOptions& options,
              const Terminal& terminal) {
   ReportReader reader;
   Output output(terminal, reader, options.json, "seed");
   return for_each_target(targets, output, [&](const Target& target) {
     Connection connection(target, Connection::Mode::create);
-    Outcome outcome = initialise(connection, target, reader, terminal, false);
+    CommandOptions quiet = options;
+    quiet.verbose = false;
+    Outcome outcome = initialise(connection, target, reader, terminal, quiet);
     if (!outcome.ok) return outcome;
 
     ProgressBar bar(terminal.progress_enabled() && options.rows.has_value(),

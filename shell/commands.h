@@ -20,6 +20,8 @@ struct CommandOptions {
   std::optional<std::int64_t> rows;
   std::int64_t random_seed = 0;
   std::optional<std::string> backup_dir;
+  bool dry_run = false;    // init: print the plan, change nothing
+  bool no_backup = false;  // init, seed, repair: no backup before changing a database with data
 };
 
 int run_init(const std::vector<Target>& targets, const CommandOptions& options,
@@ -31,6 +33,10 @@ int run_seed(const std::vector<Target>& targets, const CommandOptions& options,
 int run_reset(const std::vector<Target>& targets, const CommandOptions& options,
               const Terminal& terminal);
 int run_backup(const std::vector<Target>& targets, const CommandOptions& options,
+               const Terminal& terminal);
+int run_status(const std::vector<Target>& targets, const CommandOptions& options,
+               const Terminal& terminal);
+int run_repair(const std::vector<Target>& targets, const CommandOptions& options,
                const Terminal& terminal);
 
 }  // namespace emf::shell

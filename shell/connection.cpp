@@ -52,8 +52,11 @@ Connection::Connection(const Target& target, Mode mode) : target_(target) {
           SQLITE_CANTOPEN);
     }
   }
-  const int flags = SQLITE_OPEN_READWRITE | (mode == Mode::create ? SQLITE_OPEN_CREATE : 0);
-  int rc = sqlite3_open_v2(target.path.c_str(), &db_, flags, nullptr);
+  const int flags = mode == Mode::read_only ? SQLITE_OPEN_READONLY
+                    : mode == Mode::create  ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                                            : SQLITE_OPEN_READWRITE;
+  const char* path = mode == Mode::scratch ? ":memory:" : target.path.c_str();
+  int rc = sqlite3_open_v2(path, &db_, flags, nullptr);
   if (rc != SQLITE_OK) fail(rc, "cannot open it");
   sqlite3_busy_timeout(db_, kBusyTimeoutMs);
   sqlite3_extended_result_codes(db_, 1);
@@ -76,17 +79,12 @@ void Connection::fail(int code, std::string_view what) const {
                       code);
 }
 
-std::string Connection::call(
-    std::string_view function,
-    const std::vector<std::variant<std::string, std::int64_t>>& arguments) {
-  std::string sql = fmt::format("SELECT {}(", function);
-  for (std::size_t i = 0; i < arguments.size(); ++i)
-    sql += fmt::format("{}?{}", i ? ", " : "", i + 1);
-  sql += ")";
+std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> Connection::prepare(
+    std::string_view sql, const Arguments& arguments) {
   sqlite3_stmt* raw = nullptr;
-  int rc = sqlite3_prepare_v2(db_, sql.c_str(), -1, &raw, nullptr);
+  const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
   std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> statement(raw, sqlite3_finalize);
-  if (rc != SQLITE_OK) fail(rc, fmt::format("{} failed", function));
+  if (rc != SQLITE_OK) fail(rc, "cannot query it");
   for (std::size_t i = 0; i < arguments.size(); ++i) {
     const int index = static_cast<int>(i) + 1;
     if (const auto* text = std::get_if<std::string>(&arguments[i])) {
@@ -96,15 +94,45 @@ std::string Connection::call(
       sqlite3_bind_int64(raw, index, std::get<std::int64_t>(arguments[i]));
     }
   }
-  rc = sqlite3_step(raw);
+  return statement;
+}
+
+std::string Connection::call(std::string_view function, const Arguments& arguments) {
+  std::string sql = fmt::format("SELECT {}(", function);
+  for (std::size_t i = 0; i < arguments.size(); ++i)
+    sql += fmt::format("{}?{}", i ? ", " : "", i + 1);
+  sql += ")";
+  auto statement = prepare(sql, arguments);
+  const int rc = sqlite3_step(statement.get());
   if (rc != SQLITE_ROW) {
     // The extension's message already names the function.
     std::string reason = sqlite3_errmsg(db_);
     std::string help = advice(rc, target_);
     throw DatabaseError(fmt::format("{}{}{}", reason, help.empty() ? "" : "; ", help), rc);
   }
-  const auto* text = sqlite3_column_text(raw, 0);
+  const auto* text = sqlite3_column_text(statement.get(), 0);
   return text != nullptr ? reinterpret_cast<const char*>(text) : "";
+}
+
+std::vector<std::vector<std::string>> Connection::rows(std::string_view sql,
+                                                       const Arguments& arguments) {
+  auto statement = prepare(sql, arguments);
+  std::vector<std::vector<std::string>> result;
+  int rc;
+  while ((rc = sqlite3_step(statement.get())) == SQLITE_ROW) {
+    std::vector<std::string> row;
+    for (int i = 0; i < sqlite3_column_count(statement.get()); ++i) {
+      const auto* text = sqlite3_column_text(statement.get(), i);
+      row.emplace_back(text != nullptr ? reinterpret_cast<const char*>(text) : "");
+    }
+    result.push_back(std::move(row));
+  }
+  if (rc != SQLITE_DONE) {
+    std::string help = advice(rc, target_);
+    throw DatabaseError(fmt::format("{}{}{}", sqlite3_errmsg(db_), help.empty() ? "" : "; ", help),
+                        rc);
+  }
+  return result;
 }
 
 }  // namespace emf::shell

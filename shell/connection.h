@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -27,8 +28,10 @@ class DatabaseError : public std::runtime_error {
 class Connection {
  public:
   enum class Mode {
-    create,   // creates the file and its missing folders
-    existing  // the file must exist; nothing is created
+    create,     // creates the file and its missing folders
+    existing,   // the file must exist; nothing is created
+    read_only,  // the file must exist; nothing is written
+    scratch     // an empty in-memory database standing in for the file
   };
   Connection(const Target& target, Mode mode);
   ~Connection();
@@ -37,11 +40,16 @@ class Connection {
 
   sqlite3* get() const { return db_; }
   // SELECT function(arguments...): the text it returns.
-  std::string call(std::string_view function,
-                   const std::vector<std::variant<std::string, std::int64_t>>& arguments);
+  using Arguments = std::vector<std::variant<std::string, std::int64_t>>;
+  std::string call(std::string_view function, const Arguments& arguments);
+  // Every row of a query, each column as text (empty for NULL).
+  std::vector<std::vector<std::string>> rows(std::string_view sql, const Arguments& arguments);
 
  private:
   [[noreturn]] void fail(int code, std::string_view what) const;
+  // Prepares and binds; steps are the caller's.
+  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> prepare(std::string_view sql,
+                                                                const Arguments& arguments);
   const Target& target_;
   sqlite3* db_ = nullptr;
 };

@@ -6,11 +6,16 @@
 //   emf seed --rows 100000   synthetic rows in every table
 //   emf reset --yes          back each database up, then recreate it
 //   emf shell metrics        the sqlite3 shell on metrics.db with libemf loaded
+//   emf init --dry-run       the migrations and SQL init would apply
+//   emf status               each database's version and pending migrations
+//   emf repair               back up, then rebuild tables that drifted
 //
 // Exit status: 0 success, 1 a check found problems or an operation failed,
 // 2 bad usage.
 #include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
+#include <map>
 
 #include "commands.h"
 #include "dotenv.h"
@@ -72,6 +77,13 @@ int main(int argc, char** argv) {
   app.add_flag("--yes,-y", yes, "With --reset: do not ask");
 
   auto* init = app.add_subcommand("init", "Create or upgrade the databases (the default)");
+  app.add_flag("--dry-run", parsed.options.dry_run,
+               "init: print the migrations and SQL it would apply; change nothing");
+  app.add_flag("--no-backup", parsed.options.no_backup,
+               "init, seed, repair: no backup before changing a database that has data");
+  auto* status = app.add_subcommand("status", "Each database's version and pending migrations");
+  auto* repair = app.add_subcommand(
+      "repair", "Back up, then rebuild tables that drifted from emf's schema (rows kept)");
   auto* check = app.add_subcommand("check", "Report each database's status; exit 1 on problems");
   auto* seed = app.add_subcommand("seed", "Initialise, then add sample data (or synthetic rows)");
   seed->add_option("--rows", parsed.options.rows, "Synthetic rows for every table")
@@ -88,7 +100,8 @@ int main(int argc, char** argv) {
       "The sqlite3 shell with libemf loaded: emf shell [trends|metrics|image_library|PATH] "
       "[sqlite3 arguments...]");
   shell->prefix_command();
-  for (CLI::App* command : {init, check, seed, reset, backup}) command->fallthrough();
+  for (CLI::App* command : {init, check, seed, reset, backup, status, repair})
+    command->fallthrough();
 
   try {
     app.parse(argc, argv);
@@ -115,6 +128,11 @@ int main(int argc, char** argv) {
   if (old_seed) parsed.command = "seed";
   if (old_reset) parsed.command = "reset";
   parsed.options.yes = yes;
+  if (parsed.options.dry_run && parsed.command != "init") {
+    fmt::print(stderr,
+               "emf: --dry-run goes with init only\nRun with --help for more information.\n");
+    return kUsageError;
+  }
   parsed.targets.only = only;
 
   try {
@@ -127,14 +145,21 @@ int main(int argc, char** argv) {
       }
       return emf::shell::run_sqlite_shell(arguments, parsed.targets);
     }
+    using Runner = int (*)(const std::vector<emf::shell::Target>&,
+                           const emf::shell::CommandOptions&, const emf::shell::Terminal&);
+    static const std::map<std::string, Runner> kRunners = {
+        {"init", emf::shell::run_init},     {"check", emf::shell::run_check},
+        {"seed", emf::shell::run_seed},     {"reset", emf::shell::run_reset},
+        {"backup", emf::shell::run_backup}, {"status", emf::shell::run_status},
+        {"repair", emf::shell::run_repair}};
+    const auto runner = kRunners.find(parsed.command);
+    if (runner == kRunners.end()) {
+      fmt::print(stderr, "emf: no runner for the command {}\n", parsed.command);
+      return 1;
+    }
     const auto targets = emf::shell::resolve_targets(parsed.targets);
     const emf::shell::Terminal terminal;
-    if (parsed.command == "check") return emf::shell::run_check(targets, parsed.options, terminal);
-    if (parsed.command == "seed") return emf::shell::run_seed(targets, parsed.options, terminal);
-    if (parsed.command == "reset") return emf::shell::run_reset(targets, parsed.options, terminal);
-    if (parsed.command == "backup")
-      return emf::shell::run_backup(targets, parsed.options, terminal);
-    return emf::shell::run_init(targets, parsed.options, terminal);
+    return runner->second(targets, parsed.options, terminal);
   } catch (const emf::shell::DotenvError& error) {
     fmt::print(stderr, "emf: {}\n", error.what());
     return kUsageError;
