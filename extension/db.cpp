@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <functional>
 
 namespace emf {
 
@@ -24,7 +25,8 @@ void throw_sqlite_error(sqlite3* db, int rc, std::string_view context) {
   throw Error(fmt::format("{}: {}", context, message), rc);
 }
 
-Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
+Statement::Statement(sqlite3* db, std::string_view sql)
+    : db_(db), head_(sql.substr(0, std::min<std::size_t>(sql.size(), 48))) {
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
   stmt_.reset(stmt);
@@ -35,7 +37,7 @@ bool Statement::step() {
   int rc = sqlite3_step(stmt_.get());
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  throw_sqlite_error(db_, rc, "statement failed");
+  throw_sqlite_error(db_, rc, fmt::format("'{}...' failed", head_));
 }
 
 void Statement::run() {
@@ -199,22 +201,26 @@ PrivateConnection::~PrivateConnection() {
   sqlite3_close(db_);
 }
 
-namespace {
-
-// BEGIN IMMEDIATE, retried while another connection holds the write lock. The
-// connection's own busy handler (if any) waits inside each attempt.
-void begin_immediate(sqlite3* db) {
+void retry_while_busy(sqlite3* db, std::string_view context, const std::function<int()>& attempt) {
   const auto deadline = std::chrono::steady_clock::now() + kWriteLockPatience;
   int pause_ms = 1;
   for (;;) {
-    int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
-    if (rc == SQLITE_OK) return;
+    const int rc = attempt();
+    if (rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW) return;
     if ((rc & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline) {
-      throw_sqlite_error(db, rc, "cannot start a write transaction");
+      throw_sqlite_error(db, rc, context);
     }
     sqlite3_sleep(pause_ms);
     pause_ms = std::min(pause_ms * 2, 50);
   }
+}
+
+namespace {
+
+// BEGIN IMMEDIATE, retried while another connection holds the write lock.
+void begin_immediate(sqlite3* db) {
+  retry_while_busy(db, "cannot start a write transaction",
+                   [&] { return sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr); });
 }
 
 }  // namespace

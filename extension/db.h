@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -48,7 +49,15 @@ class Statement {
   };
   sqlite3* db_;
   std::unique_ptr<sqlite3_stmt, Finalizer> stmt_;
+  std::string head_;  // the start of the SQL, for error messages
 };
+
+// Calls attempt() until it returns something other than SQLITE_BUSY, for up
+// to five seconds (the connection's busy handler, if any, waits inside each
+// attempt). For what SQLite fails at once without calling the busy handler:
+// BEGIN IMMEDIATE against another writer, switching the journal to WAL while
+// another process has the file open. Throws emf::Error on failure.
+void retry_while_busy(sqlite3* db, std::string_view context, const std::function<int()>& attempt);
 
 // Runs every statement of sql (no parameters, rows ignored).
 void exec(sqlite3* db, std::string_view sql);

@@ -22,6 +22,7 @@ TEST(Functions, RegisteredExactlyWithTheirFlags) {
       {"emf_check", "0", "0", "0", "0"},  {"emf_check", "1", "0", "0", "0"},
       {"emf_check", "2", "0", "0", "0"},  {"emf_debug", "0", "1", "0", "1"},
       {"emf_init", "1", "0", "1", "0"},   {"emf_init", "2", "0", "1", "0"},
+      {"emf_plan", "1", "0", "0", "0"},   {"emf_plan", "2", "0", "0", "0"},
       {"emf_repair", "1", "0", "1", "0"}, {"emf_repair", "2", "0", "1", "0"},
       {"emf_reset", "1", "0", "1", "0"},  {"emf_reset", "2", "0", "1", "0"},
       {"emf_seed", "1", "0", "1", "0"},   {"emf_seed", "2", "0", "1", "0"},
