@@ -10,15 +10,6 @@
 
 namespace emf {
 
-namespace {
-
-// How long BEGIN IMMEDIATE waits for another writer when the connection has
-// no busy timeout of its own. Schema work is short; five seconds covers a
-// crowd of migrators starting at once.
-constexpr auto kWriteLockPatience = std::chrono::milliseconds(5000);
-
-}  // namespace
-
 void throw_sqlite_error(sqlite3* db, int rc, std::string_view context) {
   const char* message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   if (rc == SQLITE_NOMEM) throw std::bad_alloc();
@@ -202,7 +193,7 @@ PrivateConnection::~PrivateConnection() {
 }
 
 void retry_while_busy(sqlite3* db, std::string_view context, const std::function<int()>& attempt) {
-  const auto deadline = std::chrono::steady_clock::now() + kWriteLockPatience;
+  const auto deadline = std::chrono::steady_clock::now() + kBusyPatience;
   int pause_ms = 1;
   for (;;) {
     const int rc = attempt();

@@ -3,6 +3,7 @@
 // in-memory connection, and the write transaction every change runs in.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -51,6 +52,9 @@ class Statement {
   std::unique_ptr<sqlite3_stmt, Finalizer> stmt_;
   std::string head_;  // the start of the SQL, for error messages
 };
+
+// How long emf waits out other connections before it reports SQLITE_BUSY.
+inline constexpr std::chrono::milliseconds kBusyPatience{5000};
 
 // Calls attempt() until it returns something other than SQLITE_BUSY, for up
 // to five seconds (the connection's busy handler, if any, waits inside each

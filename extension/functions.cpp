@@ -12,12 +12,15 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
 #include <string>
 #include <vector>
 
 #include "arguments.h"
 #include "backup.h"
 #include "check.h"
+#include "db.h"
 #include "error.h"
 #include "history.h"
 #include "installer.h"
@@ -113,12 +116,34 @@ constexpr FunctionSpec kFunctions[] = {
     {"emf_backup", 1, 2, kWrites, backup_function},
 };
 
+// Runs the implementation; a call that found the database busy is run
+// again, for a bounded time. Every function is all or nothing (read-only, or
+// one transaction rolled back on failure), so a retry starts from a clean
+// slate. SQLite reports some waits at once, without the busy handler (a
+// reader while another connection recovers the WAL index, a journal mode
+// switch), and a connection may have no busy timeout at all.
+std::string run_with_patience(const FunctionSpec& spec, sqlite3* db, const Arguments& arguments) {
+  const auto deadline = std::chrono::steady_clock::now() + kBusyPatience;
+  int pause_ms = 1;
+  for (;;) {
+    try {
+      return spec.implementation(db, arguments);
+    } catch (const Error& error) {
+      if ((error.code() & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline) {
+        throw;
+      }
+    }
+    sqlite3_sleep(pause_ms);
+    pause_ms = std::min(pause_ms * 2, 50);
+  }
+}
+
 void call_function(sqlite3_context* context, int argc, sqlite3_value** argv) {
   const auto* spec = static_cast<const FunctionSpec*>(sqlite3_user_data(context));
   sqlite3* db = sqlite3_context_db_handle(context);
   try {
     const std::string result =
-        spec->implementation(db, Arguments(db, std::vector<sqlite3_value*>(argv, argv + argc)));
+        run_with_patience(*spec, db, Arguments(db, std::vector<sqlite3_value*>(argv, argv + argc)));
     sqlite3_result_text(context, result.c_str(), static_cast<int>(result.size()), SQLITE_TRANSIENT);
   } catch (const std::bad_alloc&) {
     sqlite3_result_error_nomem(context);

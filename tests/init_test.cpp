@@ -8,20 +8,11 @@
 
 #include <thread>
 
+#include "support/fixtures.h"
 #include "support/test_db.h"
 
 namespace emf::test {
 namespace {
-
-std::string sha256_of_file(const std::string& path) {
-  const std::string content = read_file(path);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(content.data(), content.size(), digest, &length, EVP_sha256(), nullptr);
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
-  return hex;
-}
 
 TEST(Init, FreshDatabaseAppliesEveryVersionAndReportsIt) {
   TempDir dir;

@@ -1,0 +1,319 @@
+// Databases made by other tools: adopted by emf_init (tables and rows kept,
+// emf's indexes, triggers and views in place, version 1 as the baseline),
+// then converged by emf_repair (SQLite's twelve-step rebuild) with every row
+// intact; what cannot be done is refused, changing nothing. And the drift
+// detail that tells a person what differs.
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include <map>
+
+#include "support/fixtures.h"
+#include "support/test_db.h"
+
+namespace emf::test {
+namespace {
+
+// The legacy fixture's own columns of each table, and its rows in rowid order.
+// Numbers are compared as numbers: 0 in an INTEGER column is 0.0 once the
+// column is REAL, and the same value.
+std::string legacy_rows(Db& db, const std::string& table, const std::string& columns) {
+  std::string select;
+  std::size_t start = 0;
+  while (start < columns.size()) {
+    std::size_t end = columns.find(',', start);
+    if (end == std::string::npos) end = columns.size();
+    std::string column = columns.substr(start, end - start);
+    column.erase(0, column.find_first_not_of(' '));
+    select += fmt::format(
+        ", CASE WHEN typeof({0}) IN ('integer', 'real') THEN printf('%.15g', {0}) "
+        "ELSE {0} END",
+        column);
+    start = end + 1;
+  }
+  std::string text;
+  for (const auto& row :
+       db.rows(fmt::format("SELECT rowid{} FROM {} ORDER BY rowid", select, table))) {
+    for (const auto& cell : row) text += cell + "|";
+    text += "\n";
+  }
+  return text;
+}
+
+struct LegacyTable {
+  std::string kind, table, columns;
+};
+
+const std::vector<LegacyTable> kLegacyTables = {
+    {"trends", "trending_topics",
+     "id, topic, source, timestamp, relevance_score, used_flag, category, metadata, created_at, "
+     "updated_at"},
+    {"trends", "search_history", "id, query, source, result_count, timestamp"},
+    {"metrics", "video_metrics",
+     "id, video_id, platform, views, likes, comments, shares, saves, watch_time_seconds, "
+     "engagement_rate, timestamp, created_at"},
+    {"metrics", "video_metadata",
+     "id, video_id, title, description, topic, script_path, audio_path, video_path, "
+     "duration_seconds, created_at, posted_at, status"},
+    {"image_library", "image_library",
+     "id, character, emotion, pose, file_path, quality_score, usage_count, tags, timestamp, "
+     "created_at, last_used_at"},
+    {"image_library", "image_usage", "id, image_id, video_id, scene_number, timestamp"},
+    {"image_library", "image_collections", "id, name, description, character, created_at"},
+    {"image_library", "collection_images", "collection_id, image_id, sort_order"},
+};
+
+class AdoptionTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(AdoptionTest, IsAdoptedThenRepairedWithEveryRowIntact) {
+  const std::string kind = GetParam();
+  TempDir dir;
+  Db db(dir.file(kind + ".db"));
+  make_legacy(db, kind);
+  std::map<std::string, std::string> before;
+  for (const auto& table : kLegacyTables) {
+    if (table.kind == kind) before[table.table] = legacy_rows(db, table.table, table.columns);
+  }
+
+  const std::string report = db.text(fmt::format("SELECT emf_init('{}')", kind));
+  EXPECT_EQ(db.json(report, "$.baseline"), "1") << report;
+  EXPECT_EQ(db.json(report, "$.applied"), kind == "trends" ? "[2]" : "[]") << report;
+  // Adopted: emf's indexes, triggers and views; the tables still the other
+  // tool's, and reported as changed.
+  EXPECT_EQ(db.integer(fmt::format("SELECT count(*) FROM emf_objects('{}') WHERE type IN "
+                                   "('index', 'trigger', 'view') AND status NOT IN ('ok', 'extra')",
+                                   kind)),
+            0);
+  EXPECT_GT(
+      db.integer(fmt::format(
+          "SELECT count(*) FROM emf_objects('{}') WHERE type = 'table' AND status = 'changed'",
+          kind)),
+      0);
+  for (const auto& table : kLegacyTables) {
+    if (table.kind != kind) continue;
+    EXPECT_EQ(legacy_rows(db, table.table, table.columns), before[table.table]) << table.table;
+  }
+
+  const std::string repair = db.text(fmt::format("SELECT emf_repair('{}')", kind));
+  EXPECT_NE(db.json(repair, "$.rebuilt"), "[]") << repair;
+  const std::string check = db.text(fmt::format("SELECT emf_check('{}')", kind));
+  EXPECT_EQ(db.json(check, "$.ok"), "1") << check;
+  EXPECT_EQ(db.integer("PRAGMA foreign_keys"), 1);  // back on after the rebuild
+  EXPECT_EQ(db.text("PRAGMA integrity_check"), "ok");
+  for (const auto& table : kLegacyTables) {
+    if (table.kind != kind) continue;
+    EXPECT_EQ(legacy_rows(db, table.table, table.columns), before[table.table]) << table.table;
+  }
+  // Nothing left over from the rebuild.
+  EXPECT_EQ(db.integer("SELECT count(*) FROM sqlite_schema WHERE name LIKE 'emf_rebuild%'"), 0);
+  // A second repair has nothing to do.
+  EXPECT_EQ(db.json(db.text(fmt::format("SELECT emf_repair('{}')", kind)), "$.rebuilt"), "[]");
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryKind, AdoptionTest,
+                         ::testing::Values("trends", "metrics", "image_library"));
+
+TEST(Adoption, KeepsTheUsersObjectsAndTheAutoincrementCounters) {
+  Db db;
+  make_legacy(db, "trends");
+  db.exec("SELECT emf_init('trends')");
+  db.exec("CREATE VIEW my_topics AS SELECT topic FROM trending_topics WHERE used_flag = 0");
+  db.exec("CREATE TRIGGER my_audit AFTER INSERT ON search_history BEGIN SELECT 1; END");
+  db.exec("SELECT emf_repair('trends')");
+  EXPECT_EQ(db.integer("SELECT count(*) FROM my_topics"), 2);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM sqlite_schema WHERE name IN ('my_audit', "
+                       "'topics_by_category')"),
+            2);
+  EXPECT_EQ(db.text("SELECT status FROM emf_objects('trends') WHERE name = 'topics_by_category'"),
+            "extra");
+  // The deleted search's id 3 is not handed out again.
+  db.exec("INSERT INTO search_history (query) VALUES ('new')");
+  EXPECT_EQ(db.integer("SELECT id FROM search_history WHERE query = 'new'"), 4);
+  // emf's trigger now keeps updated_at.
+  db.exec("UPDATE trending_topics SET used_flag = 1 WHERE id = 1");
+  EXPECT_GT(db.text("SELECT updated_at FROM trending_topics WHERE id = 1"), "2026");
+}
+
+TEST(Adoption, RebuildingAParentDoesNotCascadeIntoItsChildren) {
+  Db db;
+  make_legacy(db, "image_library");
+  db.exec("SELECT emf_init('image_library')");
+  ASSERT_EQ(db.integer("PRAGMA foreign_keys"), 1);
+  db.exec("SELECT emf_repair('image_library')");
+  EXPECT_EQ(db.integer("SELECT count(*) FROM image_usage"), 2);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM collection_images"), 2);
+  EXPECT_EQ(db.integer("SELECT usage_count FROM image_library WHERE id = 1"), 2);
+  // The foreign keys cascade now, as emf's schema says.
+  db.exec("DELETE FROM image_library WHERE id = 1");
+  EXPECT_EQ(db.integer("SELECT count(*) FROM image_usage"), 0);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM collection_images"), 1);
+}
+
+TEST(Adoption, WorksOnAnAttachedSchema) {
+  TempDir dir;
+  Db db;
+  db.exec(fmt::format("ATTACH '{}' AS legacy", dir.file("legacy.db")));
+  {
+    Db legacy(dir.file("legacy.db"), false);
+    make_legacy(legacy, "metrics");
+  }
+  EXPECT_EQ(db.json(db.text("SELECT emf_init('metrics', 'legacy')"), "$.baseline"), "1");
+  db.exec("SELECT emf_repair('metrics', 'legacy')");
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('metrics', 'legacy')"), "$.ok"), "1");
+  EXPECT_EQ(db.integer("SELECT count(*) FROM legacy.latest_video_metrics"), 2);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM main.sqlite_schema"), 0);
+}
+
+TEST(Repair, ARowThatBreaksAConstraintStopsItAndNothingChanges) {
+  TempDir dir;
+  Db db(dir.file("t.db"));
+  make_legacy(db, "trends");
+  db.exec("SELECT emf_init('trends')");
+  // (After emf_init: the legacy trigger recurses with recursive_triggers on.)
+  db.exec("UPDATE trending_topics SET relevance_score = 5.0 WHERE id = 2");
+  const std::string before = db.dump();
+  const auto error = db.error("SELECT emf_repair('trends')");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(*error,
+            "emf_repair: cannot rebuild trending_topics: its row with rowid 2 breaks the expected "
+            "schema (CHECK constraint failed: relevance_score BETWEEN 0.0 AND 1.0); fix or delete "
+            "that row, then repair again (nothing was changed)");
+  EXPECT_EQ(db.dump(), before);
+  EXPECT_EQ(db.integer("PRAGMA foreign_keys"), 1);
+  // Fixed, it goes through.
+  db.exec("UPDATE trending_topics SET relevance_score = 0.5 WHERE id = 2");
+  db.exec("SELECT emf_repair('trends')");
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.ok"), "1");
+}
+
+TEST(Repair, NeverDropsAColumnItDoesNotKnow) {
+  Db db;
+  make_legacy(db, "trends");
+  db.exec("ALTER TABLE search_history ADD COLUMN notes TEXT");
+  db.exec("UPDATE search_history SET notes = 'mine'");
+  db.exec("SELECT emf_init('trends')");
+  const std::string before = db.dump();
+  const auto error = db.error("SELECT emf_repair('trends')");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(*error,
+            "emf_repair: search_history has columns emf does not know (notes); rebuilding it would "
+            "drop them: move their data elsewhere and drop them, then repair again");
+  EXPECT_EQ(db.dump(), before);
+}
+
+TEST(Repair, RefusesInsideATransactionWhileForeignKeysAreOn) {
+  Db db;
+  make_legacy(db, "image_library");
+  db.exec("SELECT emf_init('image_library')");
+  db.exec("BEGIN");
+  const auto error = db.error("SELECT emf_repair('image_library')");
+  db.exec("ROLLBACK");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_NE(error->find("emf_repair: cannot rebuild tables inside a transaction while foreign "
+                        "keys are on"),
+            std::string::npos)
+      << *error;
+}
+
+TEST(Repair, NeedsAnInitialisedKind) {
+  Db db;
+  make_legacy(db, "trends");
+  const auto error = db.error("SELECT emf_repair('trends')");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(*error,
+            "emf_repair: trends is not initialised and up to date in schema main; run "
+            "emf_init('trends') first");
+}
+
+TEST(Repair, RecreatesMissingAndChangedIndexesTriggersAndViews) {
+  Db db;
+  db.exec("SELECT emf_init('metrics'), emf_seed('metrics')");
+  db.exec("DROP INDEX idx_video_metrics_platform");
+  db.exec("DROP VIEW latest_video_metrics");
+  db.exec("CREATE VIEW latest_video_metrics AS SELECT 1");
+  const std::string report = db.text("SELECT emf_repair('metrics')");
+  EXPECT_EQ(db.json(report, "$.rebuilt"), "[]");
+  EXPECT_EQ(db.json(report, "$.recreated"),
+            "[\"idx_video_metrics_platform\",\"latest_video_metrics\"]");
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('metrics')"), "$.ok"), "1");
+  EXPECT_EQ(db.integer("SELECT count(*) FROM latest_video_metrics"), 4);
+}
+
+// What differs, in words.
+std::string detail_of(Db& db, const std::string& kind, const std::string& name) {
+  return db.text(fmt::format(
+      "SELECT status || ': ' || coalesce(detail, '') FROM emf_objects('{}') WHERE name = '{}'",
+      kind, name));
+}
+
+// Replaces a table by one created from `sql`, keeping its rows.
+void replace_table(Db& db, const std::string& table, const std::string& sql) {
+  db.exec("PRAGMA foreign_keys = OFF");
+  db.exec("BEGIN");
+  db.exec(fmt::format("ALTER TABLE {} RENAME TO old_{}", table, table));
+  db.exec(sql);
+  db.exec(fmt::format("INSERT INTO {} SELECT * FROM old_{}", table, table));
+  db.exec(fmt::format("DROP TABLE old_{}", table));
+  db.exec("COMMIT");
+}
+
+TEST(Drift, NamesTheConstraintTheColumnsOrTheBodyThatDiffers) {
+  Db db;
+  db.exec("SELECT emf_init('metrics'), emf_init('trends')");
+  db.exec("PRAGMA legacy_alter_table = ON");  // keep the view pointing at the name
+  replace_table(db, "video_metadata",
+                "CREATE TABLE video_metadata (id INTEGER PRIMARY KEY AUTOINCREMENT, video_id TEXT "
+                "NOT NULL UNIQUE CHECK (length(trim(video_id)) > 0), title TEXT COLLATE NOCASE, "
+                "description TEXT, topic TEXT, script_path TEXT, audio_path TEXT, video_path TEXT, "
+                "duration_seconds REAL CHECK (duration_seconds >= 0), created_at TEXT NOT NULL "
+                "DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK (julianday(created_at) IS "
+                "NOT NULL), posted_at TEXT CHECK (posted_at IS NULL OR julianday(posted_at) IS NOT "
+                "NULL), status TEXT NOT NULL DEFAULT 'draft')");
+  EXPECT_EQ(detail_of(db, "metrics", "video_metadata"),
+            "changed: missing check(status in('draft', 'rendered', 'posted', 'archived')); column "
+            "title: collate nocase, expected binary");
+
+  db.exec("DROP INDEX idx_trending_topics_source");
+  db.exec("CREATE INDEX idx_trending_topics_source ON trending_topics (source DESC, topic)");
+  EXPECT_EQ(detail_of(db, "trends", "idx_trending_topics_source"),
+            "changed: columns (source DESC, topic), expected (source)");
+
+  db.exec("DROP TRIGGER update_trending_topics_timestamp");
+  db.exec(
+      "CREATE TRIGGER update_trending_topics_timestamp AFTER UPDATE OF topic ON "
+      "trending_topics FOR EACH ROW WHEN NEW.updated_at IS OLD.updated_at BEGIN UPDATE "
+      "trending_topics SET updated_at = 'x' WHERE id = NEW.id; END");
+  EXPECT_EQ(
+      detail_of(db, "trends", "update_trending_topics_timestamp"),
+      "changed: body differs: `topic on trending_topics for each row when new.u...`, expected "
+      "`id, topic, source, timestamp, relevance_score, u...`");
+
+  db.exec("DROP VIEW latest_video_metrics");
+  db.exec("CREATE VIEW latest_video_metrics AS SELECT * FROM video_metrics");
+  EXPECT_EQ(
+      detail_of(db, "metrics", "latest_video_metrics"),
+      "changed: query differs: `* from video_metrics`, expected `m.id, m.video_id, m.platform, "
+      "m.views, m.likes, ...`");
+}
+
+TEST(Drift, EquivalentSqlSpelledAnotherWayIsNotFlagged) {
+  Db db;
+  db.exec("SELECT emf_init('trends')");
+  replace_table(db, "search_history",
+                "CREATE TABLE \"Search_History\"(\n  ID integer PRIMARY KEY AUTOINCREMENT,\n"
+                "  [query] TEXT NOT NULL CHECK(LENGTH(TRIM(query))>0),  source TEXT,"
+                " result_count INTEGER NOT NULL DEFAULT 0 CHECK (result_count>=0), `timestamp` "
+                "TEXT NOT NULL DEFAULT (STRFTIME('%Y-%m-%dT%H:%M:%fZ','now')) CHECK "
+                "(JULIANDAY(timestamp) IS NOT NULL) -- the same, spelled otherwise\n)");
+  EXPECT_EQ(detail_of(db, "trends", "search_history"), "ok: ");
+  db.exec("DROP INDEX idx_trending_topics_relevance");
+  db.exec(
+      "CREATE INDEX \"IDX_trending_topics_RELEVANCE\" ON [trending_topics]( relevance_score  DESC "
+      ")");
+  EXPECT_EQ(detail_of(db, "trends", "idx_trending_topics_relevance"), "ok: ");
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.ok"), "1");
+}
+
+}  // namespace
+}  // namespace emf::test

@@ -1,0 +1,193 @@
+// Versioned migrations: a version-1 database full of rows upgrades with
+// every row intact; emf_migrations and emf_plan say what is applied and what
+// would be; a changed migration or a newer database blocks emf_init; eight
+// migrators at once apply each migration once.
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include <thread>
+
+#include "support/fixtures.h"
+#include "support/test_db.h"
+
+namespace emf::test {
+namespace {
+
+// Every row of the guide's trends columns, as one text.
+std::string trends_rows(Db& db) {
+  return db.text(
+      "SELECT group_concat(id || '|' || topic || '|' || source || '|' || timestamp || '|' || "
+      "coalesce(relevance_score, '-') || '|' || used_flag || '|' || coalesce(category, '-') || '|' "
+      "|| coalesce(metadata, '-') || '|' || created_at || '|' || updated_at, char(10)) FROM "
+      "(SELECT * FROM trending_topics ORDER BY id)");
+}
+
+void fill_version_1_trends(Db& db, int rows) {
+  db.exec(fmt::format(
+      "WITH RECURSIVE n(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM n WHERE v < {}) "
+      "INSERT INTO trending_topics (topic, source, timestamp, relevance_score, used_flag, "
+      "category, "
+      "metadata, created_at, updated_at) SELECT 'topic ' || v, 'src' || (v % 5), "
+      "strftime('%Y-%m-%dT%H:%M:%fZ', '2025-01-01', '+' || v || ' minutes'), (v % 100) / 100.0, "
+      "v % 2, 'cat' || (v % 3), json_object('v', v), '2025-01-01T00:00:00.000Z', "
+      "'2025-01-02T00:00:00.000Z' FROM n",
+      rows));
+  db.exec("INSERT INTO search_history (query, result_count) VALUES ('a', 1), ('b', 2)");
+}
+
+TEST(Migrations, AVersion1DatabaseUpgradesWithEveryRowIntact) {
+  TempDir dir;
+  Db db(dir.file("trends.db"));
+  make_version_1(db, "trends");
+  fill_version_1_trends(db, 2000);
+  const std::string before = trends_rows(db);
+  ASSERT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.kinds[0].pending"), "[2]");
+
+  const std::string report = db.text("SELECT emf_init('trends')");
+  EXPECT_EQ(db.json(report, "$.applied"), "[2]");
+  EXPECT_EQ(db.json(report, "$.version"), "2");
+  EXPECT_EQ(db.json(report, "$.baseline"), "NULL");
+  EXPECT_EQ(trends_rows(db), before);  // updated_at untouched by the migration too
+  EXPECT_EQ(db.integer("SELECT count(*) FROM trending_topics WHERE priority = 0"), 2000);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM search_history"), 2);
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.ok"), "1");
+  // The upgraded schema checks clean against a fresh install of version 2.
+  Db fresh;
+  fresh.exec("SELECT emf_init('trends')");
+  EXPECT_EQ(db.rows("SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite%' "
+                    "ORDER BY name"),
+            fresh.rows("SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite%' "
+                       "ORDER BY name"));
+}
+
+TEST(Migrations, EmfMigrationsListsAppliedPendingAndModified) {
+  Db db;
+  make_version_1(db, "trends");
+  auto rows = db.rows(
+      "SELECT version, name, checksum, applied_at GLOB '2*Z', status FROM "
+      "emf_migrations('trends')");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0],
+            (std::vector<std::string>{"1", "initial",
+                                      sha256_of_file(EMF_SOURCE_DIR "/sql/trends/001_initial.sql"),
+                                      "1", "applied"}));
+  EXPECT_EQ(rows[1], (std::vector<std::string>{
+                         "2", "topic_priority",
+                         sha256_of_file(EMF_SOURCE_DIR "/sql/trends/002_topic_priority.sql"),
+                         "NULL", "pending"}));
+  db.exec("SELECT emf_init('trends')");
+  EXPECT_EQ(db.rows("SELECT status FROM emf_migrations('trends')"),
+            (std::vector<std::vector<std::string>>{{"applied"}, {"applied"}}));
+  db.exec("UPDATE emf_schema_history SET checksum = 'changed' WHERE version = 2");
+  EXPECT_EQ(db.rows("SELECT version, checksum, status FROM emf_migrations('trends')")[1],
+            (std::vector<std::string>{"2", "changed", "modified"}));
+  // Not installed: everything pending. The kind is required.
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_migrations('metrics') WHERE status = 'pending'"),
+            1);
+  EXPECT_EQ(*db.error("SELECT * FROM emf_migrations"),
+            "emf_migrations: kind is NULL (expected trends, metrics or image_library)");
+}
+
+TEST(Migrations, AChangedMigrationBlocksInitAndSaysHow) {
+  TempDir dir;
+  Db db(dir.file("t.db"));
+  make_version_1(db, "trends");
+  db.exec("UPDATE emf_schema_history SET checksum = 'abc123'");
+  const std::string before = db.dump();
+  const auto error = db.error("SELECT emf_init('trends')");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(*error,
+            "emf_init: sql/trends/001_initial.sql was applied with checksum abc123, but the "
+            "embedded file now has " +
+                sha256_of_file(EMF_SOURCE_DIR "/sql/trends/001_initial.sql") +
+                "; an applied migration must never change: restore its text and add a new "
+                "migration instead");
+  EXPECT_EQ(db.dump(), before);
+  EXPECT_EQ(db.text("PRAGMA journal_mode"), "delete");
+  EXPECT_TRUE(db.error("SELECT emf_plan('trends')").has_value());
+}
+
+TEST(Migrations, ADatabaseFromANewerEmfIsRefused) {
+  Db db;
+  db.exec("SELECT emf_init('metrics')");
+  db.exec(
+      "INSERT INTO emf_schema_history (kind, version, name, checksum) "
+      "VALUES ('metrics', 7, 'from_the_future', 'x')");
+  const auto error = db.error("SELECT emf_init('metrics')");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(*error,
+            "emf_init: metrics is at version 7, applied by a newer emf; this emf knows versions up "
+            "to 1; upgrade emf");
+  const std::string check = db.text("SELECT emf_check('metrics')");
+  EXPECT_EQ(db.json(check, "$.ok"), "0");
+  EXPECT_EQ(db.text("SELECT status || ' ' || detail FROM emf_objects('metrics') WHERE type = "
+                    "'migration'"),
+            "extra applied by a newer emf; this one knows versions up to 1");
+}
+
+TEST(Migrations, PlanSaysWhatInitWouldDoAndChangesNothing) {
+  TempDir dir;
+  Db db(dir.file("t.db"));
+  make_version_1(db, "trends");
+  fill_version_1_trends(db, 3);
+  const std::string before = db.dump();
+  const std::string plan = db.text("SELECT emf_plan('trends')");
+  EXPECT_EQ(db.json(plan, "$.version"), "1");
+  EXPECT_EQ(db.json(plan, "$.latest"), "2");
+  EXPECT_EQ(db.json(plan, "$.adopt"), "0");
+  EXPECT_EQ(db.json(plan, "$.has_data"), "1");
+  EXPECT_EQ(db.json(plan, "$.steps[0].name"), "topic_priority");
+  EXPECT_EQ(
+      db.json(plan, "$.steps[0].sql")
+          .find("ALTER TABLE trending_topics ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;"),
+      0u);
+  EXPECT_EQ(db.json(plan, "$.steps[1]"), "NULL");
+  EXPECT_EQ(db.dump(), before);
+  db.exec("SELECT emf_init('trends')");
+  EXPECT_EQ(db.json(db.text("SELECT emf_plan('trends')"), "$.steps"), "[]");
+  // On an attached schema the SQL names it.
+  db.exec(fmt::format("ATTACH '{}' AS aux", dir.file("aux.db")));
+  EXPECT_NE(db.json(db.text("SELECT emf_plan('metrics', 'aux')"), "$.steps[0].sql")
+                .find("CREATE TABLE \"aux\".video_metrics"),
+            std::string::npos);
+}
+
+TEST(Migrations, EightThreadsMigratingAtOnceApplyEachMigrationOnce) {
+  TempDir dir;
+  const std::string path = dir.file("race.db");
+  {
+    Db db(path);
+    db.exec("PRAGMA journal_mode = WAL");
+    make_version_1(db, "trends");
+    fill_version_1_trends(db, 500);
+  }
+  std::vector<std::thread> threads;
+  std::vector<std::string> errors(8), applied(8);
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] {
+      try {
+        Db db(path);
+        const std::string report = db.text("SELECT emf_init('trends')");
+        applied[i] = db.json(report, "$.applied");
+      } catch (const std::exception& error) {
+        errors[i] = error.what();
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  int applied_two = 0;
+  for (int i = 0; i < 8; ++i) {
+    EXPECT_EQ(errors[i], "");
+    applied_two += applied[i] == "[2]";
+    EXPECT_TRUE(applied[i] == "[2]" || applied[i] == "[]") << applied[i];
+  }
+  EXPECT_EQ(applied_two, 1);
+  Db db(path);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_schema_history WHERE kind = 'trends'"), 2);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM trending_topics"), 500);
+  EXPECT_EQ(db.json(db.text("SELECT emf_check()"), "$.ok"), "1");
+}
+
+}  // namespace
+}  // namespace emf::test

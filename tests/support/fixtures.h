@@ -1,0 +1,24 @@
+// Databases as they exist before emf touches them: built by a test from the
+// project's own SQL files, so a fixture cannot drift from what it stands for.
+#pragma once
+
+#include <string>
+
+#include "support/test_db.h"
+
+namespace emf::test {
+
+// SHA-256 of a file, hex (an independent check of emf's checksums).
+std::string sha256_of_file(const std::string& path);
+
+// A file of sql/ or tests/fixtures/, by its path in the repository.
+std::string source_file(const std::string& relative_path);
+
+// The kind at version 1 exactly, as an emf of that version made it:
+// sql/<kind>/001_initial.sql applied, and its history row.
+void make_version_1(Db& db, const std::string& kind);
+
+// A database made by another tool: tests/fixtures/legacy_<kind>.sql.
+void make_legacy(Db& db, const std::string& kind);
+
+}  // namespace emf::test
