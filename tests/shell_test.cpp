@@ -10,32 +10,13 @@
 #include <regex>
 
 #include "support/process.h"
+#include "support/shell_fixture.h"
 #include "support/test_db.h"
 
 namespace emf::test {
 namespace {
 
 namespace fs = std::filesystem;
-
-class ShellTest : public ::testing::Test {
- protected:
-  ProcessResult emf(std::vector<std::string> arguments, ProcessOptions options = {}) {
-    arguments.insert(arguments.begin(), EMF_SHELL_PATH);
-    if (options.cwd.empty()) options.cwd = dir.path();
-    return run(arguments, options);
-  }
-  std::string path(const std::string& relative) const { return dir.file(relative); }
-  void write(const std::string& relative, const std::string& content) {
-    fs::create_directories(fs::path(path(relative)).parent_path());
-    std::ofstream(path(relative)) << content;
-  }
-  std::int64_t count(const std::string& database, const std::string& table) {
-    Db db(path(database), /*load_extension=*/false);
-    return db.integer("SELECT count(*) FROM " + table);
-  }
-
-  TempDir dir;
-};
 
 TEST_F(ShellTest, InitCreatesTheThreeDatabasesThenReportsThemUpToDate) {
   auto result = emf({});

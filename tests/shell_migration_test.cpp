@@ -1,0 +1,180 @@
+// The migration workflow from the command line: --dry-run changes nothing,
+// a database with data is backed up before it is migrated, status lists the
+// migrations, repair backs up and converges a drifted database, and eight
+// migrating processes at once apply each migration once.
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include "support/fixtures.h"
+#include "support/shell_fixture.h"
+
+namespace emf::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+// data/trends.db at version 1, with rows.
+void make_version_1_trends(const std::string& path) {
+  fs::create_directories(fs::path(path).parent_path());
+  Db db(path, false);
+  make_version_1(db, "trends");
+  db.exec("INSERT INTO trending_topics (topic, source) VALUES ('kept', 'x'), ('also kept', 'y')");
+}
+
+std::vector<std::string> files_in(const std::string& folder) {
+  std::vector<std::string> names;
+  if (!fs::exists(folder)) return names;
+  for (const auto& entry : fs::directory_iterator(folder)) {
+    names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+TEST_F(ShellTest, DryRunPrintsThePlanAndChangesNothing) {
+  make_version_1_trends(path("data/trends.db"));
+  const std::string bytes = read_file(path("data/trends.db"));
+  const auto listing = files_in(path("data"));
+  auto result = emf({"init", "--dry-run"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("would upgrade it from version 1 to 2: 002_topic_priority"),
+            std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("ALTER TABLE trending_topics ADD COLUMN priority INTEGER NOT NULL "
+                            "DEFAULT 0;"),
+            std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("would create it at version 1: 001_initial"), std::string::npos);
+  EXPECT_NE(result.out.find("CREATE TABLE video_metrics"), std::string::npos);
+  // Byte for byte, and not a file more (no metrics.db, no -wal, no backups).
+  EXPECT_TRUE(read_file(path("data/trends.db")) == bytes) << "the database changed";
+  EXPECT_EQ(files_in(path("data")), listing);
+
+  Db db;
+  result = emf({"--dry-run", "--json", "--only", "trends"});
+  EXPECT_EQ(db.json(result.out, "$.databases[0].plan.steps[0].name"), "topic_priority");
+  EXPECT_EQ(emf({"check", "--dry-run"}).exit_code, 2);
+}
+
+TEST_F(ShellTest, DryRunOnALegacyDatabaseShowsTheAdoption) {
+  fs::create_directories(path("data"));
+  {
+    Db legacy(path("data/trends.db"), false);
+    make_legacy(legacy, "trends");
+  }
+  const std::string bytes = read_file(path("data/trends.db"));
+  auto result = emf({"init", "--dry-run", "--only", "trends"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("would adopt it and bring it to version 2: 001_initial, "
+                            "002_topic_priority"),
+            std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("-- 001_initial (baseline: adopt the existing tables)"),
+            std::string::npos);
+  EXPECT_NE(result.out.find("DROP INDEX \"main\".\"idx_trending_topics_timestamp\";"),
+            std::string::npos)
+      << result.out;
+  EXPECT_TRUE(read_file(path("data/trends.db")) == bytes) << "the database changed";
+}
+
+TEST_F(ShellTest, ADatabaseWithDataIsBackedUpBeforeItIsMigrated) {
+  make_version_1_trends(path("data/trends.db"));
+  auto result = emf({"init", "--only", "trends"});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  const auto backups = files_in(path("data/backups"));
+  ASSERT_EQ(backups.size(), 1u);
+  EXPECT_NE(result.out.find("backup before migrating: data/backups/" + backups[0]),
+            std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("upgraded to version 2"), std::string::npos) << result.out;
+  // The backup is the database as it was: version 1, with its rows.
+  Db backup(path("data/backups/" + backups[0]), false);
+  EXPECT_EQ(backup.integer("SELECT max(version) FROM emf_schema_history"), 1);
+  EXPECT_EQ(backup.integer("SELECT count(*) FROM trending_topics"), 2);
+  EXPECT_EQ(count("data/trends.db", "trending_topics"), 2);
+
+  // Nothing to migrate: no backup. A fresh database: nothing to back up.
+  ASSERT_EQ(emf({"init"}).exit_code, 0);
+  EXPECT_EQ(files_in(path("data/backups")).size(), 1u);
+}
+
+TEST_F(ShellTest, NoBackupSkipsTheBackupBeforeMigrating) {
+  make_version_1_trends(path("data/trends.db"));
+  auto result = emf({"init", "--only", "trends", "--no-backup"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_FALSE(fs::exists(path("data/backups")));
+  EXPECT_EQ(count("data/trends.db", "emf_schema_history"), 2);
+}
+
+TEST_F(ShellTest, StatusListsVersionsAndPendingMigrations) {
+  make_version_1_trends(path("data/trends.db"));
+  ASSERT_EQ(emf({"init", "--only", "metrics"}).exit_code, 0);
+  auto result = emf({"status"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.out.find("version 1 of 2; pending: 002_topic_priority (run emf init)"),
+            std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("metrics        data/metrics.db                  version 1 (latest)"),
+            std::string::npos)
+      << result.out;
+  EXPECT_NE(
+      result.out.find("image_library  data/image_library.db            missing: run emf init"),
+      std::string::npos)
+      << result.out;
+  EXPECT_FALSE(fs::exists(path("data/image_library.db")));
+
+  ASSERT_EQ(emf({"init"}).exit_code, 0);
+  result = emf({"status", "--json"});
+  EXPECT_EQ(result.exit_code, 0) << result.out;
+  Db db;
+  EXPECT_EQ(db.json(result.out, "$.databases[0].migrations[1].name"), "topic_priority");
+  EXPECT_EQ(db.json(result.out, "$.databases[0].migrations[1].status"), "applied");
+  result = emf({"status", "--verbose", "--only", "trends"});
+  EXPECT_NE(result.out.find("001_initial"), std::string::npos) << result.out;
+}
+
+TEST_F(ShellTest, RepairBacksUpAndConvergesALegacyDatabase) {
+  fs::create_directories(path("data"));
+  {
+    Db legacy(path("data/image_library.db"), false);
+    make_legacy(legacy, "image_library");
+  }
+  auto result = emf({"init", "--only", "image_library"});
+  EXPECT_EQ(result.exit_code, 1);  // adopted, but its tables differ
+  EXPECT_NE(result.out.find("problems"), std::string::npos) << result.out;
+  EXPECT_EQ(emf({"check", "--only", "image_library"}).exit_code, 1);
+
+  result = emf({"repair", "--only", "image_library"});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_NE(result.out.find("rebuilt image_library"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("backup: data/backups/image_library_backup_"), std::string::npos);
+  EXPECT_EQ(emf({"check", "--only", "image_library"}).exit_code, 0);
+  EXPECT_EQ(count("data/image_library.db", "image_usage"), 2);
+  result = emf({"repair", "--only", "image_library"});
+  EXPECT_NE(result.out.find("nothing to repair"), std::string::npos) << result.out;
+}
+
+TEST_F(ShellTest, EightMigratingProcessesApplyEachMigrationOnce) {
+  make_version_1_trends(path("data/trends.db"));
+  std::vector<std::unique_ptr<Process>> processes;
+  for (int i = 0; i < 8; ++i) {
+    processes.push_back(std::make_unique<Process>(
+        std::vector<std::string>{EMF_SHELL_PATH, "init", "--only", "trends", "--no-backup"},
+        ProcessOptions{dir.path(), {}, {}}));
+  }
+  int upgraded = 0;
+  for (auto& process : processes) {
+    auto result = process->wait();
+    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+    upgraded += result.out.find("upgraded to version 2") != std::string::npos;
+  }
+  EXPECT_EQ(upgraded, 1);
+  Db db(path("data/trends.db"), false);
+  EXPECT_EQ(db.rows("SELECT version FROM emf_schema_history ORDER BY version"),
+            (std::vector<std::vector<std::string>>{{"1"}, {"2"}}));
+  EXPECT_EQ(db.integer("SELECT count(*) FROM trending_topics"), 2);
+}
+
+}  // namespace
+}  // namespace emf::test
