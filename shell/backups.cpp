@@ -120,13 +120,8 @@ int run_backup(const std::vector<Target>& targets, const CommandOptions& options
   ReportReader reader;
   Output output(terminal, reader, options.json, "backup");
   return for_each_target(targets, output, [&](const Target& target) {
+    if (!fs::exists(target.path)) return missing_database("nothing to back up");
     Outcome outcome;
-    if (!fs::exists(target.path)) {
-      outcome.ok = false;
-      outcome.tone = Tone::bad;
-      outcome.state = "missing: nothing to back up";
-      return outcome;
-    }
     Connection connection(target, Connection::Mode::existing);
     const std::string backup =
         back_up(connection, target, backup_folder(target, options.backup_dir), terminal);
@@ -143,13 +138,8 @@ int run_repair(const std::vector<Target>& targets, const CommandOptions& options
   ReportReader reader;
   Output output(terminal, reader, options.json, "repair");
   return for_each_target(targets, output, [&](const Target& target) {
+    if (!fs::exists(target.path)) return missing_database("run emf init");
     Outcome outcome;
-    if (!fs::exists(target.path)) {
-      outcome.ok = false;
-      outcome.tone = Tone::bad;
-      outcome.state = "missing: run emf init";
-      return outcome;
-    }
     Connection connection(target, Connection::Mode::existing);
     const std::string before = connection.call("emf_check", {target.kind});
     if (reader.value(before, "$.ok") == "1") {

@@ -112,14 +112,8 @@ Outcome plan(const Target& target, const ReportReader& reader) {
 // The migrations of each database: version, and what is pending or modified.
 Outcome status(const Target& target, const ReportReader& reader, const Terminal& terminal,
                bool verbose) {
+  if (!std::filesystem::exists(target.path)) return missing_database("run emf init");
   Outcome outcome;
-  if (!std::filesystem::exists(target.path)) {
-    outcome.ok = false;
-    outcome.tone = Tone::bad;
-    outcome.state = "missing: run emf init";
-    outcome.fields = {{"exists", false}};
-    return outcome;
-  }
   Connection connection(target, Connection::Mode::read_only);
   const auto rows = connection.rows(
       "SELECT version, name, status, applied_at FROM emf_migrations(?1) ORDER BY version",
@@ -170,14 +164,8 @@ Outcome status(const Target& target, const ReportReader& reader, const Terminal&
 
 Outcome check(const Target& target, const ReportReader& reader, const Terminal& terminal,
               bool verbose) {
+  if (!std::filesystem::exists(target.path)) return missing_database("run emf init");
   Outcome outcome;
-  if (!std::filesystem::exists(target.path)) {
-    outcome.ok = false;
-    outcome.tone = Tone::bad;
-    outcome.state = "missing: run emf init";
-    outcome.fields = {{"exists", false}};
-    return outcome;
-  }
   Connection connection(target, Connection::Mode::existing);
   const std::string report = connection.call("emf_check", {target.kind});
   outcome.fields = {{"exists", true}, {"check", json::Raw{report}}};

@@ -50,6 +50,15 @@ int Output::finish() {
   return ok_ ? 0 : 1;
 }
 
+Outcome missing_database(std::string_view what_to_do) {
+  Outcome outcome;
+  outcome.ok = false;
+  outcome.tone = Tone::bad;
+  outcome.state = fmt::format("missing: {}", what_to_do);
+  outcome.fields = {{"exists", false}};
+  return outcome;
+}
+
 std::vector<std::string> object_table(const ReportReader& reader, const Terminal& terminal,
                                       const std::string& check_report, bool all) {
   std::vector<ObjectLine> lines = reader.objects(check_report);

@@ -38,6 +38,9 @@ class Output {
   std::vector<json::Value> databases_;
 };
 
+// A database whose file does not exist: "missing: <what to do>", not ok.
+Outcome missing_database(std::string_view what_to_do);
+
 // Runs work(target) -> Outcome for each target; an exception becomes that
 // database's error, and the others go on.
 template <typename Work>
