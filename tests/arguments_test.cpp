@@ -73,6 +73,16 @@ const std::vector<BadCall> kBadCalls = {
      "emf_backup: no schema named 'missing' is attached (expected one of the attached databases: "
      "main)"},
     {"SELECT * FROM emf_objects('bogus')", "emf_objects: unknown kind 'bogus' (" + kKinds + ")"},
+    {"SELECT emf_repair('bogus')", "emf_repair: unknown kind 'bogus' (" + kKinds + ")"},
+    {"SELECT emf_repair('trends', 'aux9')",
+     "emf_repair: no schema named 'aux9' is attached (expected one of the attached databases: "
+     "main)"},
+    {"SELECT emf_plan(NULL)", "emf_plan: kind is NULL (" + kKinds + ")"},
+    {"SELECT emf_plan(42)", "emf_plan: kind must be text, got the integer 42 (" + kKinds + ")"},
+    {"SELECT * FROM emf_migrations('x')", "emf_migrations: unknown kind 'x' (" + kKinds + ")"},
+    {"SELECT * FROM emf_migrations('trends', 'temp')",
+     "emf_migrations: schema temp is not supported: its triggers and views would reach into main "
+     "(expected one of the attached databases: main)"},
     {"SELECT * FROM emf_objects('trends', 'nowhere')",
      "emf_objects: no schema named 'nowhere' is attached (expected one of the attached databases: "
      "main)"},
