@@ -66,18 +66,8 @@ Statement& Statement::bind_null(int index) {
   return *this;
 }
 
-Statement& Statement::bind_value(int index, const sqlite3_value* value) {
-  int rc = sqlite3_bind_value(stmt_.get(), index, value);
-  if (rc != SQLITE_OK) throw_sqlite_error(db_, rc, "cannot bind a parameter");
-  return *this;
-}
-
 std::int64_t Statement::column_int(int index) const {
   return sqlite3_column_int64(stmt_.get(), index);
-}
-
-double Statement::column_double(int index) const {
-  return sqlite3_column_double(stmt_.get(), index);
 }
 
 std::string Statement::column_text(int index) const {

@@ -34,10 +34,8 @@ class Statement {
   Statement& bind_int(int index, std::int64_t value);
   Statement& bind_double(int index, double value);
   Statement& bind_null(int index);
-  Statement& bind_value(int index, const sqlite3_value* value);
 
   std::int64_t column_int(int index) const;
-  double column_double(int index) const;
   std::string column_text(int index) const;
   std::optional<std::string> column_optional_text(int index) const;
   bool column_is_null(int index) const;

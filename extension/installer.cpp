@@ -62,20 +62,18 @@ std::string migration_label(const Migration& migration) {
 
 // Refuses to upgrade through history that this emf cannot vouch for.
 void verify_history(Kind kind, const std::vector<AppliedMigration>& applied) {
-  const auto& known = migrations(kind);
-  for (const AppliedMigration& row : applied) {
-    if (row.version > latest_version(kind)) {
+  for (const MigrationStatus& status : migration_statuses(applied, kind)) {
+    if (status.state == MigrationStatus::State::newer) {
       throw Error(fmt::format(
           "{} is at version {}, applied by a newer emf; this emf knows versions up to {}; "
           "upgrade emf",
-          kind_name(kind), row.version, latest_version(kind)));
+          kind_name(kind), status.version, latest_version(kind)));
     }
-    const Migration& migration = known[static_cast<std::size_t>(row.version - 1)];
-    if (row.checksum != migration.checksum) {
+    if (status.state == MigrationStatus::State::modified) {
       throw Error(fmt::format(
-          "{} was applied with checksum {}, but the embedded file now has {}; an applied "
+          "sql/{}/{} was applied with checksum {}, but the embedded file now has {}; an applied "
           "migration must never change: restore its text and add a new migration instead",
-          migration_label(migration), row.checksum, migration.checksum));
+          kind_name(kind), status.file_name, status.checksum, status.expected_checksum));
     }
   }
 }
@@ -146,8 +144,7 @@ std::vector<std::string> adoption_statements(const SchemaSnapshot& live, Kind ki
     const std::optional<std::string> name = statement_object_name(statement);
     const SchemaObject* object = name ? baseline.find(*name) : nullptr;
     if (object != nullptr && object->type == "table") continue;
-    statements.push_back(lower_name(schema) == "main" ? std::string(statement)
-                                                      : qualify_statement(statement, schema));
+    statements.push_back(statement_in_schema(statement, schema));
   }
   return statements;
 }
@@ -177,11 +174,9 @@ void verify_before_changing(sqlite3* db, std::string_view schema, Kind kind) {
 std::vector<int> apply_pending(sqlite3* db, std::string_view schema, Kind kind,
                                const std::vector<AppliedMigration>& applied) {
   std::vector<int> versions;
-  for (const Migration& migration : migrations(kind)) {
-    const bool done = std::any_of(applied.begin(), applied.end(), [&](const AppliedMigration& row) {
-      return row.version == migration.version;
-    });
-    if (done) continue;
+  for (const MigrationStatus& status : migration_statuses(applied, kind)) {
+    if (status.state != MigrationStatus::State::pending) continue;
+    const Migration& migration = migrations(kind)[static_cast<std::size_t>(status.version - 1)];
     const auto started = std::chrono::steady_clock::now();
     Savepoint savepoint(db, "emf_migration");
     try {
@@ -292,9 +287,7 @@ InstallPlan plan_install(sqlite3* db, Kind kind, std::string_view schema) {
     const Migration& migration = migrations(kind)[static_cast<std::size_t>(status.version - 1)];
     std::string sql;
     for (std::string_view statement : split_statements(migration.sql)) {
-      sql += (lower_name(schema) == "main" ? std::string(statement)
-                                           : qualify_statement(statement, schema)) +
-             ";\n";
+      sql += statement_in_schema(statement, schema) + ";\n";
     }
     plan.steps.push_back({migration.version, migration.name, false, sql});
   }

@@ -37,18 +37,6 @@ void bind(Statement& statement, int index, const Value& value) {
       value.data);
 }
 
-std::string evaluate(sqlite3* db, const std::string& sql, const std::vector<const Value*>& values,
-                     const std::vector<const std::string*>& keys) {
-  Statement statement(db, sql);
-  int index = 1;
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (!keys.empty()) statement.bind_text(index++, *keys[i]);
-    bind(statement, index++, *values[i]);
-  }
-  statement.step();
-  return statement.column_text(0);
-}
-
 }  // namespace
 
 std::string object(sqlite3* db, const Members& members) {
@@ -64,7 +52,14 @@ std::string object(sqlite3* db, const Members& members) {
     values.push_back(&value);
   }
   sql += ")";
-  return evaluate(db, sql, values, keys);
+  Statement statement(db, sql);
+  index = 1;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    statement.bind_text(index++, *keys[i]);
+    bind(statement, index++, *values[i]);
+  }
+  statement.step();
+  return statement.column_text(0);
 }
 
 std::string array(sqlite3* db, const std::vector<Value>& items) {

@@ -79,10 +79,14 @@ std::string_view history_table_sql() {
 
 namespace emf {
 
+std::string statement_in_schema(std::string_view statement, std::string_view schema) {
+  return lower_name(schema) == "main" ? std::string(statement)
+                                      : qualify_statement(statement, schema);
+}
+
 void apply_sql(sqlite3* db, std::string_view schema, std::string_view sql) {
-  const bool qualify = lower_name(schema) != "main";
   for (std::string_view statement : split_statements(sql)) {
-    exec(db, qualify ? qualify_statement(statement, schema) : std::string(statement));
+    exec(db, statement_in_schema(statement, schema));
   }
 }
 

@@ -32,8 +32,11 @@ std::string_view history_table_sql();
 
 namespace emf {
 
-// Runs every statement of a script in the schema: as written for main, with
-// each created, altered or written object qualified for any other schema.
+// One statement directed at the schema: as written for main, with the object
+// it creates, alters or writes qualified for any other schema.
+std::string statement_in_schema(std::string_view statement, std::string_view schema);
+
+// Runs every statement of a script in the schema (statement_in_schema each).
 void apply_sql(sqlite3* db, std::string_view schema, std::string_view sql);
 
 }  // namespace emf

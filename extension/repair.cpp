@@ -46,11 +46,6 @@ std::string qualified(std::string_view schema, std::string_view name) {
   return quote_identifier(schema) + "." + quote_identifier(name);
 }
 
-// SQL of an object, directed at the schema.
-std::string in_schema(std::string_view sql, std::string_view schema) {
-  return lower_name(schema) == "main" ? std::string(sql) : qualify_statement(sql, schema);
-}
-
 std::set<std::string> foreign_key_violations(sqlite3* db, std::string_view schema) {
   Statement statement(db, "PRAGMA " + quote_identifier(schema) + ".foreign_key_check");
   std::set<std::string> violations;
@@ -203,7 +198,7 @@ RepairReport repair_kind(sqlite3* db, Kind kind, std::string_view schema) {
 
   for (const SchemaObject& table : expected.objects) {
     if (table.type == "table" && live.find(table.name) == nullptr) {
-      exec(db, in_schema(table.sql, schema));
+      exec(db, statement_in_schema(table.sql, schema));
       report.recreated.push_back(table.name);
       continue;
     }
@@ -214,7 +209,7 @@ RepairReport repair_kind(sqlite3* db, Kind kind, std::string_view schema) {
     for (const SchemaObject& index : live.objects) {
       if (index.type == "index" && lower_name(index.table) == lower_name(table.name) &&
           expected.find(index.name) == nullptr) {
-        exec(db, in_schema(index.sql, schema));
+        exec(db, statement_in_schema(index.sql, schema));
       }
     }
   }
@@ -229,16 +224,16 @@ RepairReport repair_kind(sqlite3* db, Kind kind, std::string_view schema) {
     });
     if (!on_rebuilt && !broken) continue;
     exec(db, "DROP INDEX IF EXISTS " + qualified(schema, index.name));
-    exec(db, in_schema(index.sql, schema));
+    exec(db, statement_in_schema(index.sql, schema));
     if (broken) report.recreated.push_back(index.name);
   }
 
   for (const SchemaObject* object : set_aside) {
-    if (expected.find(object->name) == nullptr) exec(db, in_schema(object->sql, schema));
+    if (expected.find(object->name) == nullptr) exec(db, statement_in_schema(object->sql, schema));
   }
   for (const SchemaObject& object : expected.objects) {
     if (object.type != "view" && object.type != "trigger") continue;
-    exec(db, in_schema(object.sql, schema));
+    exec(db, statement_in_schema(object.sql, schema));
     const bool broken = std::any_of(to_fix.begin(), to_fix.end(), [&](const ObjectReport& o) {
       return lower_name(o.name) == lower_name(object.name);
     });
