@@ -94,7 +94,8 @@ void copy_schema(sqlite3* source, std::string_view schema, const fs::path& desti
     }
     const int remaining = sqlite3_backup_remaining(backup);
     const int total = sqlite3_backup_pagecount(backup);
-    if (previous_remaining >= 0 && remaining > previous_remaining) pages_per_step = -1;
+    // A restart copies from page 1 again: the step made no progress.
+    if (previous_remaining >= 0 && remaining >= previous_remaining) pages_per_step = -1;
     previous_remaining = remaining;
     report_progress(source, "backup", total - remaining, total);
   } while (rc == SQLITE_OK);

@@ -216,6 +216,31 @@ TEST(Repair, RefusesInsideATransactionWhileForeignKeysAreOn) {
       << *error;
 }
 
+TEST(Repair, RefusesARebuildThatWouldBreakForeignKeys) {
+  TempDir dir;
+  Db db(dir.file("i.db"));
+  make_legacy(db, "image_library");
+  // The other tool's image_usage had no foreign key, and an orphan row:
+  // emf's schema would make that row a violation, so the repair must stop.
+  db.exec("PRAGMA foreign_keys = OFF");
+  db.exec("DROP TABLE image_usage");
+  db.exec(
+      "CREATE TABLE image_usage (id INTEGER PRIMARY KEY AUTOINCREMENT, image_id INTEGER NOT "
+      "NULL, video_id TEXT, scene_number INTEGER, timestamp TEXT)");
+  db.exec(
+      "INSERT INTO image_usage (image_id, video_id, scene_number, timestamp) VALUES "
+      "(1, 'v1', 1, '2025-06-01T12:00:00.000Z'), (99, 'v2', 1, '2025-06-01T12:00:00.000Z')");
+  db.exec("SELECT emf_init('image_library')");
+  const std::string before = db.dump();
+  const auto error = db.error("SELECT emf_repair('image_library')");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(*error,
+            "emf_repair: the rebuild would break foreign keys (image_usage row 2 refers to a "
+            "missing row of image_library); nothing was changed");
+  EXPECT_EQ(db.dump(), before);
+  EXPECT_EQ(db.integer("PRAGMA foreign_keys"), 1);  // restored after the refusal too
+}
+
 TEST(Repair, NeedsAnInitialisedKind) {
   Db db;
   make_legacy(db, "trends");

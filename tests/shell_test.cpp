@@ -278,7 +278,8 @@ TEST_F(ShellTest, BadUsageExitsTwo) {
 }
 
 TEST_F(ShellTest, HelpOnEveryCommandAndVersion) {
-  for (const char* command : {"init", "check", "seed", "reset", "backup", "shell"}) {
+  for (const char* command :
+       {"init", "check", "seed", "reset", "backup", "shell", "status", "repair"}) {
     auto result = emf({command, "--help"});
     EXPECT_EQ(result.exit_code, 0) << command;
     EXPECT_NE(result.out.find("Usage"), std::string::npos) << command << result.out;

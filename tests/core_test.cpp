@@ -1,0 +1,79 @@
+// The emf core linked into a program (SQLITE_CORE), as the emf shell uses
+// it: registration on a connection of its own, and the progress observer,
+// which lets a test act between the steps of a backup.
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include "emf.h"
+#include "progress.h"
+#include "support/test_db.h"
+
+namespace emf::test {
+namespace {
+
+// A connection of the test, with the core's functions registered on it.
+void register_core(Db& db) {
+  char* error = nullptr;
+  ASSERT_EQ(sqlite3_emf_init(db.get(), &error, nullptr), SQLITE_OK) << (error ? error : "");
+}
+
+TEST(Core, ABackupWhoseSourceKeepsChangingStillFinishes) {
+  TempDir dir;
+  const std::string path = dir.file("metrics.db");
+  Db db(path, /*load_extension=*/false);
+  register_core(db);
+  db.exec("SELECT emf_init('metrics'), emf_seed('metrics', 20000, 1)");
+  ASSERT_GT(db.integer("PRAGMA page_count"), 3 * 1024);  // several steps
+
+  // Another connection commits between every two steps: each commit makes
+  // SQLite restart the copy. Without emf's fallback to one step at the
+  // first restart, this backup would never end.
+  Db writer(path, false);
+  int calls = 0, restarts = 0, writes = 0;
+  std::int64_t last_done = -1;
+  set_progress_observer(db.get(), [&](std::string_view task, std::int64_t done,
+                                      std::int64_t total) {
+    EXPECT_EQ(task, "backup");
+    ++calls;
+    if (done <= last_done) ++restarts;  // a restart copies from page 1 again
+    last_done = done;
+    if (done < total && calls < 50) {
+      writer.exec(fmt::format("INSERT INTO video_metadata (video_id) VALUES ('during-{}')", calls));
+      ++writes;
+    }
+  });
+  const std::string report = db.text(fmt::format("SELECT emf_backup('{}')", dir.file("copy.db")));
+  set_progress_observer(db.get(), nullptr);
+
+  EXPECT_LT(calls, 10) << "the backup kept restarting";
+  EXPECT_GE(restarts, 1) << "the writes did not restart the copy; the test proves nothing";
+  Db copy(dir.file("copy.db"), false);
+  EXPECT_EQ(copy.text("PRAGMA integrity_check"), "ok");
+  // A consistent snapshot that includes every write committed before it ended.
+  EXPECT_EQ(copy.integer("SELECT count(*) FROM video_metadata WHERE video_id LIKE 'during-%'"),
+            writes);
+  EXPECT_EQ(copy.integer("SELECT count(*) FROM video_metadata"), 20000 + writes);
+  EXPECT_EQ(db.json(report, "$.path"), dir.file("copy.db"));
+}
+
+TEST(Core, ProgressIsReportedForSyntheticSeeding) {
+  Db db(":memory:", false);
+  register_core(db);
+  db.exec("SELECT emf_init('trends')");
+  std::int64_t last_done = 0, last_total = 0;
+  set_progress_observer(db.get(),
+                        [&](std::string_view task, std::int64_t done, std::int64_t total) {
+                          EXPECT_EQ(task, "seed");
+                          EXPECT_GE(done, last_done);
+                          last_done = done;
+                          last_total = total;
+                        });
+  db.exec("SELECT emf_seed('trends', 10000, 3)");
+  set_progress_observer(db.get(), nullptr);
+  EXPECT_EQ(last_total, 20000);  // two tables
+  EXPECT_EQ(last_done, 20000);
+}
+
+}  // namespace
+}  // namespace emf::test
