@@ -5,8 +5,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <chrono>
-#include <functional>
 
 namespace emf {
 
@@ -182,29 +180,7 @@ PrivateConnection::~PrivateConnection() {
   sqlite3_close(db_);
 }
 
-void retry_while_busy(sqlite3* db, std::string_view context, const std::function<int()>& attempt) {
-  const auto deadline = std::chrono::steady_clock::now() + kBusyPatience;
-  int pause_ms = 1;
-  for (;;) {
-    const int rc = attempt();
-    if (rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW) return;
-    if ((rc & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline) {
-      throw_sqlite_error(db, rc, context);
-    }
-    sqlite3_sleep(pause_ms);
-    pause_ms = std::min(pause_ms * 2, 50);
-  }
-}
-
-namespace {
-
-// BEGIN IMMEDIATE, retried while another connection holds the write lock.
-void begin_immediate(sqlite3* db) {
-  retry_while_busy(db, "cannot start a write transaction",
-                   [&] { return sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr); });
-}
-
-}  // namespace
+namespace {}  // namespace
 
 WriteTransaction::WriteTransaction(sqlite3* db, std::string_view savepoint_name)
     : db_(db),
@@ -213,7 +189,7 @@ WriteTransaction::WriteTransaction(sqlite3* db, std::string_view savepoint_name)
   if (joined_caller_) {
     exec(db_, "SAVEPOINT " + savepoint_);
   } else {
-    begin_immediate(db_);
+    exec(db_, "BEGIN IMMEDIATE");
   }
 }
 

@@ -5,7 +5,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,15 +50,13 @@ class Statement {
   std::string head_;  // the start of the SQL, for error messages
 };
 
-// How long emf waits out other connections before it reports SQLITE_BUSY.
+// How long an emf function waits out other connections before it reports
+// SQLITE_BUSY: a call that found the database busy is run again until then
+// (functions.cpp). SQLite reports some waits at once, without the busy
+// handler: BEGIN IMMEDIATE against another writer on a connection without a
+// busy timeout, a journal mode switch while another process has the file
+// open, a reader while another connection recovers the WAL index.
 inline constexpr std::chrono::milliseconds kBusyPatience{5000};
-
-// Calls attempt() until it returns something other than SQLITE_BUSY, for up
-// to five seconds (the connection's busy handler, if any, waits inside each
-// attempt). For what SQLite fails at once without calling the busy handler:
-// BEGIN IMMEDIATE against another writer, switching the journal to WAL while
-// another process has the file open. Throws emf::Error on failure.
-void retry_while_busy(sqlite3* db, std::string_view context, const std::function<int()>& attempt);
 
 // Runs every statement of sql (no parameters, rows ignored).
 void exec(sqlite3* db, std::string_view sql);

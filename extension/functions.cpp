@@ -117,11 +117,9 @@ constexpr FunctionSpec kFunctions[] = {
 };
 
 // Runs the implementation; a call that found the database busy is run
-// again, for a bounded time. Every function is all or nothing (read-only, or
-// one transaction rolled back on failure), so a retry starts from a clean
-// slate. SQLite reports some waits at once, without the busy handler (a
-// reader while another connection recovers the WAL index, a journal mode
-// switch), and a connection may have no busy timeout at all.
+// again, for up to kBusyPatience (see db.h for the waits SQLite reports at
+// once). Every function is all or nothing (read-only, or one transaction
+// rolled back on failure), so a retry starts from a clean slate.
 std::string run_with_patience(const FunctionSpec& spec, sqlite3* db, const Arguments& arguments) {
   const auto deadline = std::chrono::steady_clock::now() + kBusyPatience;
   int pause_ms = 1;

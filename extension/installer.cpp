@@ -30,16 +30,11 @@ void prepare_connection(sqlite3* db, std::string_view schema, std::vector<std::s
           "emf_init outside one to switch",
           journal_mode(db, schema)));
     } else {
-      // Switching needs every other connection to let go of the file, and
-      // SQLite reports SQLITE_BUSY at once instead of waiting.
-      std::string mode = "unknown";
-      Statement pragma(db, "PRAGMA " + quote_identifier(schema) + ".journal_mode = WAL");
-      retry_while_busy(db, "cannot switch the journal to WAL", [&] {
-        pragma.reset();
-        const int rc = sqlite3_step(pragma.get());
-        if (rc == SQLITE_ROW) mode = pragma.column_text(0);
-        return rc;
-      });
+      // While another process has the file open this fails with SQLITE_BUSY
+      // at once; the whole call is then run again (kBusyPatience).
+      const std::string mode =
+          query_optional_text(db, "PRAGMA " + quote_identifier(schema) + ".journal_mode = WAL")
+              .value_or("unknown");
       if (mode != "wal") {
         warnings.push_back(fmt::format(
             "journal_mode is '{}': this database or its VFS does not support WAL", mode));
