@@ -146,6 +146,18 @@ TEST_F(ShellTest, MalformedDotenvIsRejectedWithItsLineNumber) {
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find("config/.env:1: unterminated double-quoted value"), std::string::npos)
       << result.err;
+  write("config/.env", "\n1TRENDS_DB_PATH=x.db\n");
+  result = emf({"check"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("config/.env:2: '1TRENDS_DB_PATH' is not a valid name"),
+            std::string::npos)
+      << result.err;
+  write("config/.env", "TRENDS_DB_PATH='a.db' b.db\n");
+  result = emf({"check"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("config/.env:1: unexpected text after the closing quote: b.db"),
+            std::string::npos)
+      << result.err;
 }
 
 TEST_F(ShellTest, ResetRefusesWithoutYesAndKeepsTheData) {
