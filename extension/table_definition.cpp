@@ -28,11 +28,16 @@ bool starts_table_constraint(const Token& token) {
 }
 
 // Reads one column definition or table constraint, tokens [begin, end).
-void read_item(const std::vector<Token>& tokens, std::size_t begin, std::size_t end,
-               TableDefinition& definition) {
+void read_item(std::string_view sql, const std::vector<Token>& tokens, std::size_t begin,
+               std::size_t end, TableDefinition& definition) {
   const bool is_column = !starts_table_constraint(tokens[begin]);
   const std::string column = is_column ? identifier_name(tokens[begin]) : std::string();
-  if (is_column) definition.columns.push_back(column);
+  if (is_column) {
+    definition.columns.push_back(column);
+    const std::size_t from = tokens[begin].offset;
+    const std::size_t to = tokens[end - 1].offset + tokens[end - 1].text.size();
+    definition.column_sql[column] = std::string(sql.substr(from, to - from));
+  }
   for (std::size_t i = is_column ? begin + 1 : begin; i < end; ++i) {
     if (is_word(tokens[i], "CHECK") && i + 1 < end && is_punctuation(tokens[i + 1], "(")) {
       const std::size_t close = past_matching(tokens, i + 1);
@@ -63,11 +68,12 @@ TableDefinition parse_table_definition(std::string_view create_table_sql) {
     if (is_punctuation(tokens[i], "(")) ++depth;
     if (is_punctuation(tokens[i], ")")) --depth;
     if (depth == 0 && is_punctuation(tokens[i], ",")) {
-      if (i > item_begin) read_item(tokens, item_begin, i, definition);
+      if (i > item_begin) read_item(create_table_sql, tokens, item_begin, i, definition);
       item_begin = i + 1;
     }
   }
-  if (close - 1 > item_begin) read_item(tokens, item_begin, close - 1, definition);
+  if (close - 1 > item_begin)
+    read_item(create_table_sql, tokens, item_begin, close - 1, definition);
   for (std::size_t i = close; i < tokens.size(); ++i) {
     if (is_word(tokens[i], "STRICT")) definition.options.push_back("strict");
     if (is_word(tokens[i], "ROWID")) definition.options.push_back("without rowid");

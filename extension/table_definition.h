@@ -12,9 +12,10 @@
 namespace emf {
 
 struct TableDefinition {
-  std::vector<std::string> columns;            // in declaration order, lower case
-  std::vector<std::string> checks;             // "check(x > 0)", column and table level, sorted
-  std::map<std::string, std::string> collate;  // column -> collation, where declared
+  std::vector<std::string> columns;               // in declaration order, lower case
+  std::map<std::string, std::string> column_sql;  // column -> its definition, as written
+  std::vector<std::string> checks;                // "check(x > 0)", column and table level, sorted
+  std::map<std::string, std::string> collate;     // column -> collation, where declared
   bool autoincrement = false;
   std::vector<std::string> options;  // "without rowid", "strict"
 };

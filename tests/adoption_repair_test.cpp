@@ -171,20 +171,52 @@ TEST(Repair, ARowThatBreaksAConstraintStopsItAndNothingChanges) {
   make_legacy(db, "trends");
   db.exec("SELECT emf_init('trends')");
   // (After emf_init: the legacy trigger recurses with recursive_triggers on.)
-  db.exec("UPDATE trending_topics SET relevance_score = 5.0 WHERE id = 2");
+  db.exec("UPDATE trending_topics SET relevance_score = 5.0 WHERE id IN (2, 3)");
+  db.exec("UPDATE search_history SET query = '' WHERE id = 1");
   const std::string before = db.dump();
   const auto error = db.error("SELECT emf_repair('trends')");
   ASSERT_TRUE(error.has_value());
+  // Every row that blocks it, in one run.
   EXPECT_EQ(*error,
-            "emf_repair: cannot rebuild trending_topics: its row with rowid 2 breaks the expected "
-            "schema (CHECK constraint failed: relevance_score BETWEEN 0.0 AND 1.0); fix or delete "
-            "that row, then repair again (nothing was changed)");
+            "emf_repair: cannot repair trends: 3 values do not fit: "
+            "trending_topics.relevance_score: 2 rows (rowid 2: 5.0, rowid 3: 5.0): CHECK "
+            "constraint failed: relevance_score BETWEEN 0.0 AND 1.0; search_history.query: 1 row "
+            "(rowid 1: ''): CHECK constraint failed: length(trim(query)) > 0; fix or delete those "
+            "rows, then run emf_repair again (nothing was changed)");
   EXPECT_EQ(db.dump(), before);
   EXPECT_EQ(db.integer("PRAGMA foreign_keys"), 1);
   // Fixed, it goes through.
-  db.exec("UPDATE trending_topics SET relevance_score = 0.5 WHERE id = 2");
+  db.exec("UPDATE trending_topics SET relevance_score = 0.5 WHERE id IN (2, 3)");
+  db.exec("UPDATE search_history SET query = 'q' WHERE id = 1");
   db.exec("SELECT emf_repair('trends')");
   EXPECT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.ok"), "1");
+}
+
+// Copying into emf's column types applies their affinity: the text '007'
+// would become 7 and a 20-digit text a REAL. Values are kept exactly or the
+// rebuild refuses, naming them.
+TEST(Repair, NeverChangesAValueOnTheWay) {
+  Db db;
+  db.exec(
+      "CREATE TABLE search_history (id INTEGER PRIMARY KEY AUTOINCREMENT, query TEXT NOT NULL, "
+      "source TEXT, result_count TEXT, timestamp TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)");
+  db.exec(
+      "CREATE TABLE trending_topics (id INTEGER PRIMARY KEY, topic TEXT NOT NULL, source TEXT NOT "
+      "NULL, timestamp TEXT, relevance_score REAL, used_flag INTEGER, category TEXT, metadata "
+      "TEXT, created_at TEXT, updated_at TEXT)");
+  db.exec(
+      "INSERT INTO search_history (query, result_count, timestamp) VALUES "
+      "('a', '007', '2025-01-01 00:00:00'), ('b', '12345678901234567890', '2025-01-01 00:00:00'), "
+      "('c', 12, '2025-01-01 00:00:00')");
+  db.exec("SELECT emf_init('trends')");
+  const std::string before = db.dump();
+  const auto error = db.error("SELECT emf_repair('trends')");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_NE(error->find("search_history.result_count: 2 rows (rowid 1: '007', rowid 2: "
+                        "'12345678901234567890'): its value would be stored as 7"),
+            std::string::npos)
+      << *error;
+  EXPECT_EQ(db.dump(), before);
 }
 
 TEST(Repair, NeverDropsAColumnItDoesNotKnow) {
@@ -198,7 +230,7 @@ TEST(Repair, NeverDropsAColumnItDoesNotKnow) {
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(*error,
             "emf_repair: search_history has columns emf does not know (notes); rebuilding it would "
-            "drop them: move their data elsewhere and drop them, then repair again");
+            "drop them: move their data elsewhere and drop them, then try again");
   EXPECT_EQ(db.dump(), before);
 }
 

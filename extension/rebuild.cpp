@@ -1,0 +1,371 @@
+// Table rebuilds; see rebuild.h.
+#include "rebuild.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+
+#include "db.h"
+#include "migrations.h"
+#include "sql_text.h"
+#include "table_definition.h"
+
+namespace emf {
+
+namespace {
+
+std::string qualified(std::string_view schema, std::string_view name) {
+  return quote_identifier(schema) + "." + quote_identifier(name);
+}
+
+// SQLite's column affinity of a declared type (datatype3.html, 3.1).
+char affinity(std::string_view declared_type) {
+  const std::string type = lower_name(declared_type);
+  if (type.find("int") != std::string::npos) return 'i';
+  if (type.find("char") != std::string::npos || type.find("clob") != std::string::npos ||
+      type.find("text") != std::string::npos) {
+    return 't';
+  }
+  if (type.empty() || type.find("blob") != std::string::npos) return 'b';
+  if (type.find("real") != std::string::npos || type.find("floa") != std::string::npos ||
+      type.find("doub") != std::string::npos) {
+    return 'r';
+  }
+  return 'n';
+}
+
+// True (as SQL) when `after` holds `before` exactly: the same type and value,
+// an integer that a REAL column holds as the same number, or a numeric text
+// that a numeric column holds as the number it spells exactly ('12' as 12,
+// but never '007' as 7). Unary plus keeps the columns' affinities out of it.
+std::string kept_exactly(const std::string& before, const std::string& after) {
+  return fmt::format(
+      "((typeof({0}) = typeof({1}) AND +{0} IS +{1}) OR "
+      "(typeof({0}) = 'integer' AND typeof({1}) = 'real' AND +{0} = +{1}) OR "
+      "(typeof({0}) = 'text' AND typeof({1}) IN ('integer', 'real') AND "
+      "CAST({1} AS TEXT) = +{0}))",
+      before, after);
+}
+
+struct ColumnInfo {
+  std::string name;
+  std::string type;
+};
+
+std::vector<ColumnInfo> table_columns(sqlite3* db, std::string_view schema,
+                                      std::string_view table) {
+  Statement statement(db, "SELECT name, type FROM pragma_table_xinfo(?1, ?2) ORDER BY cid");
+  statement.bind_text(1, table).bind_text(2, schema);
+  std::vector<ColumnInfo> columns;
+  while (statement.step()) columns.push_back({statement.column_text(0), statement.column_text(1)});
+  return columns;
+}
+
+// The INTEGER PRIMARY KEY column that is the table's rowid, lower case, or
+// empty when the rowid is a column of its own.
+std::string rowid_alias(sqlite3* db, std::string_view schema, std::string_view table) {
+  Statement statement(db, "SELECT name, type FROM pragma_table_info(?1, ?2) WHERE pk > 0");
+  statement.bind_text(1, table).bind_text(2, schema);
+  std::vector<ColumnInfo> keys;
+  while (statement.step()) keys.push_back({statement.column_text(0), statement.column_text(1)});
+  if (keys.size() == 1 && lower_name(keys.front().type) == "integer") {
+    return lower_name(keys.front().name);
+  }
+  return {};
+}
+
+bool without_rowid(sqlite3* db, std::string_view schema, std::string_view table) {
+  Statement statement(db, "SELECT wr FROM pragma_table_list WHERE name = ?1 AND schema = ?2");
+  statement.bind_text(1, table).bind_text(2, schema);
+  return statement.step() && statement.column_int(0) != 0;
+}
+
+// SQLite's message for a statement that fails, with a scratch table's name
+// replaced by the table it stands for.
+std::string failure_of(sqlite3* db, const std::string& sql, std::int64_t rowid,
+                       std::string_view scratch_name, std::string_view table) {
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) {
+    return sqlite3_errmsg(db);
+  }
+  sqlite3_bind_int64(raw, 1, rowid);
+  std::string message = "it does not fit";
+  if (sqlite3_step(raw) != SQLITE_DONE) message = sqlite3_errmsg(db);
+  sqlite3_finalize(raw);
+  for (std::size_t at = message.find(scratch_name); at != std::string::npos;
+       at = message.find(scratch_name, at + table.size())) {
+    message.replace(at, scratch_name.size(), table);
+  }
+  return message;
+}
+
+constexpr std::string_view kProbe = "emf_probe";
+
+// Why rows of `table` did not all copy into `scratch`: each column of the
+// new definition is tried alone, in a probe table with that column's
+// definition, on every row; rows that fit every column alone break a table
+// constraint (a UNIQUE key, say).
+void diagnose(sqlite3* db, std::string_view schema, const std::string& table,
+              const std::string& scratch_name, const TableDefinition& definition,
+              const std::vector<std::string>& shared, const std::string& alias, Misfits& misfits) {
+  const std::string source = qualified(schema, table);
+  const std::string probe = "temp." + quote_identifier(kProbe);
+  std::set<std::int64_t> explained;
+  for (const std::string& column : shared) {
+    if (column == alias) continue;
+    const auto found = definition.column_sql.find(column);
+    if (found == definition.column_sql.end()) continue;
+    exec(db, "DROP TABLE IF EXISTS " + probe);
+    exec(db, fmt::format("CREATE TEMP TABLE {} ({})", quote_identifier(kProbe), found->second));
+    const std::string name = quote_identifier(column);
+    exec(db, fmt::format("INSERT OR IGNORE INTO {} (rowid, {}) SELECT rowid, {} FROM {}", probe,
+                         name, name, source));
+    const std::string one_row =
+        fmt::format("INSERT INTO {} (rowid, {}) SELECT rowid, {} FROM {} WHERE rowid = ?1", probe,
+                    name, name, source);
+    Statement refused(db, fmt::format("SELECT rowid, quote({}) FROM {} WHERE rowid NOT IN "
+                                      "(SELECT rowid FROM {}) ORDER BY rowid",
+                                      name, source, probe));
+    std::vector<std::pair<std::int64_t, std::string>> rows;
+    while (refused.step()) rows.emplace_back(refused.column_int(0), refused.column_text(1));
+    for (const auto& [rowid, value] : rows) {
+      const std::string why = failure_of(db, one_row, rowid, kProbe, table);
+      misfits.add(table, column, why, rowid, value);
+      explained.insert(rowid);
+    }
+    Statement changed(
+        db, fmt::format("SELECT o.rowid, quote(o.{0}), quote(p.{0}) FROM {1} AS o JOIN {2} AS p "
+                        "ON p.rowid = o.rowid WHERE NOT {3} ORDER BY o.rowid",
+                        name, source, probe, kept_exactly("o." + name, "p." + name)));
+    while (changed.step()) {
+      misfits.add(table, column,
+                  fmt::format("its value would be stored as {}", changed.column_text(2)),
+                  changed.column_int(0), changed.column_text(1));
+      explained.insert(changed.column_int(0));
+    }
+    exec(db, "DROP TABLE " + probe);
+  }
+  std::string columns;
+  for (const std::string& column : shared) {
+    columns += (columns.empty() ? "" : ", ") + quote_identifier(column);
+  }
+  const std::string scratch = qualified(schema, scratch_name);
+  const std::string rowid = alias.empty() ? "rowid, " : "";
+  const std::string one_row =
+      fmt::format("INSERT INTO {} ({}{}) SELECT {}{} FROM {} WHERE rowid = ?1", scratch, rowid,
+                  columns, rowid, columns, source);
+  Statement missing(db,
+                    fmt::format("SELECT rowid FROM {} WHERE rowid NOT IN (SELECT rowid FROM {}) "
+                                "ORDER BY rowid",
+                                source, scratch));
+  std::vector<std::int64_t> rows;
+  while (missing.step()) {
+    if (!explained.contains(missing.column_int(0))) rows.push_back(missing.column_int(0));
+  }
+  for (std::int64_t each : rows) {
+    misfits.add(table, "", failure_of(db, one_row, each, scratch_name, table), each, "");
+  }
+}
+
+}  // namespace
+
+ForeignKeysOff::ForeignKeysOff(sqlite3* db, std::string_view what)
+    : db_(db), were_on_(foreign_keys_enabled(db)) {
+  if (!were_on_) return;
+  if (!sqlite3_get_autocommit(db)) {
+    throw Error(fmt::format(
+        "cannot rebuild tables inside a transaction while foreign keys are on: SQLite ignores "
+        "PRAGMA foreign_keys there, and a rebuild with them on would cascade deletes; call {} "
+        "outside a transaction (or run PRAGMA foreign_keys = OFF before BEGIN)",
+        what));
+  }
+  exec(db, "PRAGMA foreign_keys = OFF");
+}
+
+ForeignKeysOff::~ForeignKeysOff() {
+  if (were_on_) sqlite3_exec(db_, "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr);
+}
+
+void Misfits::add(std::string_view table, std::string_view column, std::string_view reason,
+                  std::int64_t rowid, std::string value) {
+  auto group = std::find_if(groups_.begin(), groups_.end(),
+                            [&](const Group& g) { return g.table == table && g.column == column; });
+  if (group == groups_.end()) {
+    groups_.push_back(Group{std::string(table), std::string(column), std::string(reason), 0, {}});
+    group = std::prev(groups_.end());
+  }
+  ++group->count;
+  if (group->shown.size() < kShown) group->shown.push_back(Row{rowid, std::move(value)});
+}
+
+std::int64_t Misfits::count() const {
+  std::int64_t total = 0;
+  for (const Group& group : groups_) total += group.count;
+  return total;
+}
+
+std::string Misfits::describe() const {
+  std::vector<std::string> parts;
+  for (const Group& group : groups_) {
+    std::vector<std::string> shown;
+    for (const Row& row : group.shown) {
+      shown.push_back(row.value.empty() ? fmt::format("rowid {}", row.rowid)
+                                        : fmt::format("rowid {}: {}", row.rowid, row.value));
+    }
+    const std::int64_t more = group.count - static_cast<std::int64_t>(group.shown.size());
+    if (more > 0) shown.push_back(fmt::format("{} more", more));
+    parts.push_back(fmt::format("{}{}{}: {} row{} ({}): {}", group.table,
+                                group.column.empty() ? "" : ".", group.column, group.count,
+                                group.count == 1 ? "" : "s", fmt::join(shown, ", "), group.reason));
+  }
+  const std::int64_t total = count();
+  return fmt::format("{} value{} {} not fit: {}", total, total == 1 ? "" : "s",
+                     total == 1 ? "does" : "do", fmt::join(parts, "; "));
+}
+
+std::set<std::string> foreign_key_violations(sqlite3* db, std::string_view schema) {
+  Statement statement(db, "PRAGMA " + quote_identifier(schema) + ".foreign_key_check");
+  std::set<std::string> violations;
+  while (statement.step()) {
+    violations.insert(fmt::format("{} row {} refers to a missing row of {}",
+                                  statement.column_text(0), statement.column_text(1),
+                                  statement.column_text(2)));
+  }
+  return violations;
+}
+
+Rebuild::Rebuild(sqlite3* db, std::string schema) : db_(db), schema_(std::move(schema)) {}
+
+void Rebuild::set_aside_views_and_triggers() {
+  if (set_aside_done_) return;
+  set_aside_done_ = true;
+  violations_before_ = foreign_key_violations(db_, schema_);
+  for (const SchemaObject& object : read_schema(db_, schema_).objects) {
+    if (object.type != "view" && object.type != "trigger") continue;
+    exec(db_, fmt::format("DROP {} {}", object.type, qualified(schema_, object.name)));
+    set_aside_.push_back(object);
+  }
+}
+
+bool Rebuild::rebuild_table(std::string_view create_table_sql, Misfits& misfits) {
+  const std::optional<std::string> object_name = statement_object_name(create_table_sql);
+  if (!object_name) throw Error("a rebuild needs a CREATE TABLE statement");
+  const std::vector<ColumnInfo> live = table_columns(db_, schema_, *object_name);
+  if (live.empty()) throw Error(fmt::format("cannot rebuild {}: no such table", *object_name));
+  const std::string table =
+      query_optional_text(db_, fmt::format("SELECT name FROM {}.sqlite_schema WHERE type = 'table' "
+                                           "AND name = {} COLLATE NOCASE",
+                                           quote_identifier(schema_), quote_literal(*object_name)))
+          .value_or(*object_name);
+  if (without_rowid(db_, schema_, table)) {
+    throw Error(fmt::format("cannot rebuild {}: it is a WITHOUT ROWID table", table));
+  }
+  const TableDefinition definition = parse_table_definition(create_table_sql);
+  std::vector<std::string> unknown, shared;
+  for (const ColumnInfo& column : live) {
+    const std::string name = lower_name(column.name);
+    const bool known = std::find(definition.columns.begin(), definition.columns.end(), name) !=
+                       definition.columns.end();
+    (known ? shared : unknown).push_back(name);
+  }
+  if (!unknown.empty()) {
+    throw Error(fmt::format(
+        "{} has columns emf does not know ({}); rebuilding it would drop them: move their data "
+        "elsewhere and drop them, then try again",
+        table, fmt::join(unknown, ", ")));
+  }
+
+  set_aside_views_and_triggers();
+  const std::string scratch_name = "emf_rebuild_" + lower_name(table);
+  const std::string scratch = qualified(schema_, scratch_name);
+  exec(db_, replace_object_name(create_table_sql, scratch));
+  const std::string alias = rowid_alias(db_, schema_, scratch_name);
+
+  std::string columns;
+  for (const std::string& column : shared) {
+    columns += (columns.empty() ? "" : ", ") + quote_identifier(column);
+  }
+  const std::string source = qualified(schema_, table);
+  const std::string rowid = alias.empty() ? "rowid, " : "";
+  exec(db_, fmt::format("INSERT OR IGNORE INTO {} ({}{}) SELECT {}{} FROM {}", scratch, rowid,
+                        columns, rowid, columns, source));
+  const std::int64_t copied = sqlite3_changes(db_);
+  const std::int64_t total = query_int(db_, "SELECT count(*) FROM " + source);
+  const std::int64_t misfits_before = misfits.count();
+  if (copied != total) {
+    diagnose(db_, schema_, table, scratch_name, definition, shared, alias, misfits);
+  } else {
+    // Affinity can change a value on the way (the text '007' into an INTEGER
+    // column): compare the columns whose affinity differs.
+    std::vector<std::string> conditions;
+    for (const ColumnInfo& before : live) {
+      const std::string name = lower_name(before.name);
+      for (const ColumnInfo& after : table_columns(db_, schema_, scratch_name)) {
+        if (lower_name(after.name) != name || affinity(after.type) == affinity(before.type)) {
+          continue;
+        }
+        const std::string quoted = quote_identifier(name);
+        Statement changed(
+            db_, fmt::format("SELECT o.rowid, quote(o.{0}), quote(n.{0}) FROM {1} AS o JOIN {2} AS "
+                             "n ON n.rowid = o.rowid WHERE NOT {3} ORDER BY o.rowid",
+                             quoted, source, scratch, kept_exactly("o." + quoted, "n." + quoted)));
+        while (changed.step()) {
+          misfits.add(table, name,
+                      fmt::format("its value would be stored as {}", changed.column_text(2)),
+                      changed.column_int(0), changed.column_text(1));
+        }
+      }
+    }
+  }
+  if (misfits.count() != misfits_before) {
+    exec(db_, "DROP TABLE " + scratch);
+    return false;
+  }
+
+  // The table's indexes drop with it; the caller or finish() recreates them.
+  for (const SchemaObject& object : read_schema(db_, schema_).objects) {
+    if (object.type == "index" && lower_name(object.table) == lower_name(table)) {
+      set_aside_.push_back(object);
+    }
+  }
+  // AUTOINCREMENT: the new table must not hand out ids the old one used.
+  std::optional<std::string> sequence;
+  if (query_optional_text(db_, "SELECT 1 FROM " + quote_identifier(schema_) +
+                                   ".sqlite_schema WHERE name = 'sqlite_sequence'")) {
+    Statement read(
+        db_, "SELECT seq FROM " + quote_identifier(schema_) + ".sqlite_sequence WHERE name = ?1");
+    read.bind_text(1, table);
+    if (read.step()) sequence = read.column_text(0);
+  }
+  exec(db_, "DROP TABLE " + source);
+  exec(db_, fmt::format("ALTER TABLE {} RENAME TO {}", scratch, quote_identifier(table)));
+  if (sequence) {
+    Statement update(db_, "UPDATE " + quote_identifier(schema_) +
+                              ".sqlite_sequence SET seq = max(seq, ?2) WHERE name = ?1");
+    update.bind_text(1, table).bind_text(2, *sequence);
+    update.run();
+  }
+  rebuilt_.push_back(table);
+  return true;
+}
+
+void Rebuild::finish(const std::set<std::string>& dropped) {
+  if (!set_aside_done_) return;
+  const SchemaSnapshot now = read_schema(db_, schema_);
+  for (const SchemaObject& object : set_aside_) {
+    if (dropped.contains(lower_name(object.name)) || now.find(object.name) != nullptr) continue;
+    exec(db_, statement_in_schema(object.sql, schema_));
+  }
+  std::vector<std::string> new_violations;
+  for (const std::string& violation : foreign_key_violations(db_, schema_)) {
+    if (!violations_before_.contains(violation)) new_violations.push_back(violation);
+  }
+  if (!new_violations.empty()) {
+    throw Error(fmt::format("the rebuild would break foreign keys ({}); nothing was changed",
+                            fmt::join(new_violations, "; ")),
+                SQLITE_CONSTRAINT);
+  }
+}
+
+}  // namespace emf

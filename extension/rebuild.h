@@ -1,0 +1,121 @@
+// Table rebuilds: SQLite's procedure for schema changes that ALTER TABLE
+// cannot make (lang_altertable.html, "other kinds of table schema changes"),
+// shared by emf_repair, by migrations that redefine a table, and by adoption.
+//
+// Foreign keys go off before the transaction (ForeignKeysOff); every view and
+// trigger of the schema is set aside before the first table is renamed
+// (SQLite checks them all then); each table is rebuilt into a new one with
+// every row, rowid and AUTOINCREMENT counter kept; at the end what was set
+// aside comes back unless the caller made its replacement, and
+// foreign_key_check must find no new violation.
+//
+// A value is never changed on the way: a row whose value would not fit the
+// new definition, or would be stored differently (the text '007' in an
+// INTEGER column), is a Misfit, and the table is left as it was. The caller
+// gathers every misfit of every table, then refuses with all of them.
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "error.h"
+#include "schema_snapshot.h"
+#include "sqlite_api.h"
+
+namespace emf {
+
+// Turns foreign keys off for a rebuild and back on afterwards. SQLite ignores
+// PRAGMA foreign_keys inside a transaction, and a rebuild with them on lets
+// ON DELETE CASCADE empty the children of a dropped table: inside the
+// caller's transaction with them on, it refuses, saying how to run `what`.
+class ForeignKeysOff {
+ public:
+  ForeignKeysOff(sqlite3* db, std::string_view what);
+  ~ForeignKeysOff();
+  ForeignKeysOff(const ForeignKeysOff&) = delete;
+  ForeignKeysOff& operator=(const ForeignKeysOff&) = delete;
+
+ private:
+  sqlite3* db_;
+  bool were_on_;
+};
+
+// Rows that do not fit emf's rules: every one is counted, the first few of
+// each table and column are shown.
+class Misfits {
+ public:
+  struct Row {
+    std::int64_t rowid;
+    std::string value;  // as SQL's quote() writes it
+  };
+  struct Group {
+    std::string table;
+    std::string column;  // empty for a table constraint
+    std::string reason;  // why the first row does not fit
+    std::int64_t count = 0;
+    std::vector<Row> shown;
+  };
+  static constexpr std::size_t kShown = 3;
+
+  void add(std::string_view table, std::string_view column, std::string_view reason,
+           std::int64_t rowid, std::string value);
+  bool empty() const { return groups_.empty(); }
+  std::int64_t count() const;
+  const std::vector<Group>& groups() const { return groups_; }
+  // "3 rows do not fit: video_metrics.views, 2 rows (rowid 4 '1.2K', ...): why; ..."
+  std::string describe() const;
+
+ private:
+  std::vector<Group> groups_;
+};
+
+// Thrown when rows do not fit; nothing was changed. Carries the misfits so
+// that reports can list them.
+class MisfitError : public Error {
+ public:
+  MisfitError(const std::string& message, Misfits misfits)
+      : Error(message, SQLITE_CONSTRAINT), misfits_(std::move(misfits)) {}
+  const Misfits& misfits() const { return misfits_; }
+
+ private:
+  Misfits misfits_;
+};
+
+// The foreign-key violations of a schema, one phrase each.
+std::set<std::string> foreign_key_violations(sqlite3* db, std::string_view schema);
+
+// One rebuild session inside an open write transaction, with foreign keys
+// off. Rebuild tables, let the caller create its own objects, then finish().
+class Rebuild {
+ public:
+  Rebuild(sqlite3* db, std::string schema);
+
+  // Rebuilds the table that create_table_sql names (CREATE TABLE name (...),
+  // unqualified) to that definition. Returns false, with the misfits added
+  // and the table unchanged, when some row does not fit. A column of the
+  // table that the new definition lacks is refused (its data would go).
+  bool rebuild_table(std::string_view create_table_sql, Misfits& misfits);
+
+  // Puts back every view, trigger and index that was set aside and has no
+  // replacement now, except those named in `dropped` (lower case); then
+  // refuses if the rebuild created a foreign-key violation.
+  void finish(const std::set<std::string>& dropped = {});
+
+  const std::vector<std::string>& rebuilt() const { return rebuilt_; }
+  bool started() const { return !set_aside_.empty() || !rebuilt_.empty(); }
+
+ private:
+  void set_aside_views_and_triggers();
+
+  sqlite3* db_;
+  std::string schema_;
+  bool set_aside_done_ = false;
+  std::set<std::string> violations_before_;
+  std::vector<SchemaObject> set_aside_;  // views, triggers, indexes, in creation order
+  std::vector<std::string> rebuilt_;
+};
+
+}  // namespace emf
