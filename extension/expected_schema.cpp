@@ -7,6 +7,7 @@
 
 #include "db.h"
 #include "migrations.h"
+#include "rebuild.h"
 
 namespace emf {
 
@@ -20,7 +21,8 @@ const SchemaSnapshot& expected_schema(Kind kind, int version) {
   PrivateConnection scratch;
   for (const Migration& migration : migrations(kind)) {
     if (migration.version > version) break;
-    apply_sql(scratch.get(), "main", migration.sql);
+    Misfits none;  // its tables are empty
+    run_migration(scratch.get(), "main", migration, none);
   }
   return cache.emplace(std::pair{kind, version}, read_schema(scratch.get(), "main")).first->second;
 }

@@ -13,6 +13,7 @@
 #include "history.h"
 #include "json.h"
 #include "migrations.h"
+#include "rebuild.h"
 #include "sql_text.h"
 
 namespace emf {
@@ -166,27 +167,56 @@ void verify_before_changing(sqlite3* db, std::string_view schema, Kind kind) {
   if (holds_baseline_objects(live, kind)) refuse_unless_adoptable(live, kind, schema);
 }
 
-std::vector<int> apply_pending(sqlite3* db, std::string_view schema, Kind kind,
-                               const std::vector<AppliedMigration>& applied) {
-  std::vector<int> versions;
+void apply_pending(sqlite3* db, std::string_view schema, Kind kind,
+                   const std::vector<AppliedMigration>& applied, InitReport& report) {
   for (const MigrationStatus& status : migration_statuses(applied, kind)) {
     if (status.state != MigrationStatus::State::pending) continue;
     const Migration& migration = migrations(kind)[static_cast<std::size_t>(status.version - 1)];
     const auto started = std::chrono::steady_clock::now();
     Savepoint savepoint(db, "emf_migration");
+    Misfits misfits;
+    MigrationOutcome outcome;
     try {
-      apply_sql(db, schema, migration.sql);
+      outcome = run_migration(db, schema, migration, misfits);
     } catch (const Error& error) {
       throw Error(fmt::format("{} failed: {}", migration_label(migration), error.what()),
                   error.code());
+    }
+    if (!misfits.empty()) {
+      throw MisfitError(
+          fmt::format("cannot bring {} to version {} ({}): {}; fix or delete those rows, then run "
+                      "emf_init again (nothing was changed)",
+                      kind_name(kind), migration.version, migration_label(migration),
+                      misfits.describe()),
+          misfits);
     }
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - started);
     record_migration(db, schema, migration, elapsed.count());
     savepoint.release();
-    versions.push_back(migration.version);
+    report.applied.push_back(migration.version);
+    for (const std::string& table : outcome.rebuilt) {
+      if (std::find(report.rebuilt.begin(), report.rebuilt.end(), table) == report.rebuilt.end()) {
+        report.rebuilt.push_back(table);
+      }
+    }
+    report.converted += outcome.converted;
   }
-  return versions;
+}
+
+// True when emf_init will rebuild tables that may hold rows (adopting a
+// schema, or a pending migration that redefines a table): foreign keys must
+// then be off before its transaction begins.
+bool rebuilds_existing_tables(sqlite3* db, std::string_view schema, Kind kind) {
+  const std::vector<AppliedMigration> applied = read_history(db, schema, kind);
+  if (applied.empty()) return holds_baseline_objects(read_schema(db, schema), kind);
+  for (const MigrationStatus& status : migration_statuses(applied, kind)) {
+    if (status.state == MigrationStatus::State::pending &&
+        migration_rebuilds(migrations(kind)[static_cast<std::size_t>(status.version - 1)])) {
+      return true;
+    }
+  }
+  return false;
 }
 
 // Drops every object of the kind that the schema has (its own names at every
@@ -234,6 +264,10 @@ InitReport install(sqlite3* db, Kind kind, std::string_view schema, Install mode
   // mode included; it is checked again under the write lock below.
   if (mode == Install::upgrade) verify_before_changing(db, schema, kind);
   prepare_connection(db, schema, report.warnings);
+  std::optional<ForeignKeysOff> foreign_keys_off;
+  if (mode == Install::upgrade && rebuilds_existing_tables(db, schema, kind)) {
+    foreign_keys_off.emplace(db, "emf_init");
+  }
   WriteTransaction transaction(db, mode == Install::upgrade ? "emf_init" : "emf_reset");
   create_history(db, schema);
   std::vector<AppliedMigration> applied = read_history(db, schema, kind);
@@ -249,7 +283,7 @@ InitReport install(sqlite3* db, Kind kind, std::string_view schema, Install mode
       applied = read_history(db, schema, kind);
     }
   }
-  report.applied = apply_pending(db, schema, kind, applied);
+  apply_pending(db, schema, kind, applied, report);
   transaction.commit();
   report.version = latest_version(kind);
   report.journal_mode = journal_mode(db, schema);
@@ -331,6 +365,11 @@ std::string init_report_json(sqlite3* db, const InitReport& report) {
                            {"applied", json::Raw{json::array(db, applied)}},
                            {"journal_mode", report.journal_mode}};
   if (report.baseline) members.insert(members.begin() + 3, {"baseline", *report.baseline});
+  if (!report.rebuilt.empty()) {
+    std::vector<json::Value> rebuilt(report.rebuilt.begin(), report.rebuilt.end());
+    members.emplace_back("rebuilt", json::Raw{json::array(db, rebuilt)});
+    members.emplace_back("converted", report.converted);
+  }
   if (!report.warnings.empty())
     members.emplace_back("warnings", json::Raw{json::array(db, warnings)});
   return json::object(db, members);

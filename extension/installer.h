@@ -7,6 +7,7 @@
 // in a nested savepoint and is recorded in emf_schema_history.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,8 +22,10 @@ struct InitReport {
   Kind kind;
   std::string schema;
   int version = 0;
-  std::vector<int> applied;     // versions applied by this call
-  std::optional<int> baseline;  // set when this call adopted the schema
+  std::vector<int> applied;          // versions applied by this call
+  std::optional<int> baseline;       // set when this call adopted the schema
+  std::vector<std::string> rebuilt;  // tables rebuilt to a new definition
+  std::int64_t converted = 0;        // rows whose stored values were converted
   std::string journal_mode;
   std::vector<std::string> warnings;  // what SQLite did not allow here, and why
 };

@@ -5,11 +5,14 @@
 
 #include <array>
 #include <charconv>
+#include <set>
 
 #include "checksum.h"
 #include "db.h"
 #include "embedded_sql.h"
 #include "error.h"
+#include "expected_schema.h"
+#include "rebuild.h"
 #include "schema_snapshot.h"
 #include "sql_text.h"
 
@@ -88,6 +91,65 @@ void apply_sql(sqlite3* db, std::string_view schema, std::string_view sql) {
   for (std::string_view statement : split_statements(sql)) {
     exec(db, statement_in_schema(statement, schema));
   }
+}
+
+namespace {
+
+bool table_exists(sqlite3* db, std::string_view schema, std::string_view name) {
+  Statement statement(db, "SELECT 1 FROM " + quote_identifier(schema) +
+                              ".sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE");
+  statement.bind_text(1, name);
+  return statement.step();
+}
+
+}  // namespace
+
+bool migration_rebuilds(const Migration& migration) {
+  if (migration.version <= 1) return false;
+  const SchemaSnapshot& before = expected_schema(migration.kind, migration.version - 1);
+  for (std::string_view statement : split_statements(migration.sql)) {
+    if (!starts_with_words(statement, {"CREATE", "TABLE"})) continue;
+    const std::optional<std::string> name = statement_object_name(statement);
+    const SchemaObject* existing = name ? before.find(*name) : nullptr;
+    if (existing != nullptr && existing->type == "table") return true;
+  }
+  return false;
+}
+
+MigrationOutcome run_migration(sqlite3* db, std::string_view schema, const Migration& migration,
+                               Misfits& misfits) {
+  MigrationOutcome outcome;
+  Rebuild rebuild(db, std::string(schema));
+  std::set<std::string> dropped;
+  for (std::string_view statement : split_statements(migration.sql)) {
+    const std::optional<std::string> name = statement_object_name(statement);
+    if (starts_with_words(statement, {"CREATE", "TABLE"}) && name &&
+        table_exists(db, schema, *name)) {
+      rebuild.rebuild_table(statement, misfits);
+      continue;
+    }
+    const bool update = starts_with_words(statement, {"UPDATE"});
+    if (!misfits.empty()) {
+      // The migration will be refused: only look for more rows that do not
+      // fit, so that the refusal lists them all.
+      if (!update) continue;
+      try {
+        convert_rows(db, schema, statement, misfits);
+      } catch (const Error&) {
+        // It failed otherwise (its table was not rebuilt): nothing to add.
+      }
+      continue;
+    }
+    if (starts_with_words(statement, {"DROP"}) && name) dropped.insert(*name);
+    if (update) {
+      outcome.converted += convert_rows(db, schema, statement, misfits);
+    } else {
+      exec(db, statement_in_schema(statement, schema));
+    }
+  }
+  if (misfits.empty()) rebuild.finish(dropped);
+  outcome.rebuilt = rebuild.rebuilt();
+  return outcome;
 }
 
 }  // namespace emf

@@ -2,6 +2,7 @@
 // files: version NNN, applied in order, version 1 being the guide's schema.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,5 +39,26 @@ std::string statement_in_schema(std::string_view statement, std::string_view sch
 
 // Runs every statement of a script in the schema (statement_in_schema each).
 void apply_sql(sqlite3* db, std::string_view schema, std::string_view sql);
+
+class Misfits;
+
+// What applying one migration did.
+struct MigrationOutcome {
+  std::vector<std::string> rebuilt;  // tables redefined by a CREATE TABLE
+  std::int64_t converted = 0;        // rows its UPDATE statements changed
+};
+
+// True when the migration redefines a table that exists before it: it then
+// rebuilds, and needs foreign keys off before the transaction.
+bool migration_rebuilds(const Migration& migration);
+
+// Applies one migration's statements to the schema, inside the caller's
+// transaction. A CREATE TABLE naming a table that exists rebuilds it to the
+// new definition (rebuild.h), every row kept; its UPDATE statements convert
+// stored values; views, triggers and indexes that a rebuild set aside and
+// the migration did not recreate or drop come back at the end. Rows that do
+// not fit are added to `misfits` (then the caller must roll back).
+MigrationOutcome run_migration(sqlite3* db, std::string_view schema, const Migration& migration,
+                               Misfits& misfits);
 
 }  // namespace emf

@@ -235,6 +235,35 @@ std::set<std::string> foreign_key_violations(sqlite3* db, std::string_view schem
   return violations;
 }
 
+std::int64_t convert_rows(sqlite3* db, std::string_view schema, std::string_view update,
+                          Misfits& misfits) {
+  const std::string sql = statement_in_schema(update, schema);
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK) {
+    return sqlite3_changes(db);
+  }
+  const int rc = sqlite3_extended_errcode(db);
+  const std::string message = sqlite3_errmsg(db);
+  const UpdateParts parts = split_update(sql);
+  const std::optional<std::string> table = statement_object_name(update);
+  if ((rc & 0xff) != SQLITE_CONSTRAINT || parts.condition.empty() || !table) {
+    if (rc == SQLITE_NOMEM) throw std::bad_alloc();
+    throw Error(message, rc);
+  }
+  // Convert what can be, then list what the condition still selects.
+  exec(db, "UPDATE OR IGNORE" + parts.head.substr(std::string_view("UPDATE").size()) + " WHERE " +
+               parts.condition);
+  const std::string one_row = parts.head + " WHERE rowid = ?1 AND (" + parts.condition + ")";
+  const std::string column = quote_identifier(parts.column);
+  Statement left(db, fmt::format("SELECT rowid, quote({}) FROM {} WHERE {} ORDER BY rowid", column,
+                                 qualified(schema, *table), parts.condition));
+  std::vector<std::pair<std::int64_t, std::string>> rows;
+  while (left.step()) rows.emplace_back(left.column_int(0), left.column_text(1));
+  for (const auto& [rowid, value] : rows) {
+    misfits.add(*table, parts.column, failure_of(db, one_row, rowid, *table, *table), rowid, value);
+  }
+  return 0;
+}
+
 Rebuild::Rebuild(sqlite3* db, std::string schema) : db_(db), schema_(std::move(schema)) {}
 
 void Rebuild::set_aside_views_and_triggers() {

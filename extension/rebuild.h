@@ -87,6 +87,14 @@ class MisfitError : public Error {
 // The foreign-key violations of a schema, one phrase each.
 std::set<std::string> foreign_key_violations(sqlite3* db, std::string_view schema);
 
+// Runs an UPDATE of a migration that converts stored values (UPDATE t SET c
+// = ... WHERE <rows still to convert>), unqualified, in the schema. When a
+// row cannot take its new value (a UNIQUE key it would then share), every
+// such row is added to the misfits: those the condition still selects after
+// the others were converted. Returns how many rows it changed.
+std::int64_t convert_rows(sqlite3* db, std::string_view schema, std::string_view update,
+                          Misfits& misfits);
+
 // One rebuild session inside an open write transaction, with foreign keys
 // off. Rebuild tables, let the caller create its own objects, then finish().
 class Rebuild {

@@ -271,6 +271,36 @@ std::string normalize_sql(std::string_view sql) {
   return normalize_tokens(tokens, 0, tokens.size());
 }
 
+bool starts_with_words(std::string_view statement, std::initializer_list<std::string_view> words) {
+  const std::vector<Token> tokens = tokenize(statement);
+  std::size_t i = 0;
+  for (std::string_view word : words) {
+    if (i >= tokens.size() || !is_word(tokens[i], word)) return false;
+    ++i;
+  }
+  return true;
+}
+
+UpdateParts split_update(std::string_view statement) {
+  const std::vector<Token> tokens = tokenize(statement);
+  UpdateParts parts;
+  int depth = 0;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    if (is_punctuation(tokens[i], "(")) ++depth;
+    if (is_punctuation(tokens[i], ")")) --depth;
+    if (depth == 0 && parts.column.empty() && is_word(tokens[i], "SET") && i + 1 < tokens.size()) {
+      parts.column = identifier_name(tokens[i + 1]);
+    }
+    if (depth == 0 && is_word(tokens[i], "WHERE")) {
+      parts.head = std::string(statement.substr(0, tokens[i].offset));
+      parts.condition = std::string(statement.substr(tokens[i].offset + tokens[i].text.size()));
+      return parts;
+    }
+  }
+  parts.head = std::string(statement);
+  return parts;
+}
+
 std::optional<std::string> statement_object_name(std::string_view statement) {
   const std::vector<Token> tokens = tokenize(statement);
   const std::optional<std::size_t> index = object_token_index(tokens);

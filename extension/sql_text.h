@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +42,19 @@ bool is_punctuation(const Token& token, std::string_view text);
 bool is_word(const Token& token, std::string_view keyword);
 // An identifier token's name: unquoted, lower case.
 std::string identifier_name(const Token& token);
+
+// True when the statement begins with these keywords (given in upper case),
+// comments and case aside: starts_with_words(s, {"CREATE", "TABLE"}).
+bool starts_with_words(std::string_view statement, std::initializer_list<std::string_view> words);
+
+// An UPDATE statement cut at its top-level WHERE: the text before it and the
+// condition after it (empty when it has none).
+struct UpdateParts {
+  std::string head;       // "UPDATE t SET c = ..."
+  std::string condition;  // "c IS NOT ..."
+  std::string column;     // the first column it sets, lower case
+};
+UpdateParts split_update(std::string_view statement);
 
 // The name of the object a statement creates, drops, alters, inserts into,
 // updates or deletes from (unquoted, lower case); nullopt for anything else.
