@@ -22,6 +22,10 @@ bool history_exists(sqlite3* db, std::string_view schema) {
 
 void create_history(sqlite3* db, std::string_view schema) {
   apply_sql(db, schema, history_table_sql());
+  // Rows from before times had one stored form (the 'T...Z' form), converted.
+  exec(db, "UPDATE " + history_table(schema) +
+               " SET applied_at = strftime('%Y-%m-%d %H:%M:%f', applied_at) "
+               "WHERE applied_at IS NOT strftime('%Y-%m-%d %H:%M:%f', applied_at)");
 }
 
 std::vector<AppliedMigration> read_history(sqlite3* db, std::string_view schema, Kind kind) {
@@ -53,8 +57,8 @@ std::vector<Kind> installed_kinds(sqlite3* db, std::string_view schema) {
 void record_migration(sqlite3* db, std::string_view schema, const Migration& migration,
                       std::int64_t duration_ms) {
   Statement statement(db, "INSERT INTO " + history_table(schema) +
-                              " (kind, version, name, checksum, duration_ms) "
-                              "VALUES (?1, ?2, ?3, ?4, ?5)");
+                              " (kind, version, name, checksum, duration_ms, applied_at) "
+                              "VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%d %H:%M:%f', 'now'))");
   statement.bind_text(1, kind_name(migration.kind))
       .bind_int(2, migration.version)
       .bind_text(3, migration.name)

@@ -22,33 +22,36 @@ namespace {
 
 // WAL and foreign keys can only change outside a transaction. Inside the
 // caller's, say what stayed as it was instead of passing over it.
-void prepare_connection(sqlite3* db, std::string_view schema, std::vector<std::string>& warnings) {
-  const bool in_transaction = !sqlite3_get_autocommit(db);
-  if (is_file_schema(db, schema) && journal_mode(db, schema) != "wal") {
-    if (in_transaction) {
-      warnings.push_back(fmt::format(
-          "journal_mode stays '{}': SQLite cannot switch to WAL inside a transaction; call "
-          "emf_init outside one to switch",
-          journal_mode(db, schema)));
-    } else {
-      // While another process has the file open this fails with SQLITE_BUSY
-      // at once; the whole call is then run again (kBusyPatience).
-      const std::string mode =
-          query_optional_text(db, "PRAGMA " + quote_identifier(schema) + ".journal_mode = WAL")
-              .value_or("unknown");
-      if (mode != "wal") {
-        warnings.push_back(fmt::format(
-            "journal_mode is '{}': this database or its VFS does not support WAL", mode));
-      }
-    }
-  }
+void enable_foreign_keys(sqlite3* db, std::vector<std::string>& warnings) {
+  if (foreign_keys_enabled(db)) return;
+  if (sqlite3_get_autocommit(db)) exec(db, "PRAGMA foreign_keys = ON");
   if (!foreign_keys_enabled(db)) {
-    if (!in_transaction) exec(db, "PRAGMA foreign_keys = ON");
-    if (!foreign_keys_enabled(db)) {
-      warnings.push_back(
-          "foreign_keys stays off: SQLite cannot turn it on inside a transaction; run "
-          "PRAGMA foreign_keys = ON outside one");
-    }
+    warnings.push_back(
+        "foreign_keys stays off: SQLite cannot turn it on inside a transaction; run "
+        "PRAGMA foreign_keys = ON outside one");
+  }
+}
+
+// Switched once the schema work has committed, so that a call refused on the
+// way leaves the file exactly as it was.
+void switch_to_wal(sqlite3* db, std::string_view schema, std::vector<std::string>& warnings) {
+  if (!is_file_schema(db, schema) || journal_mode(db, schema) == "wal") return;
+  if (!sqlite3_get_autocommit(db)) {
+    warnings.push_back(
+        fmt::format("journal_mode stays '{}': SQLite cannot switch to WAL inside a transaction; "
+                    "call emf_init outside one to switch",
+                    journal_mode(db, schema)));
+    return;
+  }
+  // While another process has the file open this fails with SQLITE_BUSY at
+  // once; the whole call is then run again (kBusyPatience), which finds the
+  // schema work done and switches.
+  const std::string mode =
+      query_optional_text(db, "PRAGMA " + quote_identifier(schema) + ".journal_mode = WAL")
+          .value_or("unknown");
+  if (mode != "wal") {
+    warnings.push_back(
+        fmt::format("journal_mode is '{}': this database or its VFS does not support WAL", mode));
   }
 }
 
@@ -263,7 +266,7 @@ InitReport install(sqlite3* db, Kind kind, std::string_view schema, Install mode
   // What would refuse the call is found before anything changes, the journal
   // mode included; it is checked again under the write lock below.
   if (mode == Install::upgrade) verify_before_changing(db, schema, kind);
-  prepare_connection(db, schema, report.warnings);
+  enable_foreign_keys(db, report.warnings);
   std::optional<ForeignKeysOff> foreign_keys_off;
   if (mode == Install::upgrade && rebuilds_existing_tables(db, schema, kind)) {
     foreign_keys_off.emplace(db, "emf_init");
@@ -285,6 +288,8 @@ InitReport install(sqlite3* db, Kind kind, std::string_view schema, Install mode
   }
   apply_pending(db, schema, kind, applied, report);
   transaction.commit();
+  foreign_keys_off.reset();
+  switch_to_wal(db, schema, report.warnings);
   report.version = latest_version(kind);
   report.journal_mode = journal_mode(db, schema);
   return report;

@@ -97,10 +97,18 @@ std::string failure_of(sqlite3* db, const std::string& sql, std::int64_t rowid,
        at = message.find(scratch_name, at + table.size())) {
     message.replace(at, scratch_name.size(), table);
   }
-  return message;
+  // A CHECK written over several lines reads as one.
+  std::string one_line;
+  for (char c : message) {
+    const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+    if (space && (one_line.empty() || one_line.back() == ' ')) continue;
+    one_line += space ? ' ' : c;
+  }
+  return one_line;
 }
 
 constexpr std::string_view kProbe = "emf_probe";
+constexpr std::string_view kStoredDifferently = "the column's type would store it differently";
 
 // Why rows of `table` did not all copy into `scratch`: each column of the
 // new definition is tried alone, in a probe table with that column's
@@ -139,9 +147,8 @@ void diagnose(sqlite3* db, std::string_view schema, const std::string& table,
                         "ON p.rowid = o.rowid WHERE NOT {3} ORDER BY o.rowid",
                         name, source, probe, kept_exactly("o." + name, "p." + name)));
     while (changed.step()) {
-      misfits.add(table, column,
-                  fmt::format("its value would be stored as {}", changed.column_text(2)),
-                  changed.column_int(0), changed.column_text(1));
+      misfits.add(table, column, kStoredDifferently, changed.column_int(0),
+                  fmt::format("{} as {}", changed.column_text(1), changed.column_text(2)));
       explained.insert(changed.column_int(0));
     }
     exec(db, "DROP TABLE " + probe);
@@ -189,8 +196,9 @@ ForeignKeysOff::~ForeignKeysOff() {
 
 void Misfits::add(std::string_view table, std::string_view column, std::string_view reason,
                   std::int64_t rowid, std::string value) {
-  auto group = std::find_if(groups_.begin(), groups_.end(),
-                            [&](const Group& g) { return g.table == table && g.column == column; });
+  auto group = std::find_if(groups_.begin(), groups_.end(), [&](const Group& g) {
+    return g.table == table && g.column == column && g.reason == reason;
+  });
   if (group == groups_.end()) {
     groups_.push_back(Group{std::string(table), std::string(column), std::string(reason), 0, {}});
     group = std::prev(groups_.end());
@@ -340,9 +348,8 @@ bool Rebuild::rebuild_table(std::string_view create_table_sql, Misfits& misfits)
                              "n ON n.rowid = o.rowid WHERE NOT {3} ORDER BY o.rowid",
                              quoted, source, scratch, kept_exactly("o." + quoted, "n." + quoted)));
         while (changed.step()) {
-          misfits.add(table, name,
-                      fmt::format("its value would be stored as {}", changed.column_text(2)),
-                      changed.column_int(0), changed.column_text(1));
+          misfits.add(table, name, kStoredDifferently, changed.column_int(0),
+                      fmt::format("{} as {}", changed.column_text(1), changed.column_text(2)));
         }
       }
     }

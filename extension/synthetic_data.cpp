@@ -66,14 +66,14 @@ constexpr std::array<std::string_view, 4> kImageSources = {"generated", "photo",
                                                            "stable_diffusion"};
 constexpr std::array<std::string_view, 3> kFormats = {"png", "jpg", "webp"};
 
-// 2026-01-01T00:00:00Z: synthetic time starts here and moves with the row.
+// 2026-01-01 00:00:00 UTC: synthetic time starts here and moves with the row.
 constexpr std::int64_t kEpochMs = 1767225600000LL;
 
 std::string timestamp(std::int64_t epoch_ms) {
   const std::time_t seconds = static_cast<std::time_t>(epoch_ms / 1000);
   std::tm utc{};
   gmtime_r(&seconds, &utc);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", utc.tm_year + 1900,
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:03}", utc.tm_year + 1900,
                      utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
                      epoch_ms % 1000);
 }

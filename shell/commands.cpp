@@ -15,6 +15,18 @@ namespace emf::shell {
 
 namespace {
 
+// What an upgrade did to the tables, in a few words: ": 2 tables rebuilt
+// (trending_topics, search_history), 11 times converted".
+std::string changes(const ReportReader& reader, const std::string& report) {
+  std::vector<std::string> tables;
+  for (const auto& [index, table] : reader.members(report, "$.rebuilt")) tables.push_back(table);
+  if (tables.empty()) return "";
+  const std::string converted = reader.value(report, "$.converted").value_or("0");
+  return fmt::format(": {} table{} rebuilt ({}), {} value{} converted", tables.size(),
+                     tables.size() == 1 ? "" : "s", fmt::join(tables, ", "), converted,
+                     converted == "1" ? "" : "s");
+}
+
 // Initialises one database and reads its check: what `emf init` prints.
 // Before a migration changes a database that holds data, it is backed up
 // (unless --no-backup).
@@ -46,11 +58,12 @@ Outcome initialise(Connection& connection, const Target& target, const ReportRea
     outcome.tone = Tone::dim;
     outcome.state = fmt::format("up to date (version {})", version);
   } else if (reader.value(report, "$.baseline") == "1") {
-    outcome.state = fmt::format("adopted, upgraded to version {}", version);
+    outcome.state =
+        fmt::format("adopted, upgraded to version {}{}", version, changes(reader, report));
   } else if (reader.value(report, "$.applied[0]") == "1") {
     outcome.state = fmt::format("created (version {})", version);
   } else {
-    outcome.state = fmt::format("upgraded to version {}", version);
+    outcome.state = fmt::format("upgraded to version {}{}", version, changes(reader, report));
   }
   for (const auto& [index, warning] : reader.members(report, "$.warnings")) {
     outcome.details.push_back(terminal.paint(Tone::warn, "warning: " + warning));

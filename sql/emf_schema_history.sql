@@ -5,7 +5,7 @@ CREATE TABLE IF NOT EXISTS emf_schema_history (
     version     INTEGER NOT NULL CHECK (version >= 1),
     name        TEXT    NOT NULL,
     checksum    TEXT    NOT NULL,
-    applied_at  TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    applied_at  TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
     duration_ms INTEGER NOT NULL DEFAULT 0 CHECK (duration_ms >= 0),
     PRIMARY KEY (kind, version)
 );

@@ -26,8 +26,12 @@ std::string legacy_rows(Db& db, const std::string& table, const std::string& col
     if (end == std::string::npos) end = columns.size();
     std::string column = columns.substr(start, end - start);
     column.erase(0, column.find_first_not_of(' '));
+    // Times as the instants they stand for (milliseconds since 1970), in
+    // whichever form they are written.
     select += fmt::format(
         ", CASE WHEN typeof({0}) IN ('integer', 'real') THEN printf('%.15g', {0}) "
+        "WHEN typeof({0}) = 'text' AND {0} GLOB '[0-9][0-9][0-9][0-9]-*' AND julianday({0}) IS "
+        "NOT NULL THEN CAST(round((julianday({0}) - 2440587.5) * 86400000) AS INTEGER) "
         "ELSE {0} END",
         column);
     start = end + 1;
@@ -66,7 +70,10 @@ const std::vector<LegacyTable> kLegacyTables = {
 
 class AdoptionTest : public ::testing::TestWithParam<std::string> {};
 
-TEST_P(AdoptionTest, IsAdoptedThenRepairedWithEveryRowIntact) {
+// One emf_init adopts the other tool's database and ends conformed: every
+// table rebuilt to emf's definition, every time converted to the one stored
+// form, every row and id kept, emf_check ok.
+TEST_P(AdoptionTest, IsAdoptedAndConformedInOneCallWithEveryRowIntact) {
   const std::string kind = GetParam();
   TempDir dir;
   Db db(dir.file(kind + ".db"));
@@ -78,25 +85,9 @@ TEST_P(AdoptionTest, IsAdoptedThenRepairedWithEveryRowIntact) {
 
   const std::string report = db.text(fmt::format("SELECT emf_init('{}')", kind));
   EXPECT_EQ(db.json(report, "$.baseline"), "1") << report;
-  EXPECT_EQ(db.json(report, "$.applied"), kind == "trends" ? "[2]" : "[]") << report;
-  // Adopted: emf's indexes, triggers and views; the tables still the other
-  // tool's, and reported as changed.
-  EXPECT_EQ(db.integer(fmt::format("SELECT count(*) FROM emf_objects('{}') WHERE type IN "
-                                   "('index', 'trigger', 'view') AND status NOT IN ('ok', 'extra')",
-                                   kind)),
-            0);
-  EXPECT_GT(
-      db.integer(fmt::format(
-          "SELECT count(*) FROM emf_objects('{}') WHERE type = 'table' AND status = 'changed'",
-          kind)),
-      0);
-  for (const auto& table : kLegacyTables) {
-    if (table.kind != kind) continue;
-    EXPECT_EQ(legacy_rows(db, table.table, table.columns), before[table.table]) << table.table;
-  }
-
-  const std::string repair = db.text(fmt::format("SELECT emf_repair('{}')", kind));
-  EXPECT_NE(db.json(repair, "$.rebuilt"), "[]") << repair;
+  EXPECT_EQ(db.json(report, "$.applied"), kind == "trends" ? "[2,3]" : "[2]") << report;
+  EXPECT_NE(db.json(report, "$.rebuilt"), "NULL") << report;
+  EXPECT_GT(std::stoll(db.json(report, "$.converted")), 0) << report;
   const std::string check = db.text(fmt::format("SELECT emf_check('{}')", kind));
   EXPECT_EQ(db.json(check, "$.ok"), "1") << check;
   EXPECT_EQ(db.integer("PRAGMA foreign_keys"), 1);  // back on after the rebuild
@@ -105,9 +96,18 @@ TEST_P(AdoptionTest, IsAdoptedThenRepairedWithEveryRowIntact) {
     if (table.kind != kind) continue;
     EXPECT_EQ(legacy_rows(db, table.table, table.columns), before[table.table]) << table.table;
   }
-  // Nothing left over from the rebuild.
+  // No time left in another form.
+  for (const auto& row : db.rows("SELECT m.name, p.name FROM sqlite_schema AS m, "
+                                 "pragma_table_info(m.name) AS p WHERE m.type = 'table' AND "
+                                 "(p.name GLOB '*_at' OR p.name = 'timestamp')")) {
+    EXPECT_EQ(db.integer(fmt::format("SELECT count(*) FROM {0} WHERE {1} IS NOT "
+                                     "strftime('%Y-%m-%d %H:%M:%f', {1})",
+                                     row[0], row[1])),
+              0)
+        << row[0] << "." << row[1];
+  }
+  // Nothing left over from the rebuild, nothing left to repair.
   EXPECT_EQ(db.integer("SELECT count(*) FROM sqlite_schema WHERE name LIKE 'emf_rebuild%'"), 0);
-  // A second repair has nothing to do.
   EXPECT_EQ(db.json(db.text(fmt::format("SELECT emf_repair('{}')", kind)), "$.rebuilt"), "[]");
 }
 
@@ -117,10 +117,9 @@ INSTANTIATE_TEST_SUITE_P(EveryKind, AdoptionTest,
 TEST(Adoption, KeepsTheUsersObjectsAndTheAutoincrementCounters) {
   Db db;
   make_legacy(db, "trends");
-  db.exec("SELECT emf_init('trends')");
   db.exec("CREATE VIEW my_topics AS SELECT topic FROM trending_topics WHERE used_flag = 0");
   db.exec("CREATE TRIGGER my_audit AFTER INSERT ON search_history BEGIN SELECT 1; END");
-  db.exec("SELECT emf_repair('trends')");
+  db.exec("SELECT emf_init('trends')");
   EXPECT_EQ(db.integer("SELECT count(*) FROM my_topics"), 2);
   EXPECT_EQ(db.integer("SELECT count(*) FROM sqlite_schema WHERE name IN ('my_audit', "
                        "'topics_by_category')"),
@@ -138,9 +137,9 @@ TEST(Adoption, KeepsTheUsersObjectsAndTheAutoincrementCounters) {
 TEST(Adoption, RebuildingAParentDoesNotCascadeIntoItsChildren) {
   Db db;
   make_legacy(db, "image_library");
+  db.exec("PRAGMA foreign_keys = ON");
   db.exec("SELECT emf_init('image_library')");
   ASSERT_EQ(db.integer("PRAGMA foreign_keys"), 1);
-  db.exec("SELECT emf_repair('image_library')");
   EXPECT_EQ(db.integer("SELECT count(*) FROM image_usage"), 2);
   EXPECT_EQ(db.integer("SELECT count(*) FROM collection_images"), 2);
   EXPECT_EQ(db.integer("SELECT usage_count FROM image_library WHERE id = 1"), 2);
@@ -159,7 +158,6 @@ TEST(Adoption, WorksOnAnAttachedSchema) {
     make_legacy(legacy, "metrics");
   }
   EXPECT_EQ(db.json(db.text("SELECT emf_init('metrics', 'legacy')"), "$.baseline"), "1");
-  db.exec("SELECT emf_repair('metrics', 'legacy')");
   EXPECT_EQ(db.json(db.text("SELECT emf_check('metrics', 'legacy')"), "$.ok"), "1");
   EXPECT_EQ(db.integer("SELECT count(*) FROM legacy.latest_video_metrics"), 2);
   EXPECT_EQ(db.integer("SELECT count(*) FROM main.sqlite_schema"), 0);
@@ -168,9 +166,9 @@ TEST(Adoption, WorksOnAnAttachedSchema) {
 TEST(Repair, ARowThatBreaksAConstraintStopsItAndNothingChanges) {
   TempDir dir;
   Db db(dir.file("t.db"));
-  make_legacy(db, "trends");
-  db.exec("SELECT emf_init('trends')");
-  // (After emf_init: the legacy trigger recurses with recursive_triggers on.)
+  db.exec("SELECT emf_init('trends'), emf_seed('trends')");
+  drop_constraints(db, "trending_topics");
+  drop_constraints(db, "search_history");
   db.exec("UPDATE trending_topics SET relevance_score = 5.0 WHERE id IN (2, 3)");
   db.exec("UPDATE search_history SET query = '' WHERE id = 1");
   const std::string before = db.dump();
@@ -180,7 +178,8 @@ TEST(Repair, ARowThatBreaksAConstraintStopsItAndNothingChanges) {
   EXPECT_EQ(*error,
             "emf_repair: cannot repair trends: 3 values do not fit: "
             "trending_topics.relevance_score: 2 rows (rowid 2: 5.0, rowid 3: 5.0): CHECK "
-            "constraint failed: relevance_score BETWEEN 0.0 AND 1.0; search_history.query: 1 row "
+            "constraint failed: relevance_score IS NULL OR (typeof(relevance_score) = 'real' AND "
+            "relevance_score BETWEEN 0.0 AND 1.0); search_history.query: 1 row "
             "(rowid 1: ''): CHECK constraint failed: length(trim(query)) > 0; fix or delete those "
             "rows, then run emf_repair again (nothing was changed)");
   EXPECT_EQ(db.dump(), before);
@@ -195,7 +194,7 @@ TEST(Repair, ARowThatBreaksAConstraintStopsItAndNothingChanges) {
 // Copying into emf's column types applies their affinity: the text '007'
 // would become 7 and a 20-digit text a REAL. Values are kept exactly or the
 // rebuild refuses, naming them.
-TEST(Repair, NeverChangesAValueOnTheWay) {
+TEST(Adoption, NeverChangesAValueOnTheWay) {
   Db db;
   db.exec(
       "CREATE TABLE search_history (id INTEGER PRIMARY KEY AUTOINCREMENT, query TEXT NOT NULL, "
@@ -208,38 +207,52 @@ TEST(Repair, NeverChangesAValueOnTheWay) {
       "INSERT INTO search_history (query, result_count, timestamp) VALUES "
       "('a', '007', '2025-01-01 00:00:00'), ('b', '12345678901234567890', '2025-01-01 00:00:00'), "
       "('c', 12, '2025-01-01 00:00:00')");
-  db.exec("SELECT emf_init('trends')");
   const std::string before = db.dump();
-  const auto error = db.error("SELECT emf_repair('trends')");
+  const auto error = db.error("SELECT emf_init('trends')");
   ASSERT_TRUE(error.has_value());
-  EXPECT_NE(error->find("search_history.result_count: 2 rows (rowid 1: '007', rowid 2: "
-                        "'12345678901234567890'): its value would be stored as 7"),
+  EXPECT_NE(error->find("search_history.result_count: 1 row (rowid 1: '007' as 7): the column's "
+                        "type would store it differently"),
+            std::string::npos)
+      << *error;
+  EXPECT_NE(error->find("search_history.result_count: 1 row (rowid 2: '12345678901234567890'): "
+                        "CHECK constraint failed: typeof(result_count) = 'integer'"),
             std::string::npos)
       << *error;
   EXPECT_EQ(db.dump(), before);
 }
 
-TEST(Repair, NeverDropsAColumnItDoesNotKnow) {
+TEST(Adoption, NeverDropsAColumnItDoesNotKnow) {
   Db db;
   make_legacy(db, "trends");
   db.exec("ALTER TABLE search_history ADD COLUMN notes TEXT");
   db.exec("UPDATE search_history SET notes = 'mine'");
-  db.exec("SELECT emf_init('trends')");
   const std::string before = db.dump();
-  const auto error = db.error("SELECT emf_repair('trends')");
+  const auto error = db.error("SELECT emf_init('trends')");
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(*error,
-            "emf_repair: search_history has columns emf does not know (notes); rebuilding it would "
+            "emf_init: sql/trends/003_exact_values.sql failed: search_history has columns emf does "
+            "not know (notes); rebuilding it would "
             "drop them: move their data elsewhere and drop them, then try again");
   EXPECT_EQ(db.dump(), before);
 }
 
-TEST(Repair, RefusesInsideATransactionWhileForeignKeysAreOn) {
+TEST(Rebuild, RefusesInsideATransactionWhileForeignKeysAreOn) {
   Db db;
   make_legacy(db, "image_library");
-  db.exec("SELECT emf_init('image_library')");
+  db.exec("PRAGMA foreign_keys = ON");
   db.exec("BEGIN");
-  const auto error = db.error("SELECT emf_repair('image_library')");
+  auto error = db.error("SELECT emf_init('image_library')");
+  db.exec("ROLLBACK");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_NE(error->find("emf_init: cannot rebuild tables inside a transaction while foreign "
+                        "keys are on"),
+            std::string::npos)
+      << *error;
+  EXPECT_NE(error->find("call emf_init outside a transaction"), std::string::npos) << *error;
+  db.exec("SELECT emf_init('image_library')");
+  drop_constraints(db, "image_usage");
+  db.exec("BEGIN");
+  error = db.error("SELECT emf_repair('image_library')");
   db.exec("ROLLBACK");
   ASSERT_TRUE(error.has_value());
   EXPECT_NE(error->find("emf_repair: cannot rebuild tables inside a transaction while foreign "
@@ -248,7 +261,7 @@ TEST(Repair, RefusesInsideATransactionWhileForeignKeysAreOn) {
       << *error;
 }
 
-TEST(Repair, RefusesARebuildThatWouldBreakForeignKeys) {
+TEST(Adoption, RefusesARebuildThatWouldBreakForeignKeys) {
   TempDir dir;
   Db db(dir.file("i.db"));
   make_legacy(db, "image_library");
@@ -262,12 +275,12 @@ TEST(Repair, RefusesARebuildThatWouldBreakForeignKeys) {
   db.exec(
       "INSERT INTO image_usage (image_id, video_id, scene_number, timestamp) VALUES "
       "(1, 'v1', 1, '2025-06-01T12:00:00.000Z'), (99, 'v2', 1, '2025-06-01T12:00:00.000Z')");
-  db.exec("SELECT emf_init('image_library')");
   const std::string before = db.dump();
-  const auto error = db.error("SELECT emf_repair('image_library')");
+  const auto error = db.error("SELECT emf_init('image_library')");
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(*error,
-            "emf_repair: the rebuild would break foreign keys (image_usage row 2 refers to a "
+            "emf_init: sql/image_library/002_exact_values.sql failed: the rebuild would break "
+            "foreign keys (image_usage row 2 refers to a "
             "missing row of image_library); nothing was changed");
   EXPECT_EQ(db.dump(), before);
   EXPECT_EQ(db.integer("PRAGMA foreign_keys"), 1);  // restored after the refusal too
@@ -292,7 +305,7 @@ TEST(Repair, RecreatesMissingAndChangedIndexesTriggersAndViews) {
   const std::string report = db.text("SELECT emf_repair('metrics')");
   EXPECT_EQ(db.json(report, "$.rebuilt"), "[]");
   EXPECT_EQ(db.json(report, "$.recreated"),
-            "[\"idx_video_metrics_platform\",\"latest_video_metrics\"]");
+            "[\"latest_video_metrics\",\"idx_video_metrics_platform\"]");
   EXPECT_EQ(db.json(db.text("SELECT emf_check('metrics')"), "$.ok"), "1");
   EXPECT_EQ(db.integer("SELECT count(*) FROM latest_video_metrics"), 4);
 }
@@ -304,14 +317,17 @@ std::string detail_of(Db& db, const std::string& kind, const std::string& name) 
       kind, name));
 }
 
-// Replaces a table by one created from `sql`, keeping its rows.
+// Replaces a table by one created from `sql`, keeping its rows and triggers.
 void replace_table(Db& db, const std::string& table, const std::string& sql) {
+  const auto triggers = db.rows(fmt::format(
+      "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = '{}'", table));
   db.exec("PRAGMA foreign_keys = OFF");
   db.exec("BEGIN");
   db.exec(fmt::format("ALTER TABLE {} RENAME TO old_{}", table, table));
   db.exec(sql);
   db.exec(fmt::format("INSERT INTO {} SELECT * FROM old_{}", table, table));
   db.exec(fmt::format("DROP TABLE old_{}", table));
+  for (const auto& trigger : triggers) db.exec(trigger[0]);
   db.exec("COMMIT");
 }
 
@@ -319,14 +335,22 @@ TEST(Drift, NamesTheConstraintTheColumnsOrTheBodyThatDiffers) {
   Db db;
   db.exec("SELECT emf_init('metrics'), emf_init('trends')");
   db.exec("PRAGMA legacy_alter_table = ON");  // keep the view pointing at the name
-  replace_table(db, "video_metadata",
-                "CREATE TABLE video_metadata (id INTEGER PRIMARY KEY AUTOINCREMENT, video_id TEXT "
-                "NOT NULL UNIQUE CHECK (length(trim(video_id)) > 0), title TEXT COLLATE NOCASE, "
-                "description TEXT, topic TEXT, script_path TEXT, audio_path TEXT, video_path TEXT, "
-                "duration_seconds REAL CHECK (duration_seconds >= 0), created_at TEXT NOT NULL "
-                "DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) CHECK (julianday(created_at) IS "
-                "NOT NULL), posted_at TEXT CHECK (posted_at IS NULL OR julianday(posted_at) IS NOT "
-                "NULL), status TEXT NOT NULL DEFAULT 'draft')");
+  replace_table(
+      db, "video_metadata",
+      "CREATE TABLE video_metadata (id INTEGER PRIMARY KEY AUTOINCREMENT, video_id TEXT "
+      "NOT NULL UNIQUE CHECK (length(trim(video_id)) > 0), title TEXT COLLATE NOCASE, "
+      "description TEXT, topic TEXT, script_path TEXT, audio_path TEXT, video_path TEXT, "
+      "duration_seconds REAL CHECK (duration_seconds IS NULL OR "
+      "(typeof(duration_seconds) = 'real' AND duration_seconds >= 0)), created_at TEXT "
+      "NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')) CONSTRAINT "
+      "created_at_is_a_time CHECK (typeof(created_at) = 'text' AND julianday(created_at) IS "
+      "NOT NULL AND strftime('%Y-%m-%d "
+      "%H:%M:%f', created_at) = strftime('%Y-%m-%d %H:%M:%f', julianday(created_at))), "
+      "posted_at TEXT CONSTRAINT posted_at_is_a_time CHECK (posted_at IS NULL OR "
+      "(typeof(posted_at) = 'text' AND julianday(posted_at) IS NOT NULL AND "
+      "strftime('%Y-%m-%d %H:%M:%f', posted_at) = "
+      "strftime('%Y-%m-%d %H:%M:%f', julianday(posted_at)))), status TEXT NOT NULL "
+      "DEFAULT 'draft')");
   EXPECT_EQ(detail_of(db, "metrics", "video_metadata"),
             "changed: missing check(status in('draft', 'rendered', 'posted', 'archived')); column "
             "title: collate nocase, expected binary");
@@ -360,9 +384,12 @@ TEST(Drift, EquivalentSqlSpelledAnotherWayIsNotFlagged) {
   replace_table(db, "search_history",
                 "CREATE TABLE \"Search_History\"(\n  ID integer PRIMARY KEY AUTOINCREMENT,\n"
                 "  [query] TEXT NOT NULL CHECK(LENGTH(TRIM(query))>0),  source TEXT,"
-                " result_count INTEGER NOT NULL DEFAULT 0 CHECK (result_count>=0), `timestamp` "
-                "TEXT NOT NULL DEFAULT (STRFTIME('%Y-%m-%dT%H:%M:%fZ','now')) CHECK "
-                "(JULIANDAY(timestamp) IS NOT NULL) -- the same, spelled otherwise\n)");
+                " result_count INTEGER NOT NULL DEFAULT 0 CHECK (TYPEOF(result_count)='integer' "
+                "AND result_count>=0), `timestamp` TEXT NOT NULL DEFAULT (STRFTIME('%Y-%m-%d "
+                "%H:%M:%f','now')) constraint timestamp_is_a_time CHECK (typeof(timestamp) = "
+                "'text' AND julianday(timestamp) IS NOT NULL AND strftime('%Y-%m-%d %H:%M:%f', "
+                "timestamp) = strftime('%Y-%m-%d "
+                "%H:%M:%f', julianday(timestamp))) -- the same, spelled otherwise\n)");
   EXPECT_EQ(detail_of(db, "trends", "search_history"), "ok: ");
   db.exec("DROP INDEX idx_trending_topics_relevance");
   db.exec(

@@ -25,12 +25,12 @@ TEST(Check, CleanDatabaseIsOk) {
   const std::string report = db.text("SELECT emf_check('metrics')");
   EXPECT_EQ(db.json(report, "$.ok"), "1");
   EXPECT_EQ(db.json(report, "$.kinds[0].installed"), "1");
-  EXPECT_EQ(db.json(report, "$.kinds[0].version"), "1");
-  EXPECT_EQ(db.json(report, "$.kinds[0].latest"), "1");
+  EXPECT_EQ(db.json(report, "$.kinds[0].version"), "2");
+  EXPECT_EQ(db.json(report, "$.kinds[0].latest"), "2");
   EXPECT_EQ(db.json(report, "$.kinds[0].pending"), "[]");
   EXPECT_EQ(db.json(report, "$.foreign_keys"), "1");
   EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects('metrics') WHERE status <> 'ok'"), 0);
-  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects('metrics')"), 10);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects('metrics')"), 14);
 }
 
 TEST(Check, DroppedIndexIsMissingAndAUsersIndexIsExtraAndTheFileIsUnchanged) {
@@ -115,8 +115,8 @@ TEST(Check, NotInstalledKindIsReportedNotAnError) {
   EXPECT_EQ(db.json(report, "$.ok"), "0");
   EXPECT_EQ(db.json(report, "$.kinds[0].installed"), "0");
   EXPECT_EQ(db.json(report, "$.kinds[0].version"), "0");
-  EXPECT_EQ(db.json(report, "$.kinds[0].pending"), "[1,2]");
-  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects('trends') WHERE status = 'missing'"), 9);
+  EXPECT_EQ(db.json(report, "$.kinds[0].pending"), "[1,2,3]");
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects('trends') WHERE status = 'missing'"), 13);
   // Without a kind: nothing installed, nothing wrong.
   const std::string all = db.text("SELECT emf_check()");
   EXPECT_EQ(db.json(all, "$.ok"), "1");
@@ -148,9 +148,10 @@ TEST(Check, ObjectsTableTakesKindAndSchemaAsColumnsToo) {
   db.exec(fmt::format("ATTACH '{}' AS aux", dir.file("aux.db")));
   db.exec("SELECT emf_init('trends', 'aux')");
   EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects WHERE arg = 'trends' AND schema = 'aux'"),
-            9);
-  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects(NULL, 'aux')"), 9);
-  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects('trends', 'aux') WHERE status = 'ok'"), 9);
+            13);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects(NULL, 'aux')"), 13);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects('trends', 'aux') WHERE status = 'ok'"),
+            13);
   // Without arguments: every kind installed in main (none here).
   EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects"), 0);
 }

@@ -20,8 +20,8 @@ TEST(Init, FreshDatabaseAppliesEveryVersionAndReportsIt) {
   const std::string report = db.text("SELECT emf_init('trends')");
   EXPECT_EQ(db.json(report, "$.kind"), "trends");
   EXPECT_EQ(db.json(report, "$.schema"), "main");
-  EXPECT_EQ(db.json(report, "$.version"), "2");
-  EXPECT_EQ(db.json(report, "$.applied"), "[1,2]");
+  EXPECT_EQ(db.json(report, "$.version"), "3");
+  EXPECT_EQ(db.json(report, "$.applied"), "[1,2,3]");
   EXPECT_EQ(db.json(report, "$.journal_mode"), "wal");
   EXPECT_EQ(db.json(report, "$.warnings"), "NULL");
   EXPECT_EQ(db.text("PRAGMA journal_mode"), "wal");
@@ -35,18 +35,18 @@ TEST(Init, IsIdempotent) {
   const std::string before = db.dump();
   const std::string report = db.text("SELECT emf_init('metrics')");
   EXPECT_EQ(db.json(report, "$.applied"), "[]");
-  EXPECT_EQ(db.json(report, "$.version"), "1");
+  EXPECT_EQ(db.json(report, "$.version"), "2");
   EXPECT_EQ(db.dump(), before);
-  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_schema_history"), 1);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_schema_history"), 2);
 }
 
 TEST(Init, RecordsHistoryWithTheFilesSha256) {
   Db db;
   db.exec("SELECT emf_init('image_library')");
   const auto rows = db.rows(
-      "SELECT kind, version, name, checksum, applied_at GLOB '2*Z', duration_ms >= 0 "
-      "FROM emf_schema_history");
-  ASSERT_EQ(rows.size(), 1u);
+      "SELECT kind, version, name, checksum, applied_at = strftime('%Y-%m-%d %H:%M:%f', "
+      "applied_at), duration_ms >= 0 FROM emf_schema_history ORDER BY version");
+  ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0][0], "image_library");
   EXPECT_EQ(rows[0][1], "1");
   EXPECT_EQ(rows[0][2], "initial");
@@ -61,8 +61,8 @@ TEST(Init, ThreeKindsShareOneFile) {
   for (const char* kind : {"trends", "metrics", "image_library"}) {
     db.exec(fmt::format("SELECT emf_init('{}')", kind));
   }
-  // trends has two migrations, the others one each.
-  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_schema_history"), 4);
+  // trends has three migrations, the others two each.
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_schema_history"), 7);
   EXPECT_EQ(db.json(db.text("SELECT emf_check()"), "$.ok"), "1");
   EXPECT_EQ(db.json(db.text("SELECT emf_check()"), "$.kinds[2].kind"), "image_library");
 }
@@ -98,10 +98,10 @@ TEST(Init, InsideTheCallersTransactionJoinsItAndSaysWhatItCouldNotDo) {
   db.exec("PRAGMA foreign_keys = OFF");
   db.exec("BEGIN");
   const std::string report = db.text("SELECT emf_init('trends')");
-  EXPECT_EQ(db.json(report, "$.applied"), "[1,2]");
-  EXPECT_NE(db.json(report, "$.warnings[0]").find("journal_mode stays 'delete'"), std::string::npos)
+  EXPECT_EQ(db.json(report, "$.applied"), "[1,2,3]");
+  EXPECT_NE(db.json(report, "$.warnings[0]").find("foreign_keys stays off"), std::string::npos)
       << report;
-  EXPECT_NE(db.json(report, "$.warnings[1]").find("foreign_keys stays off"), std::string::npos)
+  EXPECT_NE(db.json(report, "$.warnings[1]").find("journal_mode stays 'delete'"), std::string::npos)
       << report;
   // The caller decides: rolling back undoes emf_init entirely.
   db.exec("ROLLBACK");
@@ -186,8 +186,8 @@ TEST(Init, ConcurrentConnectionsApplyEachMigrationOnce) {
   for (auto& thread : threads) thread.join();
   for (const auto& error : errors) EXPECT_EQ(error, "");
   Db db(path);
-  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_schema_history"), 4);
-  EXPECT_EQ(db.integer("SELECT count(DISTINCT kind || version) FROM emf_schema_history"), 4);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_schema_history"), 7);
+  EXPECT_EQ(db.integer("SELECT count(DISTINCT kind || version) FROM emf_schema_history"), 7);
   EXPECT_EQ(db.json(db.text("SELECT emf_check()"), "$.ok"), "1");
 }
 

@@ -14,13 +14,18 @@
 namespace emf::test {
 namespace {
 
-// Every row of the guide's trends columns, as one text.
+// Every row of the guide's trends columns, as one text; times as the
+// instants they stand for (milliseconds since 1970), whatever their form.
 std::string trends_rows(Db& db) {
-  return db.text(
-      "SELECT group_concat(id || '|' || topic || '|' || source || '|' || timestamp || '|' || "
+  const auto instant = [](const char* column) {
+    return fmt::format("CAST(round((julianday({}) - 2440587.5) * 86400000) AS INTEGER)", column);
+  };
+  return db.text(fmt::format(
+      "SELECT group_concat(id || '|' || topic || '|' || source || '|' || {} || '|' || "
       "coalesce(relevance_score, '-') || '|' || used_flag || '|' || coalesce(category, '-') || '|' "
-      "|| coalesce(metadata, '-') || '|' || created_at || '|' || updated_at, char(10)) FROM "
-      "(SELECT * FROM trending_topics ORDER BY id)");
+      "|| coalesce(metadata, '-') || '|' || {} || '|' || {}, char(10)) FROM "
+      "(SELECT * FROM trending_topics ORDER BY id)",
+      instant("timestamp"), instant("created_at"), instant("updated_at")));
 }
 
 void fill_version_1_trends(Db& db, int rows) {
@@ -42,17 +47,34 @@ TEST(Migrations, AVersion1DatabaseUpgradesWithEveryRowIntact) {
   make_version_1(db, "trends");
   fill_version_1_trends(db, 2000);
   const std::string before = trends_rows(db);
-  ASSERT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.kinds[0].pending"), "[2]");
+  ASSERT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.kinds[0].pending"), "[2,3]");
+  const std::int64_t sequence =
+      db.integer("SELECT seq FROM sqlite_sequence WHERE name = 'trending_topics'");
 
   const std::string report = db.text("SELECT emf_init('trends')");
-  EXPECT_EQ(db.json(report, "$.applied"), "[2]");
-  EXPECT_EQ(db.json(report, "$.version"), "2");
+  EXPECT_EQ(db.json(report, "$.applied"), "[2,3]");
+  EXPECT_EQ(db.json(report, "$.version"), "3");
   EXPECT_EQ(db.json(report, "$.baseline"), "NULL");
-  EXPECT_EQ(trends_rows(db), before);  // updated_at untouched by the migration too
+  EXPECT_EQ(db.json(report, "$.rebuilt"), "[\"trending_topics\",\"search_history\"]");
+  // Every stored time converted: 2,000 rows of three times, and two searches.
+  EXPECT_EQ(db.json(report, "$.converted"), "6002");
+  // Instant for instant the same rows (updated_at untouched by the migration
+  // too), every time now in the one stored form.
+  EXPECT_EQ(trends_rows(db), before);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM trending_topics WHERE timestamp GLOB '*[TZ]*' OR "
+                       "created_at GLOB '*[TZ]*' OR updated_at GLOB '*[TZ]*' OR "
+                       "timestamp <> strftime('%Y-%m-%d %H:%M:%f', timestamp)"),
+            0);
+  EXPECT_EQ(db.integer("SELECT seq FROM sqlite_sequence WHERE name = 'trending_topics'"), sequence);
+  EXPECT_EQ(db.integer("PRAGMA foreign_keys"), 1);
+  // emf's own history too.
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_schema_history WHERE applied_at <> "
+                       "strftime('%Y-%m-%d %H:%M:%f', applied_at)"),
+            0);
   EXPECT_EQ(db.integer("SELECT count(*) FROM trending_topics WHERE priority = 0"), 2000);
   EXPECT_EQ(db.integer("SELECT count(*) FROM search_history"), 2);
   EXPECT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.ok"), "1");
-  // The upgraded schema checks clean against a fresh install of version 2.
+  // The upgraded schema checks clean against a fresh install of version 3.
   Db fresh;
   fresh.exec("SELECT emf_init('trends')");
   EXPECT_EQ(db.rows("SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite%' "
@@ -65,26 +87,26 @@ TEST(Migrations, EmfMigrationsListsAppliedPendingAndModified) {
   Db db;
   make_version_1(db, "trends");
   auto rows = db.rows(
-      "SELECT version, name, checksum, applied_at GLOB '2*Z', status FROM "
-      "emf_migrations('trends')");
-  ASSERT_EQ(rows.size(), 2u);
+      "SELECT version, name, checksum, applied_at IS NOT NULL, "
+      "status FROM emf_migrations('trends')");
+  ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[0],
             (std::vector<std::string>{"1", "initial",
                                       sha256_of_file(EMF_SOURCE_DIR "/sql/trends/001_initial.sql"),
                                       "1", "applied"}));
   EXPECT_EQ(rows[1], (std::vector<std::string>{
                          "2", "topic_priority",
-                         sha256_of_file(EMF_SOURCE_DIR "/sql/trends/002_topic_priority.sql"),
-                         "NULL", "pending"}));
+                         sha256_of_file(EMF_SOURCE_DIR "/sql/trends/002_topic_priority.sql"), "0",
+                         "pending"}));
   db.exec("SELECT emf_init('trends')");
   EXPECT_EQ(db.rows("SELECT status FROM emf_migrations('trends')"),
-            (std::vector<std::vector<std::string>>{{"applied"}, {"applied"}}));
+            (std::vector<std::vector<std::string>>{{"applied"}, {"applied"}, {"applied"}}));
   db.exec("UPDATE emf_schema_history SET checksum = 'changed' WHERE version = 2");
   EXPECT_EQ(db.rows("SELECT version, checksum, status FROM emf_migrations('trends')")[1],
             (std::vector<std::string>{"2", "changed", "modified"}));
   // Not installed: everything pending. The kind is required.
   EXPECT_EQ(db.integer("SELECT count(*) FROM emf_migrations('metrics') WHERE status = 'pending'"),
-            1);
+            2);
   EXPECT_EQ(*db.error("SELECT * FROM emf_migrations"),
             "emf_migrations: kind is NULL (expected trends, metrics or image_library)");
 }
@@ -118,12 +140,12 @@ TEST(Migrations, ADatabaseFromANewerEmfIsRefused) {
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(*error,
             "emf_init: metrics is at version 7, applied by a newer emf; this emf knows versions up "
-            "to 1; upgrade emf");
+            "to 2; upgrade emf");
   const std::string check = db.text("SELECT emf_check('metrics')");
   EXPECT_EQ(db.json(check, "$.ok"), "0");
   EXPECT_EQ(db.text("SELECT status || ' ' || detail FROM emf_objects('metrics') WHERE type = "
                     "'migration'"),
-            "extra applied by a newer emf; this one knows versions up to 1");
+            "extra applied by a newer emf; this one knows versions up to 2");
 }
 
 TEST(Migrations, PlanSaysWhatInitWouldDoAndChangesNothing) {
@@ -134,7 +156,7 @@ TEST(Migrations, PlanSaysWhatInitWouldDoAndChangesNothing) {
   const std::string before = db.dump();
   const std::string plan = db.text("SELECT emf_plan('trends')");
   EXPECT_EQ(db.json(plan, "$.version"), "1");
-  EXPECT_EQ(db.json(plan, "$.latest"), "2");
+  EXPECT_EQ(db.json(plan, "$.latest"), "3");
   EXPECT_EQ(db.json(plan, "$.adopt"), "0");
   EXPECT_EQ(db.json(plan, "$.has_data"), "1");
   EXPECT_EQ(db.json(plan, "$.steps[0].name"), "topic_priority");
@@ -142,7 +164,8 @@ TEST(Migrations, PlanSaysWhatInitWouldDoAndChangesNothing) {
       db.json(plan, "$.steps[0].sql")
           .find("ALTER TABLE trending_topics ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;"),
       0u);
-  EXPECT_EQ(db.json(plan, "$.steps[1]"), "NULL");
+  EXPECT_EQ(db.json(plan, "$.steps[1].name"), "exact_values");
+  EXPECT_EQ(db.json(plan, "$.steps[2]"), "NULL");
   EXPECT_EQ(db.dump(), before);
   db.exec("SELECT emf_init('trends')");
   EXPECT_EQ(db.json(db.text("SELECT emf_plan('trends')"), "$.steps"), "[]");
@@ -179,12 +202,12 @@ TEST(Migrations, EightThreadsMigratingAtOnceApplyEachMigrationOnce) {
   int applied_two = 0;
   for (int i = 0; i < 8; ++i) {
     EXPECT_EQ(errors[i], "");
-    applied_two += applied[i] == "[2]";
-    EXPECT_TRUE(applied[i] == "[2]" || applied[i] == "[]") << applied[i];
+    applied_two += applied[i] == "[2,3]";
+    EXPECT_TRUE(applied[i] == "[2,3]" || applied[i] == "[]") << applied[i];
   }
   EXPECT_EQ(applied_two, 1);
   Db db(path);
-  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_schema_history WHERE kind = 'trends'"), 2);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_schema_history WHERE kind = 'trends'"), 3);
   EXPECT_EQ(db.integer("SELECT count(*) FROM trending_topics"), 500);
   EXPECT_EQ(db.json(db.text("SELECT emf_check()"), "$.ok"), "1");
 }

@@ -131,7 +131,7 @@ const std::vector<ConstraintCase> kConstraintCases = {
      "INSERT INTO trending_topics (topic, source, metadata) VALUES ('t', 's', '{a: 1')"},
     {"trending timestamp is a time",
      "INSERT INTO trending_topics (topic, source, timestamp) VALUES ('t', 's', "
-     "'2026-01-02T03:04:05.000Z')",
+     "'2026-01-02 03:04:05.000')",
      "INSERT INTO trending_topics (topic, source, timestamp) VALUES ('t', 's', 'yesterday')"},
     {"query required", "INSERT INTO search_history (query) VALUES ('q')",
      "INSERT INTO search_history (query) VALUES (NULL)"},
@@ -169,9 +169,9 @@ const std::vector<ConstraintCase> kConstraintCases = {
      "1.5)"},
     {"snapshot unique per (video_id, platform, timestamp)",
      "INSERT INTO video_metrics (video_id, platform, timestamp) VALUES ('v10', 'tiktok', "
-     "'2026-01-01T00:00:00.000Z'), ('v10', 'tiktok', '2026-01-01T00:00:01.000Z')",
+     "'2026-01-01 00:00:00.000'), ('v10', 'tiktok', '2026-01-01 00:00:01.000')",
      "INSERT INTO video_metrics (video_id, platform, timestamp) VALUES ('v11', 'tiktok', "
-     "'2026-01-01T00:00:00.000Z'), ('v11', 'tiktok', '2026-01-01T00:00:00.000Z')"},
+     "'2026-01-01 00:00:00.000'), ('v11', 'tiktok', '2026-01-01 00:00:00.000')"},
     {"video_metadata video_id unique",
      "INSERT INTO video_metadata (video_id) VALUES ('m1'), ('m2')",
      "INSERT INTO video_metadata (video_id) VALUES ('m3'), ('m3')"},
@@ -275,8 +275,8 @@ TEST_F(SchemaTest, DefaultsAreUtcIsoTimesZeroCountersAndDraft) {
   EXPECT_EQ(row[0], "0");
   for (int i = 1; i <= 3; ++i) {
     EXPECT_EQ(db.integer("SELECT '" + row[i] +
-                         "' GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:"
-                         "[0-9][0-9].[0-9][0-9][0-9]Z'"),
+                         "' GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:"
+                         "[0-9][0-9].[0-9][0-9][0-9]'"),
               1)
         << row[i];
   }
@@ -294,26 +294,26 @@ TEST_F(SchemaTest, UpdatedAtIsSetOnUpdate) {
   ASSERT_EQ(db.integer("PRAGMA recursive_triggers"), 1);
   db.exec(
       "INSERT INTO trending_topics (topic, source, updated_at) "
-      "VALUES ('t', 's', '2000-01-01T00:00:00.000Z')");
+      "VALUES ('t', 's', '2000-01-01 00:00:00.000')");
   db.exec("UPDATE trending_topics SET used_flag = 1");
   EXPECT_GT(db.text("SELECT updated_at FROM trending_topics"), "2025");
   EXPECT_EQ(db.integer("SELECT used_flag FROM trending_topics"), 1);
 }
 
 TEST(UpdatedAtTrigger, DoesNotRecurseWhenTheUpdateLandsInTheSameInstantAsTheInsert) {
-  // 2026-03-04T05:06:07.890Z as SQLite's Julian-day milliseconds.
+  // 2026-03-04 05:06:07.890 as SQLite's Julian-day milliseconds.
   register_frozen_clock_vfs(212639360767890LL);
   Db db(":memory:", true, kFrozenClockVfs);
   ASSERT_EQ(db.integer("PRAGMA recursive_triggers"), 1);
   db.exec("SELECT emf_init('trends')");
   db.exec("INSERT INTO trending_topics (topic, source) VALUES ('t', 's')");
-  ASSERT_EQ(db.text("SELECT updated_at FROM trending_topics"), "2026-03-04T05:06:07.890Z");
+  ASSERT_EQ(db.text("SELECT updated_at FROM trending_topics"), "2026-03-04 05:06:07.890");
   // The trigger's new time equals the old one: a trigger guarded only by
   // WHEN NEW.updated_at IS OLD.updated_at would fire itself forever.
   db.exec("UPDATE trending_topics SET relevance_score = 0.5");
   db.exec("UPDATE trending_topics SET category = 'c', used_flag = 1");
   EXPECT_EQ(db.text("SELECT category || used_flag || updated_at FROM trending_topics"),
-            "c12026-03-04T05:06:07.890Z");
+            "c12026-03-04 05:06:07.890");
 
   // The control: that naive trigger does recurse here, so this setup would
   // catch emf's trigger if it did.
@@ -333,7 +333,7 @@ TEST(UpdatedAtTrigger, DoesNotRecurseWhenTheUpdateLandsInTheSameInstantAsTheInse
 TEST_F(SchemaTest, UpdatingOnlyThePriorityOfMigration002SetsUpdatedAt) {
   db.exec(
       "INSERT INTO trending_topics (topic, source, updated_at) "
-      "VALUES ('t', 's', '2000-01-01T00:00:00.000Z')");
+      "VALUES ('t', 's', '2000-01-01 00:00:00.000')");
   EXPECT_EQ(db.integer("SELECT priority FROM trending_topics"), 0);
   db.exec("UPDATE trending_topics SET priority = 5");
   EXPECT_GT(db.text("SELECT updated_at FROM trending_topics"), "2025");
@@ -343,58 +343,60 @@ TEST_F(SchemaTest, UpdatingOnlyThePriorityOfMigration002SetsUpdatedAt) {
 
 TEST_F(SchemaTest, UpdatedAtSetExplicitlyIsKept) {
   db.exec("INSERT INTO trending_topics (topic, source) VALUES ('t', 's')");
-  db.exec("UPDATE trending_topics SET used_flag = 1, updated_at = '2030-05-05T05:05:05.555Z'");
-  EXPECT_EQ(db.text("SELECT updated_at FROM trending_topics"), "2030-05-05T05:05:05.555Z");
-  db.exec("UPDATE trending_topics SET updated_at = '2031-01-01T00:00:00.000Z'");
-  EXPECT_EQ(db.text("SELECT updated_at FROM trending_topics"), "2031-01-01T00:00:00.000Z");
+  db.exec("UPDATE trending_topics SET used_flag = 1, updated_at = '2030-05-05 05:05:05.555'");
+  EXPECT_EQ(db.text("SELECT updated_at FROM trending_topics"), "2030-05-05 05:05:05.555");
+  db.exec("UPDATE trending_topics SET updated_at = '2031-01-01 00:00:00.000'");
+  EXPECT_EQ(db.text("SELECT updated_at FROM trending_topics"), "2031-01-01 00:00:00.000");
 }
 
 TEST_F(SchemaTest, UsageTriggerCountsUsesAndKeepsTheLatestTime) {
   db.exec("INSERT INTO image_library (character, file_path) VALUES ('nutsy', 'n.png')");
   db.exec(
       "INSERT INTO image_usage (image_id, video_id, timestamp) VALUES "
-      "(1, 'a', '2026-01-02T00:00:00.000Z')");
+      "(1, 'a', '2026-01-02 00:00:00.000')");
   EXPECT_EQ(db.text("SELECT usage_count || ' ' || last_used_at FROM image_library"),
-            "1 2026-01-02T00:00:00.000Z");
+            "1 2026-01-02 00:00:00.000");
   db.exec(
       "INSERT INTO image_usage (image_id, video_id, timestamp) VALUES "
-      "(1, 'b', '2026-01-01T00:00:00.000Z')");
+      "(1, 'b', '2026-01-01 00:00:00.000')");
   EXPECT_EQ(db.text("SELECT usage_count || ' ' || last_used_at FROM image_library"),
-            "2 2026-01-02T00:00:00.000Z");
+            "2 2026-01-02 00:00:00.000");
   db.exec("INSERT INTO image_usage (image_id, video_id) VALUES (1, 'c')");
   EXPECT_EQ(db.integer("SELECT usage_count FROM image_library"), 3);
-  EXPECT_GT(db.text("SELECT last_used_at FROM image_library"), "2026-01-02T00:00:00.000Z");
+  EXPECT_GT(db.text("SELECT last_used_at FROM image_library"), "2026-01-02 00:00:00.000");
 }
 
 TEST_F(SchemaTest, LatestVideoMetricsHasOneRowPerVideoAndPlatform) {
   db.exec(
       "INSERT INTO video_metadata (video_id, title, topic, status, posted_at) VALUES "
-      "('v1', 'Title', 'Topic', 'posted', '2026-01-01T12:00:00.000Z')");
+      "('v1', 'Title', 'Topic', 'posted', '2026-01-01 12:00:00.000')");
   db.exec(
       "INSERT INTO video_metrics (video_id, platform, views, timestamp) VALUES "
-      "('v1', 'tiktok', 10, '2026-01-01T00:00:00.000Z'),"
-      "('v1', 'tiktok', 30, '2026-01-03T00:00:00.000Z'),"
-      "('v1', 'tiktok', 20, '2026-01-02T00:00:00.000Z'),"
-      "('v1', 'youtube', 5, '2026-01-01T00:00:00.000Z'),"
-      "('orphan', 'tiktok', 1, '2026-01-01T00:00:00.000Z'),"
-      "('orphan', 'tiktok', 2, '2026-01-05T00:00:00.000Z')");
+      "('v1', 'tiktok', 10, '2026-01-01 00:00:00.000'),"
+      "('v1', 'tiktok', 30, '2026-01-03 00:00:00.000'),"
+      "('v1', 'tiktok', 20, '2026-01-02 00:00:00.000'),"
+      "('v1', 'youtube', 5, '2026-01-01 00:00:00.000'),"
+      "('orphan', 'tiktok', 1, '2026-01-01 00:00:00.000'),"
+      "('orphan', 'tiktok', 2, '2026-01-05 00:00:00.000')");
   const auto rows = db.rows(
       "SELECT video_id, platform, views, timestamp, coalesce(title, '-'), coalesce(topic, '-'), "
       "coalesce(status, '-'), coalesce(posted_at, '-') FROM latest_video_metrics "
       "ORDER BY video_id, platform");
   const std::vector<std::vector<std::string>> expected = {
-      {"orphan", "tiktok", "2", "2026-01-05T00:00:00.000Z", "-", "-", "-", "-"},
-      {"v1", "tiktok", "30", "2026-01-03T00:00:00.000Z", "Title", "Topic", "posted",
-       "2026-01-01T12:00:00.000Z"},
-      {"v1", "youtube", "5", "2026-01-01T00:00:00.000Z", "Title", "Topic", "posted",
-       "2026-01-01T12:00:00.000Z"},
+      {"orphan", "tiktok", "2", "2026-01-05 00:00:00.000", "-", "-", "-", "-"},
+      {"v1", "tiktok", "30", "2026-01-03 00:00:00.000", "Title", "Topic", "posted",
+       "2026-01-01 12:00:00.000"},
+      {"v1", "youtube", "5", "2026-01-01 00:00:00.000", "Title", "Topic", "posted",
+       "2026-01-01 12:00:00.000"},
   };
   EXPECT_EQ(rows, expected);
-  // Every metrics column is there, plus the four from the metadata.
+  // Every metrics column is there, and every metadata column (video_id once;
+  // its id and created_at renamed beside the snapshot's).
   EXPECT_EQ(
       db.text("SELECT group_concat(name, ',') FROM pragma_table_info('latest_video_metrics')"),
       "id,video_id,platform,views,likes,comments,shares,saves,watch_time_seconds,"
-      "engagement_rate,timestamp,created_at,title,topic,status,posted_at");
+      "engagement_rate,timestamp,created_at,metadata_id,title,description,topic,script_path,"
+      "audio_path,video_path,duration_seconds,metadata_created_at,posted_at,status");
 }
 
 TEST_F(SchemaTest, LatestVideoMetricsIsServedByAnIndex) {

@@ -38,14 +38,16 @@ TEST_F(ShellTest, DryRunPrintsThePlanAndChangesNothing) {
   const auto listing = files_in(path("data"));
   auto result = emf({"init", "--dry-run"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.out.find("would upgrade it from version 1 to 2: 002_topic_priority"),
-            std::string::npos)
+  EXPECT_NE(
+      result.out.find("would upgrade it from version 1 to 3: 002_topic_priority, 003_exact_values"),
+      std::string::npos)
       << result.out;
   EXPECT_NE(result.out.find("ALTER TABLE trending_topics ADD COLUMN priority INTEGER NOT NULL "
                             "DEFAULT 0;"),
             std::string::npos)
       << result.out;
-  EXPECT_NE(result.out.find("would create it at version 1: 001_initial"), std::string::npos);
+  EXPECT_NE(result.out.find("would create it at version 2: 001_initial, 002_exact_values"),
+            std::string::npos);
   EXPECT_NE(result.out.find("CREATE TABLE video_metrics"), std::string::npos);
   // Byte for byte, and not a file more (no metrics.db, no -wal, no backups).
   EXPECT_TRUE(read_file(path("data/trends.db")) == bytes) << "the database changed";
@@ -66,8 +68,8 @@ TEST_F(ShellTest, DryRunOnALegacyDatabaseShowsTheAdoption) {
   const std::string bytes = read_file(path("data/trends.db"));
   auto result = emf({"init", "--dry-run", "--only", "trends"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.out.find("would adopt it and bring it to version 2: 001_initial, "
-                            "002_topic_priority"),
+  EXPECT_NE(result.out.find("would adopt it and bring it to version 3: 001_initial, "
+                            "002_topic_priority, 003_exact_values"),
             std::string::npos)
       << result.out;
   EXPECT_NE(result.out.find("-- 001_initial (baseline: adopt the existing tables)"),
@@ -87,7 +89,7 @@ TEST_F(ShellTest, ADatabaseWithDataIsBackedUpBeforeItIsMigrated) {
   EXPECT_NE(result.out.find("backup before migrating: data/backups/" + backups[0]),
             std::string::npos)
       << result.out;
-  EXPECT_NE(result.out.find("upgraded to version 2"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("upgraded to version 3"), std::string::npos) << result.out;
   // The backup is the database as it was: version 1, with its rows.
   Db backup(path("data/backups/" + backups[0]), false);
   EXPECT_EQ(backup.integer("SELECT max(version) FROM emf_schema_history"), 1);
@@ -104,7 +106,7 @@ TEST_F(ShellTest, NoBackupSkipsTheBackupBeforeMigrating) {
   auto result = emf({"init", "--only", "trends", "--no-backup"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_FALSE(fs::exists(path("data/backups")));
-  EXPECT_EQ(count("data/trends.db", "emf_schema_history"), 2);
+  EXPECT_EQ(count("data/trends.db", "emf_schema_history"), 3);
 }
 
 TEST_F(ShellTest, StatusListsVersionsAndPendingMigrations) {
@@ -112,10 +114,11 @@ TEST_F(ShellTest, StatusListsVersionsAndPendingMigrations) {
   ASSERT_EQ(emf({"init", "--only", "metrics"}).exit_code, 0);
   auto result = emf({"status"});
   EXPECT_EQ(result.exit_code, 1);
-  EXPECT_NE(result.out.find("version 1 of 2; pending: 002_topic_priority (run emf init)"),
+  EXPECT_NE(result.out.find(
+                "version 1 of 3; pending: 002_topic_priority, 003_exact_values (run emf init)"),
             std::string::npos)
       << result.out;
-  EXPECT_NE(result.out.find("metrics        data/metrics.db                  version 1 (latest)"),
+  EXPECT_NE(result.out.find("metrics        data/metrics.db                  version 2 (latest)"),
             std::string::npos)
       << result.out;
   EXPECT_NE(
@@ -134,25 +137,66 @@ TEST_F(ShellTest, StatusListsVersionsAndPendingMigrations) {
   EXPECT_NE(result.out.find("001_initial"), std::string::npos) << result.out;
 }
 
-TEST_F(ShellTest, RepairBacksUpAndConvergesALegacyDatabase) {
+// One emf init on the old tool's database: backed up, adopted, conformed,
+// exit 0, and a line that says so.
+TEST_F(ShellTest, InitAdoptsALegacyDatabaseInOneCommand) {
   fs::create_directories(path("data"));
   {
     Db legacy(path("data/image_library.db"), false);
     make_legacy(legacy, "image_library");
   }
   auto result = emf({"init", "--only", "image_library"});
-  EXPECT_EQ(result.exit_code, 1);  // adopted, but its tables differ
-  EXPECT_NE(result.out.find("problems"), std::string::npos) << result.out;
-  EXPECT_EQ(emf({"check", "--only", "image_library"}).exit_code, 1);
-
-  result = emf({"repair", "--only", "image_library"});
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
-  EXPECT_NE(result.out.find("rebuilt image_library"), std::string::npos) << result.out;
-  EXPECT_NE(result.out.find("backup: data/backups/image_library_backup_"), std::string::npos);
+  EXPECT_NE(result.out.find("adopted, upgraded to version 2: 4 tables rebuilt (image_library, "
+                            "image_usage, image_collections, collection_images), "),
+            std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("backup before migrating: data/backups/image_library_backup_"),
+            std::string::npos)
+      << result.out;
   EXPECT_EQ(emf({"check", "--only", "image_library"}).exit_code, 0);
   EXPECT_EQ(count("data/image_library.db", "image_usage"), 2);
   result = emf({"repair", "--only", "image_library"});
   EXPECT_NE(result.out.find("nothing to repair"), std::string::npos) << result.out;
+}
+
+// Rows that do not fit emf's rules: nothing changes, exit 1, every one named.
+TEST_F(ShellTest, InitRefusesALegacyDatabaseWhoseRowsDoNotFitAndListsThem) {
+  fs::create_directories(path("data"));
+  {
+    Db legacy(path("data/metrics.db"), false);
+    make_legacy(legacy, "metrics");
+    legacy.exec("UPDATE video_metrics SET views = '1.2K'");
+    legacy.exec("UPDATE video_metadata SET posted_at = 'yesterday' WHERE video_id = 'v1'");
+  }
+  const std::string bytes = read_file(path("data/metrics.db"));
+  auto result = emf({"init", "--only", "metrics", "--no-backup"});
+  EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+  EXPECT_NE(result.err.find("4 values do not fit: video_metrics.views: 3 rows (rowid 1: '1.2K', "
+                            "rowid 2: '1.2K', rowid 3: '1.2K')"),
+            std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("video_metadata.posted_at: 1 row (rowid 1: 'yesterday')"),
+            std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("nothing was changed"), std::string::npos) << result.err;
+  EXPECT_TRUE(read_file(path("data/metrics.db")) == bytes) << "the database changed";
+}
+
+// emf repair rebuilds a table that drifted by hand, after a backup.
+TEST_F(ShellTest, RepairBacksUpAndConvergesADriftedTable) {
+  ASSERT_EQ(emf({"seed", "--only", "trends"}).exit_code, 0);
+  {
+    Db db(path("data/trends.db"), false);
+    drop_constraints(db, "search_history");
+  }
+  EXPECT_EQ(emf({"check", "--only", "trends"}).exit_code, 1);
+  auto result = emf({"repair", "--only", "trends"});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_NE(result.out.find("rebuilt search_history"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("backup: data/backups/trends_backup_"), std::string::npos);
+  EXPECT_EQ(emf({"check", "--only", "trends"}).exit_code, 0);
+  EXPECT_EQ(count("data/trends.db", "search_history"), 4);
 }
 
 TEST_F(ShellTest, EightMigratingProcessesApplyEachMigrationOnce) {
@@ -167,12 +211,12 @@ TEST_F(ShellTest, EightMigratingProcessesApplyEachMigrationOnce) {
   for (auto& process : processes) {
     auto result = process->wait();
     EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
-    upgraded += result.out.find("upgraded to version 2") != std::string::npos;
+    upgraded += result.out.find("upgraded to version 3") != std::string::npos;
   }
   EXPECT_EQ(upgraded, 1);
   Db db(path("data/trends.db"), false);
   EXPECT_EQ(db.rows("SELECT version FROM emf_schema_history ORDER BY version"),
-            (std::vector<std::vector<std::string>>{{"1"}, {"2"}}));
+            (std::vector<std::vector<std::string>>{{"1"}, {"2"}, {"3"}}));
   EXPECT_EQ(db.integer("SELECT count(*) FROM trending_topics"), 2);
 }
 

@@ -26,12 +26,17 @@ TEST_F(ShellTest, InitCreatesTheThreeDatabasesThenReportsThemUpToDate) {
     EXPECT_NE(result.out.find(fmt::format("data/{}.db", kind)), std::string::npos) << result.out;
   }
   EXPECT_EQ(std::count(result.out.begin(), result.out.end(), '\n'), 3) << result.out;
-  EXPECT_NE(result.out.find("created (version 1)"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("metrics        data/metrics.db                  created (version 2)"),
+            std::string::npos)
+      << result.out;
   EXPECT_EQ(result.err, "");
 
   result = emf({"init"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.out.find("up to date (version 1)"), std::string::npos) << result.out;
+  EXPECT_NE(
+      result.out.find("trends         data/trends.db                   up to date (version 3)"),
+      std::string::npos)
+      << result.out;
   EXPECT_EQ(result.out.find("created"), std::string::npos) << result.out;
   // Plain output when piped: no colour codes.
   EXPECT_EQ(result.out.find('\033'), std::string::npos);
@@ -41,14 +46,16 @@ TEST_F(ShellTest, CheckExitsZeroWhenHealthyAndOneAfterATableIsDropped) {
   ASSERT_EQ(emf({"init"}).exit_code, 0);
   auto result = emf({"check"});
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
-  EXPECT_NE(result.out.find("ok (version 1)"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("image_library  data/image_library.db            ok (version 2)"),
+            std::string::npos)
+      << result.out;
   {
     Db db(path("data/metrics.db"), false);
     db.exec("DROP TABLE video_metadata");
   }
   result = emf({"check"});
   EXPECT_EQ(result.exit_code, 1);
-  EXPECT_NE(result.out.find("metrics        data/metrics.db                  problems (version 1)"),
+  EXPECT_NE(result.out.find("metrics        data/metrics.db                  problems (version 2)"),
             std::string::npos)
       << result.out;
   EXPECT_NE(result.out.find("video_metadata"), std::string::npos) << result.out;
@@ -224,12 +231,13 @@ TEST_F(ShellTest, JsonIsOneDocumentWithTheExtensionsReports) {
   EXPECT_EQ(db.json(result.out, "$.command"), "check");
   EXPECT_EQ(db.json(result.out, "$.ok"), "1");
   EXPECT_EQ(db.json(result.out, "$.databases[1].kind"), "metrics");
-  EXPECT_EQ(db.json(result.out, "$.databases[1].check.kinds[0].objects[9].name"),
-            "latest_video_metrics");
+  EXPECT_NE(db.json(result.out, "$.databases[1].check.kinds[0].objects")
+                .find("\"name\":\"latest_video_metrics\",\"status\":\"ok\""),
+            std::string::npos);
   result = emf({"--json", "seed", "--only", "trends"});
   ASSERT_EQ(result.exit_code, 0);
   EXPECT_EQ(db.json(result.out, "$.databases[0].seed.inserted.trending_topics"), "6");
-  EXPECT_EQ(db.json(result.out, "$.databases[0].init.version"), "2");
+  EXPECT_EQ(db.json(result.out, "$.databases[0].init.version"), "3");
 }
 
 TEST_F(ShellTest, ShellRunsSqlite3WithTheExtensionLoaded) {
@@ -362,7 +370,7 @@ TEST_F(ShellTest, OnATerminalThereIsColourUnlessNoColor) {
   const std::vector<std::string> check = {EMF_SHELL_PATH, "check"};
   auto result = run_on_terminal(check, ProcessOptions{dir.path(), {}, {}});
   EXPECT_EQ(result.exit_code, 0);
-  EXPECT_NE(result.out.find("\033[32mok (version 1)"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("\033[32mok (version 3)"), std::string::npos) << result.out;
   result = run_on_terminal(check, ProcessOptions{dir.path(), {{"NO_COLOR", "1"}}, {}});
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_EQ(result.out.find('\033'), std::string::npos) << result.out;

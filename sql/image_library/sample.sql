@@ -11,31 +11,31 @@ SELECT v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, v.colum
 FROM (VALUES
     ('butcher', 'happy', 'standing', 'images/butcher/happy_standing.png', 'stable_diffusion',
      482133, 1024, 1024, 'png', 'a cheerful butcher in a white apron, standing, cartoon style',
-     'sdxl-1.0', 0.91, '["apron", "smile"]', '{"seed": 1234}', '2026-11-18T10:00:00.000Z'),
+     'sdxl-1.0', 0.91, '["apron", "smile"]', '{"seed": 1234}', '2026-11-18 10:00:00.000'),
     ('butcher', 'angry', 'profile', 'images/butcher/angry_profile.png', 'stable_diffusion',
      501877, 1024, 1024, 'png', 'an angry butcher seen from the side, cartoon style',
-     'sdxl-1.0', 0.84, '["apron", "cleaver"]', '{"seed": 5678}', '2026-11-18T10:05:00.000Z'),
+     'sdxl-1.0', 0.84, '["apron", "cleaver"]', '{"seed": 5678}', '2026-11-18 10:05:00.000'),
     ('butcher', 'neutral', 'sitting', 'images/butcher/neutral_sitting.jpg', 'photo', 220410,
-     800, 1200, 'jpg', NULL, NULL, 0.72, '["photo"]', NULL, '2026-11-18T11:00:00.000Z'),
+     800, 1200, 'jpg', NULL, NULL, 0.72, '["photo"]', NULL, '2026-11-18 11:00:00.000'),
     ('nutsy', 'excited', 'jumping', 'images/nutsy/excited_jumping.png', 'dreambooth', 455020,
      1024, 1024, 'png', 'a squirrel named nutsy jumping with excitement', 'dreambooth-nutsy-v2',
-     0.88, '["squirrel", "jump"]', '{"steps": 40}', '2026-11-18T12:00:00.000Z'),
+     0.88, '["squirrel", "jump"]', '{"steps": 40}', '2026-11-18 12:00:00.000'),
     ('nutsy', 'sad', 'sitting', 'images/nutsy/sad_sitting.webp', 'generated', 133870, 768, 768,
      'webp', 'a sad squirrel sitting on an acorn', 'dreambooth-nutsy-v2', 0.79, '["squirrel"]',
-     NULL, '2026-11-18T12:10:00.000Z'),
+     NULL, '2026-11-18 12:10:00.000'),
     ('nutsy', 'happy', 'standing', 'images/nutsy/happy_standing.png', 'generated', 398112, 1024,
      1024, 'png', 'a happy squirrel standing tall', 'dreambooth-nutsy-v2', 0.93,
-     '["squirrel", "smile"]', NULL, '2026-11-18T12:20:00.000Z')
+     '["squirrel", "smile"]', NULL, '2026-11-18 12:20:00.000')
 ) AS v
 WHERE NOT EXISTS (SELECT 1 FROM image_library AS i WHERE i.file_path = v.column4);
 
 INSERT INTO image_usage (image_id, video_id, scene_number, timestamp)
 SELECT i.id, v.column2, v.column3, v.column4
 FROM (VALUES
-    ('images/butcher/happy_standing.png', 'emf-0001', 1, '2026-11-20T11:00:00.000Z'),
-    ('images/butcher/angry_profile.png', 'emf-0001', 2, '2026-11-20T11:00:00.000Z'),
-    ('images/nutsy/excited_jumping.png', 'emf-0002', 1, '2026-11-21T10:00:00.000Z'),
-    ('images/butcher/happy_standing.png', 'emf-0002', 3, '2026-11-21T10:00:00.000Z')
+    ('images/butcher/happy_standing.png', 'emf-0001', 1, '2026-11-20 11:00:00.000'),
+    ('images/butcher/angry_profile.png', 'emf-0001', 2, '2026-11-20 11:00:00.000'),
+    ('images/nutsy/excited_jumping.png', 'emf-0002', 1, '2026-11-21 10:00:00.000'),
+    ('images/butcher/happy_standing.png', 'emf-0002', 3, '2026-11-21 10:00:00.000')
 ) AS v
 JOIN image_library AS i ON i.file_path = v.column1
 WHERE NOT EXISTS (
@@ -47,8 +47,8 @@ INSERT INTO image_collections (name, description, character, created_at)
 SELECT v.column1, v.column2, v.column3, v.column4
 FROM (VALUES
     ('butcher moods', 'Butcher in every mood, for reaction shots.', 'butcher',
-     '2026-11-19T09:00:00.000Z'),
-    ('opening scenes', 'Images that open a video well.', NULL, '2026-11-19T09:30:00.000Z')
+     '2026-11-19 09:00:00.000'),
+    ('opening scenes', 'Images that open a video well.', NULL, '2026-11-19 09:30:00.000')
 ) AS v
 WHERE NOT EXISTS (SELECT 1 FROM image_collections AS c WHERE c.name = v.column1);
 

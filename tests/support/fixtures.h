@@ -21,4 +21,9 @@ void make_version_1(Db& db, const std::string& kind);
 // A database made by another tool: tests/fixtures/legacy_<kind>.sql.
 void make_legacy(Db& db, const std::string& kind);
 
+// Makes a table drift the way a hand edit of its definition would: the same
+// columns and types, without its constraints, its rows kept. Only for a
+// table whose one key is an INTEGER PRIMARY KEY (no other UNIQUE index).
+void drop_constraints(Db& db, const std::string& table);
+
 }  // namespace emf::test

@@ -1,0 +1,186 @@
+-- image_library, version 2: values that stay right (see
+-- sql/trends/003_exact_values.sql for the rules): one stored time form,
+-- sizes and counts that are integers, a score that is a real, JSON that is
+-- text (tags an array, metadata an object).
+
+CREATE TABLE image_library (
+    id                INTEGER PRIMARY KEY AUTOINCREMENT,
+    character         TEXT    NOT NULL CHECK (character IN ('butcher', 'nutsy')),
+    emotion           TEXT,
+    pose              TEXT,
+    file_path         TEXT    NOT NULL UNIQUE CHECK (length(trim(file_path)) > 0),
+    source            TEXT,
+    file_size_bytes   INTEGER CHECK (file_size_bytes IS NULL OR
+                                     (typeof(file_size_bytes) = 'integer' AND
+                                      file_size_bytes >= 0)),
+    width             INTEGER CHECK (width IS NULL OR (typeof(width) = 'integer' AND width > 0)),
+    height            INTEGER CHECK (height IS NULL OR (typeof(height) = 'integer' AND height > 0)),
+    format            TEXT,
+    generation_prompt TEXT,
+    generation_model  TEXT,
+    quality_score     REAL    CHECK (quality_score IS NULL OR
+                                     (typeof(quality_score) = 'real' AND
+                                      quality_score BETWEEN 0.0 AND 1.0)),
+    usage_count       INTEGER NOT NULL DEFAULT 0
+                              CHECK (typeof(usage_count) = 'integer' AND usage_count >= 0),
+    tags              TEXT    CHECK (tags IS NULL OR
+                                     CASE WHEN typeof(tags) = 'text' AND json_valid(tags)
+                                          THEN json_type(tags) = 'array' ELSE 0 END),
+    metadata          TEXT    CHECK (metadata IS NULL OR
+                                     CASE WHEN typeof(metadata) = 'text' AND json_valid(metadata)
+                                          THEN json_type(metadata) = 'object' ELSE 0 END),
+    timestamp         TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))
+                              CONSTRAINT timestamp_is_a_time CHECK (
+                                  typeof(timestamp) = 'text' AND julianday(timestamp) IS NOT NULL AND
+                                  strftime('%Y-%m-%d %H:%M:%f', timestamp) =
+                                  strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp))),
+    created_at        TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))
+                              CONSTRAINT created_at_is_a_time CHECK (
+                                  typeof(created_at) = 'text' AND julianday(created_at) IS NOT NULL AND
+                                  strftime('%Y-%m-%d %H:%M:%f', created_at) =
+                                  strftime('%Y-%m-%d %H:%M:%f', julianday(created_at))),
+    last_used_at      TEXT    CONSTRAINT last_used_at_is_a_time CHECK (
+                                  last_used_at IS NULL OR (
+                                  typeof(last_used_at) = 'text' AND julianday(last_used_at) IS NOT NULL AND
+                                  strftime('%Y-%m-%d %H:%M:%f', last_used_at) =
+                                  strftime('%Y-%m-%d %H:%M:%f', julianday(last_used_at))))
+);
+
+CREATE TABLE image_usage (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    image_id     INTEGER NOT NULL REFERENCES image_library (id) ON DELETE CASCADE
+                         CHECK (typeof(image_id) = 'integer'),
+    video_id     TEXT,
+    scene_number INTEGER CHECK (scene_number IS NULL OR
+                                (typeof(scene_number) = 'integer' AND scene_number >= 0)),
+    timestamp    TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))
+                         CONSTRAINT timestamp_is_a_time CHECK (
+                             typeof(timestamp) = 'text' AND julianday(timestamp) IS NOT NULL AND
+                             strftime('%Y-%m-%d %H:%M:%f', timestamp) =
+                             strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp)))
+);
+
+CREATE TABLE image_collections (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    name        TEXT    NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
+    description TEXT,
+    character   TEXT    CHECK (character IS NULL OR character IN ('butcher', 'nutsy')),
+    created_at  TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))
+                        CONSTRAINT created_at_is_a_time CHECK (
+                            typeof(created_at) = 'text' AND julianday(created_at) IS NOT NULL AND
+                            strftime('%Y-%m-%d %H:%M:%f', created_at) =
+                            strftime('%Y-%m-%d %H:%M:%f', julianday(created_at)))
+);
+
+CREATE TABLE collection_images (
+    collection_id INTEGER NOT NULL REFERENCES image_collections (id) ON DELETE CASCADE
+                          CHECK (typeof(collection_id) = 'integer'),
+    image_id      INTEGER NOT NULL REFERENCES image_library (id) ON DELETE CASCADE
+                          CHECK (typeof(image_id) = 'integer'),
+    sort_order    INTEGER NOT NULL DEFAULT 0 CHECK (typeof(sort_order) = 'integer'),
+    PRIMARY KEY (collection_id, image_id)
+);
+
+UPDATE image_library SET timestamp = strftime('%Y-%m-%d %H:%M:%f', timestamp)
+WHERE timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', timestamp);
+UPDATE image_library SET created_at = strftime('%Y-%m-%d %H:%M:%f', created_at)
+WHERE created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', created_at);
+UPDATE image_library SET last_used_at = strftime('%Y-%m-%d %H:%M:%f', last_used_at)
+WHERE last_used_at IS NOT strftime('%Y-%m-%d %H:%M:%f', last_used_at);
+UPDATE image_usage SET timestamp = strftime('%Y-%m-%d %H:%M:%f', timestamp)
+WHERE timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', timestamp);
+UPDATE image_collections SET created_at = strftime('%Y-%m-%d %H:%M:%f', created_at)
+WHERE created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', created_at);
+
+-- Counts each use of an image and keeps its latest use time (a use recorded
+-- late, with an older timestamp, does not move last_used_at back). The use's
+-- time is compared and stored in the one stored form, whichever form it was
+-- written in and whichever trigger runs first.
+DROP TRIGGER IF EXISTS update_image_usage_stats;
+CREATE TRIGGER update_image_usage_stats
+AFTER INSERT ON image_usage
+FOR EACH ROW
+BEGIN
+    UPDATE image_library
+    SET usage_count = usage_count + 1,
+        last_used_at = CASE
+            WHEN last_used_at IS NULL
+                 OR strftime('%Y-%m-%d %H:%M:%f', NEW.timestamp) > last_used_at
+            THEN strftime('%Y-%m-%d %H:%M:%f', NEW.timestamp)
+            ELSE last_used_at
+        END
+    WHERE id = NEW.image_id;
+END;
+
+-- Times written in another form that SQLite reads are converted as they are
+-- written, insert or update.
+CREATE TRIGGER image_library_times_on_insert
+AFTER INSERT ON image_library
+FOR EACH ROW
+WHEN NEW.timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.timestamp)
+  OR NEW.created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.created_at)
+  OR NEW.last_used_at IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.last_used_at)
+BEGIN
+    UPDATE image_library
+    SET timestamp = strftime('%Y-%m-%d %H:%M:%f', timestamp),
+        created_at = strftime('%Y-%m-%d %H:%M:%f', created_at),
+        last_used_at = strftime('%Y-%m-%d %H:%M:%f', last_used_at)
+    WHERE id = NEW.id;
+END;
+
+CREATE TRIGGER image_library_times_on_update
+AFTER UPDATE OF timestamp, created_at, last_used_at ON image_library
+FOR EACH ROW
+WHEN NEW.timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.timestamp)
+  OR NEW.created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.created_at)
+  OR NEW.last_used_at IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.last_used_at)
+BEGIN
+    UPDATE image_library
+    SET timestamp = strftime('%Y-%m-%d %H:%M:%f', timestamp),
+        created_at = strftime('%Y-%m-%d %H:%M:%f', created_at),
+        last_used_at = strftime('%Y-%m-%d %H:%M:%f', last_used_at)
+    WHERE id = NEW.id
+      AND (timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', timestamp)
+           OR created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', created_at)
+           OR last_used_at IS NOT strftime('%Y-%m-%d %H:%M:%f', last_used_at));
+END;
+
+CREATE TRIGGER image_usage_times_on_insert
+AFTER INSERT ON image_usage
+FOR EACH ROW
+WHEN NEW.timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.timestamp)
+BEGIN
+    UPDATE image_usage
+    SET timestamp = strftime('%Y-%m-%d %H:%M:%f', timestamp)
+    WHERE id = NEW.id;
+END;
+
+CREATE TRIGGER image_usage_times_on_update
+AFTER UPDATE OF timestamp ON image_usage
+FOR EACH ROW
+WHEN NEW.timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.timestamp)
+BEGIN
+    UPDATE image_usage
+    SET timestamp = strftime('%Y-%m-%d %H:%M:%f', timestamp)
+    WHERE id = NEW.id AND timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', timestamp);
+END;
+
+CREATE TRIGGER image_collections_times_on_insert
+AFTER INSERT ON image_collections
+FOR EACH ROW
+WHEN NEW.created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.created_at)
+BEGIN
+    UPDATE image_collections
+    SET created_at = strftime('%Y-%m-%d %H:%M:%f', created_at)
+    WHERE id = NEW.id;
+END;
+
+CREATE TRIGGER image_collections_times_on_update
+AFTER UPDATE OF created_at ON image_collections
+FOR EACH ROW
+WHEN NEW.created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.created_at)
+BEGIN
+    UPDATE image_collections
+    SET created_at = strftime('%Y-%m-%d %H:%M:%f', created_at)
+    WHERE id = NEW.id AND created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', created_at);
+END;

@@ -1,0 +1,136 @@
+-- trends, version 3: values that stay right.
+--
+-- Times: one stored form, SQLite's own UTC 'YYYY-MM-DD HH:MM:SS.SSS' (what
+-- strftime('%Y-%m-%d %H:%M:%f', ...) writes), so that ORDER BY, comparisons
+-- and SQLite's date functions agree. A CHECK refuses what is not a valid
+-- time; the *_times_on_* triggers convert the other forms SQLite reads
+-- ('T', 'Z', offsets, other fraction lengths, CURRENT_TIMESTAMP) exactly, as
+-- they are written. Numbers: a count holds an integer, a score a real, never
+-- text. JSON: text holding an object (metadata).
+--
+-- Each CREATE TABLE of an existing table rebuilds it (rows, ids and the
+-- AUTOINCREMENT counter kept); the UPDATEs convert the stored times.
+
+CREATE TABLE trending_topics (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    topic           TEXT    NOT NULL CHECK (length(trim(topic)) > 0),
+    source          TEXT    NOT NULL CHECK (length(trim(source)) > 0),
+    timestamp       TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))
+                            CONSTRAINT timestamp_is_a_time CHECK (
+                                typeof(timestamp) = 'text' AND julianday(timestamp) IS NOT NULL AND
+                                strftime('%Y-%m-%d %H:%M:%f', timestamp) =
+                                strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp))),
+    relevance_score REAL    CHECK (relevance_score IS NULL OR
+                                   (typeof(relevance_score) = 'real' AND
+                                    relevance_score BETWEEN 0.0 AND 1.0)),
+    used_flag       INTEGER NOT NULL DEFAULT 0 CHECK (used_flag IN (0, 1)),
+    category        TEXT,
+    metadata        TEXT    CHECK (metadata IS NULL OR
+                                   CASE WHEN typeof(metadata) = 'text' AND json_valid(metadata)
+                                        THEN json_type(metadata) = 'object' ELSE 0 END),
+    created_at      TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))
+                            CONSTRAINT created_at_is_a_time CHECK (
+                                typeof(created_at) = 'text' AND julianday(created_at) IS NOT NULL AND
+                                strftime('%Y-%m-%d %H:%M:%f', created_at) =
+                                strftime('%Y-%m-%d %H:%M:%f', julianday(created_at))),
+    updated_at      TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))
+                            CONSTRAINT updated_at_is_a_time CHECK (
+                                typeof(updated_at) = 'text' AND julianday(updated_at) IS NOT NULL AND
+                                strftime('%Y-%m-%d %H:%M:%f', updated_at) =
+                                strftime('%Y-%m-%d %H:%M:%f', julianday(updated_at))),
+    priority        INTEGER NOT NULL DEFAULT 0 CHECK (typeof(priority) = 'integer')
+);
+
+CREATE TABLE search_history (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    query        TEXT    NOT NULL CHECK (length(trim(query)) > 0),
+    source       TEXT,
+    result_count INTEGER NOT NULL DEFAULT 0
+                         CHECK (typeof(result_count) = 'integer' AND result_count >= 0),
+    timestamp    TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))
+                         CONSTRAINT timestamp_is_a_time CHECK (
+                             typeof(timestamp) = 'text' AND julianday(timestamp) IS NOT NULL AND
+                             strftime('%Y-%m-%d %H:%M:%f', timestamp) =
+                             strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp)))
+);
+
+UPDATE trending_topics SET timestamp = strftime('%Y-%m-%d %H:%M:%f', timestamp)
+WHERE timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', timestamp);
+UPDATE trending_topics SET created_at = strftime('%Y-%m-%d %H:%M:%f', created_at)
+WHERE created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', created_at);
+UPDATE trending_topics SET updated_at = strftime('%Y-%m-%d %H:%M:%f', updated_at)
+WHERE updated_at IS NOT strftime('%Y-%m-%d %H:%M:%f', updated_at);
+UPDATE search_history SET timestamp = strftime('%Y-%m-%d %H:%M:%f', timestamp)
+WHERE timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', timestamp);
+
+-- Sets updated_at on every update that does not set it itself (see
+-- 001_initial.sql for why it cannot recurse). The conversion of a time just
+-- written in another form is not such an update: its OLD row still holds the
+-- unconverted form, which no stored row ever does.
+DROP TRIGGER IF EXISTS update_trending_topics_timestamp;
+CREATE TRIGGER update_trending_topics_timestamp
+AFTER UPDATE OF id, topic, source, timestamp, relevance_score, used_flag, category, metadata,
+                created_at, priority
+ON trending_topics
+FOR EACH ROW
+WHEN NEW.updated_at IS OLD.updated_at
+ AND OLD.timestamp IS strftime('%Y-%m-%d %H:%M:%f', OLD.timestamp)
+ AND OLD.created_at IS strftime('%Y-%m-%d %H:%M:%f', OLD.created_at)
+BEGIN
+    UPDATE trending_topics
+    SET updated_at = strftime('%Y-%m-%d %H:%M:%f', 'now')
+    WHERE id = NEW.id;
+END;
+
+-- Times written in another form that SQLite reads are converted to the
+-- stored form as they are written, insert or update.
+CREATE TRIGGER trending_topics_times_on_insert
+AFTER INSERT ON trending_topics
+FOR EACH ROW
+WHEN NEW.timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.timestamp)
+  OR NEW.created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.created_at)
+  OR NEW.updated_at IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.updated_at)
+BEGIN
+    UPDATE trending_topics
+    SET timestamp = strftime('%Y-%m-%d %H:%M:%f', timestamp),
+        created_at = strftime('%Y-%m-%d %H:%M:%f', created_at),
+        updated_at = strftime('%Y-%m-%d %H:%M:%f', updated_at)
+    WHERE id = NEW.id;
+END;
+
+CREATE TRIGGER trending_topics_times_on_update
+AFTER UPDATE OF timestamp, created_at, updated_at ON trending_topics
+FOR EACH ROW
+WHEN NEW.timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.timestamp)
+  OR NEW.created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.created_at)
+  OR NEW.updated_at IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.updated_at)
+BEGIN
+    UPDATE trending_topics
+    SET timestamp = strftime('%Y-%m-%d %H:%M:%f', timestamp),
+        created_at = strftime('%Y-%m-%d %H:%M:%f', created_at),
+        updated_at = strftime('%Y-%m-%d %H:%M:%f', updated_at)
+    WHERE id = NEW.id
+      AND (timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', timestamp)
+           OR created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', created_at)
+           OR updated_at IS NOT strftime('%Y-%m-%d %H:%M:%f', updated_at));
+END;
+
+CREATE TRIGGER search_history_times_on_insert
+AFTER INSERT ON search_history
+FOR EACH ROW
+WHEN NEW.timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.timestamp)
+BEGIN
+    UPDATE search_history
+    SET timestamp = strftime('%Y-%m-%d %H:%M:%f', timestamp)
+    WHERE id = NEW.id;
+END;
+
+CREATE TRIGGER search_history_times_on_update
+AFTER UPDATE OF timestamp ON search_history
+FOR EACH ROW
+WHEN NEW.timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.timestamp)
+BEGIN
+    UPDATE search_history
+    SET timestamp = strftime('%Y-%m-%d %H:%M:%f', timestamp)
+    WHERE id = NEW.id AND timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', timestamp);
+END;
