@@ -8,6 +8,7 @@
 #include <chrono>
 #include <set>
 
+#include "adoption.h"
 #include "db.h"
 #include "expected_schema.h"
 #include "history.h"
@@ -75,89 +76,6 @@ void verify_history(Kind kind, const std::vector<AppliedMigration>& applied) {
           kind_name(kind), status.file_name, status.checksum, status.expected_checksum));
     }
   }
-}
-
-// What keeps a schema with the kind's objects but no history (made by
-// another tool, such as the old Python script) from being adopted: a table or
-// column of version 1 that it lacks. Empty when it can be adopted.
-std::vector<std::string> adoption_blockers(const SchemaSnapshot& live, Kind kind) {
-  std::vector<std::string> blockers;
-  for (const SchemaObject& table : expected_schema(kind, 1).objects) {
-    if (table.type != "table") continue;
-    const SchemaObject* have = live.find(table.name);
-    if (have == nullptr) {
-      blockers.push_back(fmt::format("missing table {}", table.name));
-      continue;
-    }
-    if (have->type != "table") {
-      blockers.push_back(fmt::format("{} is a {}, expected a table", table.name, have->type));
-      continue;
-    }
-    for (const Column& column : table.columns) {
-      const bool present = std::any_of(
-          have->columns.begin(), have->columns.end(),
-          [&](const Column& c) { return lower_name(c.name) == lower_name(column.name); });
-      if (!present)
-        blockers.push_back(fmt::format("missing column {}.{}", table.name, column.name));
-    }
-  }
-  return blockers;
-}
-
-// True when the schema has any object named like one of version 1.
-bool holds_baseline_objects(const SchemaSnapshot& live, Kind kind) {
-  const auto& objects = expected_schema(kind, 1).objects;
-  return std::any_of(objects.begin(), objects.end(),
-                     [&](const SchemaObject& object) { return live.find(object.name) != nullptr; });
-}
-
-void refuse_unless_adoptable(const SchemaSnapshot& live, Kind kind, std::string_view schema) {
-  const std::vector<std::string> blockers = adoption_blockers(live, kind);
-  if (!blockers.empty()) {
-    throw Error(fmt::format(
-        "schema {} holds {} objects that emf did not create, and cannot adopt them: {}; add what "
-        "is missing, or move those objects away",
-        schema, kind_name(kind), fmt::join(blockers, "; ")));
-  }
-}
-
-// The statements that adopt a schema holding the kind's version-1 tables:
-// its indexes, triggers and views with emf's names are replaced by emf's own
-// (they hold no data); its tables, and their rows, stay as they are.
-std::vector<std::string> adoption_statements(const SchemaSnapshot& live, Kind kind,
-                                             std::string_view schema) {
-  const SchemaSnapshot& baseline = expected_schema(kind, 1);
-  std::vector<std::string> statements;
-  for (const SchemaObject& object : baseline.objects) {
-    if (object.type == "table") continue;
-    if (const SchemaObject* existing = live.find(object.name);
-        existing && existing->type != "table") {
-      statements.push_back(fmt::format("DROP {} {}.{}",
-                                       existing->type == "index"     ? "INDEX"
-                                       : existing->type == "trigger" ? "TRIGGER"
-                                                                     : "VIEW",
-                                       quote_identifier(schema), quote_identifier(existing->name)));
-    }
-  }
-  for (std::string_view statement : split_statements(migrations(kind).front().sql)) {
-    const std::optional<std::string> name = statement_object_name(statement);
-    const SchemaObject* object = name ? baseline.find(*name) : nullptr;
-    if (object != nullptr && object->type == "table") continue;
-    statements.push_back(statement_in_schema(statement, schema));
-  }
-  return statements;
-}
-
-// Adopts a schema that holds some of the kind's version-1 objects without
-// emf history, recording version 1 as the baseline. Returns false when there
-// is nothing to adopt (a fresh schema); throws when it cannot be adopted.
-bool adopt(sqlite3* db, std::string_view schema, Kind kind) {
-  const SchemaSnapshot live = read_schema(db, schema);
-  if (!holds_baseline_objects(live, kind)) return false;
-  refuse_unless_adoptable(live, kind, schema);
-  for (const std::string& statement : adoption_statements(live, kind, schema)) exec(db, statement);
-  record_migration(db, schema, migrations(kind).front(), 0);
-  return true;
 }
 
 // The refusals of emf_init, read-only: history this emf cannot vouch for, or
@@ -274,6 +192,7 @@ InitReport install(sqlite3* db, Kind kind, std::string_view schema, Install mode
   WriteTransaction transaction(db, mode == Install::upgrade ? "emf_init" : "emf_reset");
   create_history(db, schema);
   std::vector<AppliedMigration> applied = read_history(db, schema, kind);
+  Adoption adoption;
   if (mode == Install::recreate) {
     drop_kind_objects(db, schema, kind,
                       applied.empty() ? latest_version(kind) : applied.back().version);
@@ -281,12 +200,14 @@ InitReport install(sqlite3* db, Kind kind, std::string_view schema, Install mode
     applied.clear();
   } else {
     verify_history(kind, applied);
-    if (applied.empty() && adopt(db, schema, kind)) {
+    adoption = applied.empty() ? adopt(db, schema, kind) : Adoption{};
+    if (adoption.adopted) {
       report.baseline = 1;
       applied = read_history(db, schema, kind);
     }
   }
   apply_pending(db, schema, kind, applied, report);
+  refuse_lost_view_columns(db, schema, adoption);
   transaction.commit();
   foreign_keys_off.reset();
   switch_to_wal(db, schema, report.warnings);

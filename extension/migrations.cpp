@@ -82,9 +82,57 @@ std::string_view history_table_sql() {
 
 namespace emf {
 
+namespace {
+
+bool names_an_object(const Token& token) {
+  return token.type == Token::Type::word || token.type == Token::Type::quoted_identifier;
+}
+
+// SQLite resolves an unqualified name in temp, then main, then the attached
+// schemas: a statement directed at an attached schema must name that schema
+// for every table it reads too (INSERT INTO aux.t SELECT ... FROM u would
+// read main.u). Qualifies each table after FROM or JOIN in an INSERT,
+// UPDATE or DELETE, except the statement's own WITH names.
+std::string qualify_tables_read(const std::string& statement, std::string_view schema) {
+  if (!starts_with_words(statement, {"INSERT"}) && !starts_with_words(statement, {"UPDATE"}) &&
+      !starts_with_words(statement, {"DELETE"}) && !starts_with_words(statement, {"REPLACE"}) &&
+      !starts_with_words(statement, {"WITH"})) {
+    return statement;
+  }
+  const std::vector<Token> tokens = tokenize(statement);
+  std::set<std::string> common_tables;
+  for (std::size_t i = 0; i + 2 < tokens.size(); ++i) {
+    const bool after_with =
+        i > 0 && (is_word(tokens[i - 1], "WITH") || is_word(tokens[i - 1], "RECURSIVE") ||
+                  is_punctuation(tokens[i - 1], ","));
+    if (after_with && names_an_object(tokens[i]) && is_word(tokens[i + 1], "AS") &&
+        is_punctuation(tokens[i + 2], "(")) {
+      common_tables.insert(identifier_name(tokens[i]));
+    }
+  }
+  std::vector<std::size_t> offsets;
+  for (std::size_t i = 0; i + 1 < tokens.size(); ++i) {
+    if (!is_word(tokens[i], "FROM") && !is_word(tokens[i], "JOIN")) continue;
+    const Token& name = tokens[i + 1];
+    const bool qualified_or_call = i + 2 < tokens.size() && (is_punctuation(tokens[i + 2], ".") ||
+                                                             is_punctuation(tokens[i + 2], "("));
+    if (names_an_object(name) && !qualified_or_call &&
+        !common_tables.contains(identifier_name(name))) {
+      offsets.push_back(name.offset);
+    }
+  }
+  std::string result = statement;
+  for (auto at = offsets.rbegin(); at != offsets.rend(); ++at) {
+    result.insert(*at, quote_identifier(schema) + ".");
+  }
+  return result;
+}
+
+}  // namespace
+
 std::string statement_in_schema(std::string_view statement, std::string_view schema) {
-  return lower_name(schema) == "main" ? std::string(statement)
-                                      : qualify_statement(statement, schema);
+  if (lower_name(schema) == "main") return std::string(statement);
+  return qualify_tables_read(qualify_statement(statement, schema), schema);
 }
 
 void apply_sql(sqlite3* db, std::string_view schema, std::string_view sql) {

@@ -92,6 +92,15 @@ WHERE timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', timestamp);
 UPDATE image_collections SET created_at = strftime('%Y-%m-%d %H:%M:%f', created_at)
 WHERE created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', created_at);
 
+-- Version 1's trigger compared times as text, so a use written in another
+-- form could move last_used_at back. The usage log says when each image was
+-- last used: last_used_at moves forward to it where it fell behind, never
+-- back (a time set by hand, later than any logged use, stays).
+UPDATE image_library
+SET last_used_at = (SELECT max(u.timestamp) FROM image_usage AS u WHERE u.image_id = image_library.id)
+WHERE (SELECT max(u.timestamp) FROM image_usage AS u WHERE u.image_id = image_library.id)
+      > coalesce(last_used_at, '');
+
 -- Counts each use of an image and keeps its latest use time (a use recorded
 -- late, with an older timestamp, does not move last_used_at back). The use's
 -- time is compared and stored in the one stored form, whichever form it was
