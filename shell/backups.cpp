@@ -12,6 +12,7 @@
 #include "backup_files.h"
 #include "commands.h"
 #include "connection.h"
+#include "db.h"
 #include "output.h"
 #include "progress.h"
 
@@ -133,12 +134,48 @@ int run_backup(const std::vector<Target>& targets, const CommandOptions& options
   });
 }
 
+namespace {
+
+// What emf repair would do, from emf_check on a read-only connection: the
+// tables it would rebuild (with their rows: a rebuild copies each one while
+// it holds the write lock), the objects it would recreate.
+Outcome plan_repair(const Target& target, const ReportReader& reader, const Terminal& terminal) {
+  Outcome outcome;
+  Connection connection(target, Connection::Mode::read_only);
+  const std::string check = connection.call("emf_check", {target.kind});
+  outcome.fields.emplace_back("check", json::Raw{check});
+  if (reader.value(check, "$.ok") == "1") {
+    outcome.tone = Tone::dim;
+    outcome.state = "nothing to repair";
+    return outcome;
+  }
+  std::vector<std::string> steps;
+  for (const ObjectLine& object : reader.objects(check)) {
+    if (object.status == "changed" && object.type == "table") {
+      const auto rows =
+          connection.rows("SELECT count(*) FROM " + emf::quote_identifier(object.name), {});
+      steps.push_back(fmt::format("rebuild {} ({} rows)", object.name, rows.at(0).at(0)));
+    } else if (object.status == "changed" || object.status == "missing") {
+      steps.push_back(
+          fmt::format("{} {}", object.status == "missing" ? "create" : "recreate", object.name));
+    }
+  }
+  outcome.tone = Tone::warn;
+  outcome.state = steps.empty() ? "nothing emf repair can do: see below"
+                                : fmt::format("would {}", fmt::join(steps, ", "));
+  outcome.details = object_table(reader, terminal, check, false);
+  return outcome;
+}
+
+}  // namespace
+
 int run_repair(const std::vector<Target>& targets, const CommandOptions& options,
                const Terminal& terminal) {
   ReportReader reader;
   Output output(terminal, reader, options.json, "repair");
   return for_each_target(targets, output, [&](const Target& target) {
     if (!fs::exists(target.path)) return missing_database("run emf init");
+    if (options.dry_run) return plan_repair(target, reader, terminal);
     Outcome outcome;
     Connection connection(target, Connection::Mode::existing);
     const std::string before = connection.call("emf_check", {target.kind});

@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
 
   auto* init = app.add_subcommand("init", "Create or upgrade the databases (the default)");
   app.add_flag("--dry-run", parsed.options.dry_run,
-               "init: print the migrations and SQL it would apply; change nothing");
+               "init, repair: print what it would do (init: with the SQL); change nothing");
   app.add_flag("--no-backup", parsed.options.no_backup,
                "init, seed, repair: no backup before changing a database that has data");
   auto* status = app.add_subcommand("status", "Each database's version and pending migrations");
@@ -128,9 +128,10 @@ int main(int argc, char** argv) {
   if (old_seed) parsed.command = "seed";
   if (old_reset) parsed.command = "reset";
   parsed.options.yes = yes;
-  if (parsed.options.dry_run && parsed.command != "init") {
+  if (parsed.options.dry_run && parsed.command != "init" && parsed.command != "repair") {
     fmt::print(stderr,
-               "emf: --dry-run goes with init only\nRun with --help for more information.\n");
+               "emf: --dry-run goes with init and repair only\nRun with --help for more "
+               "information.\n");
     return kUsageError;
   }
   parsed.targets.only = only;

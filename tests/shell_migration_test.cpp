@@ -191,7 +191,15 @@ TEST_F(ShellTest, RepairBacksUpAndConvergesADriftedTable) {
     drop_constraints(db, "search_history");
   }
   EXPECT_EQ(emf({"check", "--only", "trends"}).exit_code, 1);
-  auto result = emf({"repair", "--only", "trends"});
+  // --dry-run says what it would rebuild, and changes nothing.
+  const std::string bytes = read_file(path("data/trends.db"));
+  auto result = emf({"repair", "--dry-run", "--only", "trends"});
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_NE(result.out.find("would rebuild search_history (4 rows)"), std::string::npos)
+      << result.out;
+  EXPECT_TRUE(read_file(path("data/trends.db")) == bytes) << "the database changed";
+  EXPECT_FALSE(fs::exists(path("data/backups")));
+  result = emf({"repair", "--only", "trends"});
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
   EXPECT_NE(result.out.find("rebuilt search_history"), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("backup: data/backups/trends_backup_"), std::string::npos);
