@@ -205,7 +205,7 @@ int run_repair(const std::vector<Target>& targets, const CommandOptions& options
     outcome.tone = outcome.ok ? Tone::good : Tone::bad;
     outcome.state = fmt::format(
         "{}{}", done.empty() ? "nothing rebuilt" : fmt::format("{}", fmt::join(done, ", ")),
-        outcome.ok ? "" : "; problems remain, see below");
+        outcome.ok ? "" : "; problems remain: " + remedy(reader, after));
     if (!outcome.ok) {
       for (std::string& line : object_table(reader, terminal, after, false)) {
         outcome.details.push_back(std::move(line));

@@ -53,7 +53,7 @@ Outcome initialise(Connection& connection, const Target& target, const ReportRea
   if (reader.value(check, "$.ok") != "1") {
     outcome.ok = false;
     outcome.tone = Tone::bad;
-    outcome.state = fmt::format("problems (version {}): see below, or run emf check", version);
+    outcome.state = fmt::format("problems (version {}): {}", version, remedy(reader, check));
   } else if (applied == 0) {
     outcome.tone = Tone::dim;
     outcome.state = fmt::format("up to date (version {})", version);
@@ -163,8 +163,10 @@ Outcome status(const Target& target, const ReportReader& reader, const Terminal&
     outcome.state = "not initialised: run emf init";
   } else if (!modified.empty()) {
     outcome.tone = Tone::bad;
-    outcome.state = fmt::format("version {}; modified after they were applied: {}", version,
-                                fmt::join(modified, ", "));
+    outcome.state = fmt::format(
+        "version {}; modified after they were applied: {}; restore their files as this emf "
+        "ships them",
+        version, fmt::join(modified, ", "));
   } else if (!pending.empty()) {
     outcome.tone = Tone::warn;
     outcome.state = fmt::format("version {} of {}; pending: {} (run emf init)", version, latest,
@@ -196,7 +198,7 @@ Outcome check(const Target& target, const ReportReader& reader, const Terminal& 
                                 pending, pending == 1 ? "" : "s");
   } else {
     outcome.tone = Tone::bad;
-    outcome.state = fmt::format("problems (version {})", version);
+    outcome.state = fmt::format("problems (version {}): {}", version, remedy(reader, report));
   }
   outcome.details = object_table(reader, terminal, report, verbose);
   return outcome;

@@ -59,6 +59,20 @@ Outcome missing_database(std::string_view what_to_do) {
   return outcome;
 }
 
+std::string remedy(const ReportReader& reader, const std::string& check_report) {
+  bool drift = false, modified = false;
+  for (const ObjectLine& line : reader.objects(check_report)) {
+    drift = drift || line.status == "missing" || line.status == "changed";
+    modified = modified || line.status == "modified";
+  }
+  if (modified) {
+    return "restore the modified migration files as this emf ships them (see emf status), then "
+           "run emf init";
+  }
+  if (drift) return "run emf repair (emf repair --dry-run says what it would do)";
+  return "run emf init";
+}
+
 std::vector<std::string> object_table(const ReportReader& reader, const Terminal& terminal,
                                       const std::string& check_report, bool all) {
   std::vector<ObjectLine> lines = reader.objects(check_report);

@@ -55,6 +55,11 @@ int for_each_target(const std::vector<Target>& targets, Output& output, Work wor
   return output.finish();
 }
 
+// What fixes the problems of a check report, as the command to run:
+// "run emf repair" for missing or changed objects, the restoring of a
+// modified migration's file, "run emf init" for pending migrations.
+std::string remedy(const ReportReader& reader, const std::string& check_report);
+
 // Objects of a check report as aligned lines: those with problems, or all.
 std::vector<std::string> object_table(const ReportReader& reader, const Terminal& terminal,
                                       const std::string& check_report, bool all);

@@ -55,7 +55,9 @@ TEST_F(ShellTest, CheckExitsZeroWhenHealthyAndOneAfterATableIsDropped) {
   }
   result = emf({"check"});
   EXPECT_EQ(result.exit_code, 1);
-  EXPECT_NE(result.out.find("metrics        data/metrics.db                  problems (version 2)"),
+  // The line ends with what fixes it.
+  EXPECT_NE(result.out.find("metrics        data/metrics.db                  problems (version 2): "
+                            "run emf repair (emf repair --dry-run says what it would do)"),
             std::string::npos)
       << result.out;
   EXPECT_NE(result.out.find("video_metadata"), std::string::npos) << result.out;
