@@ -30,7 +30,7 @@ TEST(Check, CleanDatabaseIsOk) {
   EXPECT_EQ(db.json(report, "$.kinds[0].pending"), "[]");
   EXPECT_EQ(db.json(report, "$.foreign_keys"), "1");
   EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects('metrics') WHERE status <> 'ok'"), 0);
-  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects('metrics')"), 14);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects('metrics')"), 15);
 }
 
 TEST(Check, DroppedIndexIsMissingAndAUsersIndexIsExtraAndTheFileIsUnchanged) {

@@ -31,17 +31,23 @@ CREATE TABLE image_library (
                                           THEN json_type(metadata) = 'object' ELSE 0 END),
     timestamp         TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))
                               CONSTRAINT timestamp_is_a_time CHECK (
-                                  typeof(timestamp) = 'text' AND julianday(timestamp) IS NOT NULL AND
+                                  typeof(timestamp) = 'text' AND
+                                  timestamp GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND
+                                  julianday(timestamp) IS NOT NULL AND
                                   strftime('%Y-%m-%d %H:%M:%f', timestamp) =
                                   strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp))),
     created_at        TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))
                               CONSTRAINT created_at_is_a_time CHECK (
-                                  typeof(created_at) = 'text' AND julianday(created_at) IS NOT NULL AND
+                                  typeof(created_at) = 'text' AND
+                                  created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND
+                                  julianday(created_at) IS NOT NULL AND
                                   strftime('%Y-%m-%d %H:%M:%f', created_at) =
                                   strftime('%Y-%m-%d %H:%M:%f', julianday(created_at))),
     last_used_at      TEXT    CONSTRAINT last_used_at_is_a_time CHECK (
                                   last_used_at IS NULL OR (
-                                  typeof(last_used_at) = 'text' AND julianday(last_used_at) IS NOT NULL AND
+                                  typeof(last_used_at) = 'text' AND
+                                  last_used_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND
+                                  julianday(last_used_at) IS NOT NULL AND
                                   strftime('%Y-%m-%d %H:%M:%f', last_used_at) =
                                   strftime('%Y-%m-%d %H:%M:%f', julianday(last_used_at))))
 );
@@ -55,7 +61,9 @@ CREATE TABLE image_usage (
                                 (typeof(scene_number) = 'integer' AND scene_number >= 0)),
     timestamp    TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))
                          CONSTRAINT timestamp_is_a_time CHECK (
-                             typeof(timestamp) = 'text' AND julianday(timestamp) IS NOT NULL AND
+                             typeof(timestamp) = 'text' AND
+                             timestamp GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND
+                             julianday(timestamp) IS NOT NULL AND
                              strftime('%Y-%m-%d %H:%M:%f', timestamp) =
                              strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp)))
 );
@@ -67,7 +75,9 @@ CREATE TABLE image_collections (
     character   TEXT    CHECK (character IS NULL OR character IN ('butcher', 'nutsy')),
     created_at  TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))
                         CONSTRAINT created_at_is_a_time CHECK (
-                            typeof(created_at) = 'text' AND julianday(created_at) IS NOT NULL AND
+                            typeof(created_at) = 'text' AND
+                            created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND
+                            julianday(created_at) IS NOT NULL AND
                             strftime('%Y-%m-%d %H:%M:%f', created_at) =
                             strftime('%Y-%m-%d %H:%M:%f', julianday(created_at)))
 );
@@ -97,7 +107,8 @@ WHERE created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', created_at);
 -- last used: last_used_at moves forward to it where it fell behind, never
 -- back (a time set by hand, later than any logged use, stays).
 UPDATE image_library
-SET last_used_at = (SELECT max(u.timestamp) FROM image_usage AS u WHERE u.image_id = image_library.id)
+SET last_used_at = (SELECT max(u.timestamp) FROM image_usage AS u
+                    WHERE u.image_id = image_library.id)
 WHERE (SELECT max(u.timestamp) FROM image_usage AS u WHERE u.image_id = image_library.id)
       > coalesce(last_used_at, '');
 

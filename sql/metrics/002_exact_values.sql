@@ -11,7 +11,8 @@ CREATE TABLE video_metrics (
     likes              INTEGER NOT NULL DEFAULT 0 CHECK (typeof(likes) = 'integer' AND likes >= 0),
     comments           INTEGER NOT NULL DEFAULT 0
                                CHECK (typeof(comments) = 'integer' AND comments >= 0),
-    shares             INTEGER NOT NULL DEFAULT 0 CHECK (typeof(shares) = 'integer' AND shares >= 0),
+    shares             INTEGER NOT NULL DEFAULT 0
+                               CHECK (typeof(shares) = 'integer' AND shares >= 0),
     saves              INTEGER NOT NULL DEFAULT 0 CHECK (typeof(saves) = 'integer' AND saves >= 0),
     watch_time_seconds REAL    NOT NULL DEFAULT 0
                                CHECK (typeof(watch_time_seconds) = 'real' AND
@@ -21,12 +22,16 @@ CREATE TABLE video_metrics (
                                        engagement_rate BETWEEN 0.0 AND 1.0)),
     timestamp          TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))
                                CONSTRAINT timestamp_is_a_time CHECK (
-                                   typeof(timestamp) = 'text' AND julianday(timestamp) IS NOT NULL AND
+                                   typeof(timestamp) = 'text' AND
+                                   timestamp GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND
+                                   julianday(timestamp) IS NOT NULL AND
                                    strftime('%Y-%m-%d %H:%M:%f', timestamp) =
                                    strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp))),
     created_at         TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))
                                CONSTRAINT created_at_is_a_time CHECK (
-                                   typeof(created_at) = 'text' AND julianday(created_at) IS NOT NULL AND
+                                   typeof(created_at) = 'text' AND
+                                   created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND
+                                   julianday(created_at) IS NOT NULL AND
                                    strftime('%Y-%m-%d %H:%M:%f', created_at) =
                                    strftime('%Y-%m-%d %H:%M:%f', julianday(created_at))),
     UNIQUE (video_id, platform, timestamp)
@@ -46,12 +51,16 @@ CREATE TABLE video_metadata (
                                      duration_seconds >= 0)),
     created_at       TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))
                              CONSTRAINT created_at_is_a_time CHECK (
-                                 typeof(created_at) = 'text' AND julianday(created_at) IS NOT NULL AND
+                                 typeof(created_at) = 'text' AND
+                                 created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND
+                                 julianday(created_at) IS NOT NULL AND
                                  strftime('%Y-%m-%d %H:%M:%f', created_at) =
                                  strftime('%Y-%m-%d %H:%M:%f', julianday(created_at))),
     posted_at        TEXT    CONSTRAINT posted_at_is_a_time CHECK (
                                  posted_at IS NULL OR (
-                                 typeof(posted_at) = 'text' AND julianday(posted_at) IS NOT NULL AND
+                                 typeof(posted_at) = 'text' AND
+                                 posted_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND
+                                 julianday(posted_at) IS NOT NULL AND
                                  strftime('%Y-%m-%d %H:%M:%f', posted_at) =
                                  strftime('%Y-%m-%d %H:%M:%f', julianday(posted_at)))),
     status           TEXT    NOT NULL DEFAULT 'draft'
@@ -109,12 +118,16 @@ WHERE NOT EXISTS (
       AND newer.timestamp > m.timestamp
 );
 
+-- One snapshot per instant, however it is spelled: a snapshot written in
+-- another form meets the stored one here, before it is converted, under the
+-- statement's own conflict policy (ABORT, FAIL, IGNORE, REPLACE, or an
+-- upsert's DO NOTHING). Stored times have one form, so it holds the same
+-- entries as UNIQUE (video_id, platform, timestamp), which the view uses.
+CREATE UNIQUE INDEX idx_video_metrics_one_snapshot_per_instant
+ON video_metrics (video_id, platform, strftime('%Y-%m-%d %H:%M:%f', timestamp));
+
 -- Times written in another form that SQLite reads are converted as they are
--- written. The same instant in two spellings must not slip past UNIQUE
--- (video_id, platform, timestamp): the conversion then fails as any
--- duplicate does, except under INSERT OR IGNORE, whose policy reaches the
--- trigger's UPDATE: that row is then ignored, as asked, and an UPDATE OR
--- IGNORE fails rather than leave the time unconverted.
+-- written, insert or update.
 CREATE TRIGGER video_metrics_times_on_insert
 AFTER INSERT ON video_metrics
 FOR EACH ROW
@@ -125,8 +138,6 @@ BEGIN
     SET timestamp = strftime('%Y-%m-%d %H:%M:%f', timestamp),
         created_at = strftime('%Y-%m-%d %H:%M:%f', created_at)
     WHERE id = NEW.id;
-    DELETE FROM video_metrics
-    WHERE id = NEW.id AND timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', timestamp);
 END;
 
 CREATE TRIGGER video_metrics_times_on_update
@@ -141,9 +152,6 @@ BEGIN
     WHERE id = NEW.id
       AND (timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', timestamp)
            OR created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', created_at));
-    SELECT RAISE(ABORT, 'UNIQUE constraint failed: video_metrics.video_id, video_metrics.platform, video_metrics.timestamp')
-    FROM video_metrics
-    WHERE id = NEW.id AND timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', timestamp);
 END;
 
 CREATE TRIGGER video_metadata_times_on_insert

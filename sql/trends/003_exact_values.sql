@@ -17,7 +17,9 @@ CREATE TABLE trending_topics (
     source          TEXT    NOT NULL CHECK (length(trim(source)) > 0),
     timestamp       TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))
                             CONSTRAINT timestamp_is_a_time CHECK (
-                                typeof(timestamp) = 'text' AND julianday(timestamp) IS NOT NULL AND
+                                typeof(timestamp) = 'text' AND
+                                timestamp GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND
+                                julianday(timestamp) IS NOT NULL AND
                                 strftime('%Y-%m-%d %H:%M:%f', timestamp) =
                                 strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp))),
     relevance_score REAL    CHECK (relevance_score IS NULL OR
@@ -30,12 +32,16 @@ CREATE TABLE trending_topics (
                                         THEN json_type(metadata) = 'object' ELSE 0 END),
     created_at      TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))
                             CONSTRAINT created_at_is_a_time CHECK (
-                                typeof(created_at) = 'text' AND julianday(created_at) IS NOT NULL AND
+                                typeof(created_at) = 'text' AND
+                                created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND
+                                julianday(created_at) IS NOT NULL AND
                                 strftime('%Y-%m-%d %H:%M:%f', created_at) =
                                 strftime('%Y-%m-%d %H:%M:%f', julianday(created_at))),
     updated_at      TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))
                             CONSTRAINT updated_at_is_a_time CHECK (
-                                typeof(updated_at) = 'text' AND julianday(updated_at) IS NOT NULL AND
+                                typeof(updated_at) = 'text' AND
+                                updated_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND
+                                julianday(updated_at) IS NOT NULL AND
                                 strftime('%Y-%m-%d %H:%M:%f', updated_at) =
                                 strftime('%Y-%m-%d %H:%M:%f', julianday(updated_at))),
     priority        INTEGER NOT NULL DEFAULT 0 CHECK (typeof(priority) = 'integer')
@@ -49,7 +55,9 @@ CREATE TABLE search_history (
                          CHECK (typeof(result_count) = 'integer' AND result_count >= 0),
     timestamp    TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))
                          CONSTRAINT timestamp_is_a_time CHECK (
-                             typeof(timestamp) = 'text' AND julianday(timestamp) IS NOT NULL AND
+                             typeof(timestamp) = 'text' AND
+                             timestamp GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND
+                             julianday(timestamp) IS NOT NULL AND
                              strftime('%Y-%m-%d %H:%M:%f', timestamp) =
                              strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp)))
 );
