@@ -1,8 +1,8 @@
-// Object comparison; see schema_diff.h. Tables are compared through the
-// pragmas (columns, foreign keys, unique keys), which see through the many
-// spellings of one definition; what the pragmas cannot show (CHECK,
-// COLLATE, AUTOINCREMENT) is compared as normalised SQL. Indexes, triggers
-// and views are compared as normalised SQL.
+// Object comparison; see schema_diff.h. Tables and indexes are compared
+// through what SQLite reports of them (schema_snapshot.h), which sees through
+// the many spellings of one definition; only what no pragma shows is compared
+// as normalised SQL: CHECK constraints, generated-column expressions, index
+// key expressions and WHERE clauses, trigger bodies and view queries.
 #include "schema_diff.h"
 
 #include <fmt/format.h>
@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "db.h"
-#include "table_definition.h"
 
 namespace emf {
 
@@ -26,46 +25,99 @@ const Column* find_column(const std::vector<Column>& columns, std::string_view n
   return nullptr;
 }
 
-std::string describe_foreign_key(const ForeignKey& key) {
-  return fmt::format("FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE {}",
-                     fmt::join(key.from_columns, ", "), key.table, fmt::join(key.to_columns, ", "),
-                     key.on_delete);
+std::string_view describe_hidden(int hidden) {
+  switch (hidden) {
+    case 1:
+      return "hidden";
+    case 2:
+      return "generated VIRTUAL";
+    case 3:
+      return "generated STORED";
+    default:
+      return "not generated";
+  }
+}
+
+void compare_column(const Column& want, const Column& have, bool without_rowid_differs,
+                    std::vector<std::string>& differences) {
+  auto differ = [&](const std::string& what) {
+    differences.push_back(fmt::format("column {}: {}", want.name, what));
+  };
+  if (have.type != want.type) {
+    differ(fmt::format("type {}, expected {}", have.type.empty() ? "(none)" : have.type,
+                       want.type.empty() ? "(none)" : want.type));
+  }
+  // A WITHOUT ROWID table's primary key is NOT NULL by itself: that
+  // difference is the table's, reported once.
+  if (have.not_null != want.not_null && !(without_rowid_differs && want.primary_key_position > 0)) {
+    differ(want.not_null ? "NOT NULL expected" : "NOT NULL not expected");
+  }
+  if (have.default_value != want.default_value) {
+    differ(fmt::format("default {}, expected {}", have.default_value.value_or("(none)"),
+                       want.default_value.value_or("(none)")));
+  }
+  if (have.collation != want.collation) {
+    differ(fmt::format("collate {}, expected {}", have.collation, want.collation));
+  }
+  if (have.hidden != want.hidden) {
+    differ(
+        fmt::format("{}, expected {}", describe_hidden(have.hidden), describe_hidden(want.hidden)));
+  } else if (have.generated != want.generated) {
+    differ(fmt::format("generated as ({}), expected ({})", have.generated, want.generated));
+  }
 }
 
 void compare_columns(const SchemaObject& expected, const SchemaObject& live,
                      std::vector<std::string>& differences) {
+  const bool without_rowid_differs = expected.without_rowid != live.without_rowid;
   for (const Column& want : expected.columns) {
     const Column* have = find_column(live.columns, want.name);
     if (have == nullptr) {
       differences.push_back(fmt::format("missing column {}", want.name));
       continue;
     }
-    if (have->type != want.type) {
-      differences.push_back(fmt::format("column {}: type {}, expected {}", want.name,
-                                        have->type.empty() ? "(none)" : have->type,
-                                        want.type.empty() ? "(none)" : want.type));
-    }
-    if (have->not_null != want.not_null) {
-      differences.push_back(
-          fmt::format("column {}: {}", want.name,
-                      want.not_null ? "NOT NULL expected" : "NOT NULL not expected"));
-    }
-    if (have->default_value != want.default_value) {
-      differences.push_back(fmt::format("column {}: default {}, expected {}", want.name,
-                                        have->default_value.value_or("(none)"),
-                                        want.default_value.value_or("(none)")));
-    }
-    if (have->primary_key_position != want.primary_key_position) {
-      differences.push_back(fmt::format("column {}: primary key differs", want.name));
-    }
-    if (have->hidden != want.hidden) {
-      differences.push_back(fmt::format("column {}: generated or hidden differs", want.name));
-    }
+    compare_column(want, *have, without_rowid_differs, differences);
   }
   for (const Column& have : live.columns) {
     if (find_column(expected.columns, have.name) == nullptr) {
       differences.push_back(fmt::format("extra column {}", have.name));
     }
+  }
+  std::vector<std::string> expected_order, live_order;
+  for (const Column& column : expected.columns) expected_order.push_back(lower_name(column.name));
+  for (const Column& column : live.columns) live_order.push_back(lower_name(column.name));
+  std::vector<std::string> expected_sorted = expected_order, live_sorted = live_order;
+  std::sort(expected_sorted.begin(), expected_sorted.end());
+  std::sort(live_sorted.begin(), live_sorted.end());
+  if (expected_sorted == live_sorted && expected_order != live_order) {
+    differences.push_back(fmt::format("column order ({}), expected ({})",
+                                      fmt::join(live_order, ", "),
+                                      fmt::join(expected_order, ", ")));
+  }
+}
+
+void compare_keys(const SchemaObject& expected, const SchemaObject& live,
+                  std::vector<std::string>& differences) {
+  auto shown = [](const std::string& key) { return key.empty() ? "(none)" : "(" + key + ")"; };
+  if (expected.primary_key != live.primary_key) {
+    differences.push_back(fmt::format("primary key {}, expected {}", shown(live.primary_key),
+                                      shown(expected.primary_key)));
+  }
+  if (expected.without_rowid == live.without_rowid && expected.rowid_alias != live.rowid_alias) {
+    if (!expected.rowid_alias.empty()) {
+      differences.push_back(fmt::format("column {}: rowid alias expected", expected.rowid_alias));
+    }
+    if (!live.rowid_alias.empty()) {
+      differences.push_back(fmt::format("column {}: rowid alias not expected", live.rowid_alias));
+    }
+  }
+  auto autoincrement = [](const SchemaObject& table) {
+    return std::any_of(table.columns.begin(), table.columns.end(),
+                       [](const Column& column) { return column.autoincrement; });
+  };
+  if (autoincrement(expected) != autoincrement(live)) {
+    differences.push_back(autoincrement(expected) ? "AUTOINCREMENT expected"
+                                                  : "AUTOINCREMENT not expected");
   }
 }
 
@@ -84,6 +136,81 @@ void compare_sets(const std::vector<T>& expected, const std::vector<T>& live, De
   }
 }
 
+std::string references(const ForeignKey& key) {
+  return fmt::format("FOREIGN KEY ({}) REFERENCES {} ({})", fmt::join(key.from_columns, ", "),
+                     key.table, fmt::join(key.to_columns, ", "));
+}
+
+std::string describe_foreign_key(const ForeignKey& key) {
+  std::string text = references(key) + " ON DELETE " + key.on_delete;
+  if (key.on_update != "NO ACTION") text += " ON UPDATE " + key.on_update;
+  return text;
+}
+
+// Foreign keys are matched by their columns and parent table; a matched one
+// whose parent columns or actions differ is named with what differs.
+void compare_foreign_keys(const SchemaObject& expected, const SchemaObject& live,
+                          std::vector<std::string>& differences) {
+  auto same_link = [](const ForeignKey& a, const ForeignKey& b) {
+    return a.table == b.table && a.from_columns == b.from_columns;
+  };
+  std::vector<bool> matched(live.foreign_keys.size(), false);
+  for (const ForeignKey& want : expected.foreign_keys) {
+    std::size_t found = live.foreign_keys.size();
+    for (std::size_t i = 0; i < live.foreign_keys.size(); ++i) {
+      if (matched[i] || !same_link(want, live.foreign_keys[i])) continue;
+      if (found == live.foreign_keys.size() || live.foreign_keys[i] == want) found = i;
+    }
+    if (found == live.foreign_keys.size()) {
+      differences.push_back("missing " + describe_foreign_key(want));
+      continue;
+    }
+    matched[found] = true;
+    const ForeignKey& have = live.foreign_keys[found];
+    if (have.to_columns != want.to_columns) {
+      differences.push_back(fmt::format(
+          "FOREIGN KEY ({}) REFERENCES {} ({}), expected ({})", fmt::join(want.from_columns, ", "),
+          want.table, fmt::join(have.to_columns, ", "), fmt::join(want.to_columns, ", ")));
+    }
+    if (have.on_delete != want.on_delete) {
+      differences.push_back(fmt::format("{}: ON DELETE {}, expected {}", references(want),
+                                        have.on_delete, want.on_delete));
+    }
+    if (have.on_update != want.on_update) {
+      differences.push_back(fmt::format("{}: ON UPDATE {}, expected {}", references(want),
+                                        have.on_update, want.on_update));
+    }
+  }
+  for (std::size_t i = 0; i < live.foreign_keys.size(); ++i) {
+    if (!matched[i]) differences.push_back("extra " + describe_foreign_key(live.foreign_keys[i]));
+  }
+}
+
+void compare_options(const SchemaObject& expected, const SchemaObject& live,
+                     std::vector<std::string>& differences) {
+  if (expected.strict != live.strict) {
+    differences.push_back(expected.strict ? "STRICT expected" : "STRICT not expected");
+  }
+  if (expected.without_rowid != live.without_rowid) {
+    differences.push_back(expected.without_rowid ? "WITHOUT ROWID expected"
+                                                 : "WITHOUT ROWID not expected");
+  }
+}
+
+std::string compare_tables(const SchemaObject& expected, const SchemaObject& live) {
+  std::vector<std::string> differences;
+  compare_columns(expected, live, differences);
+  compare_keys(expected, live, differences);
+  compare_sets(
+      expected.unique_keys, live.unique_keys, [](const std::string& key) { return key; },
+      differences);
+  compare_foreign_keys(expected, live, differences);
+  compare_sets(
+      expected.checks, live.checks, [](const std::string& check) { return check; }, differences);
+  compare_options(expected, live, differences);
+  return fmt::format("{}", fmt::join(differences, "; "));
+}
+
 std::string compare_indexes(const SchemaObject& expected, const SchemaObject& live) {
   std::vector<std::string> differences;
   if (lower_name(expected.table) != lower_name(live.table)) {
@@ -97,27 +224,11 @@ std::string compare_indexes(const SchemaObject& expected, const SchemaObject& li
   if (expected.unique != live.unique) {
     differences.push_back(expected.unique ? "UNIQUE expected" : "UNIQUE not expected");
   }
-  if (differences.empty() && expected.normalized_sql != live.normalized_sql) {
-    differences.push_back("definition differs: " +
-                          first_difference(expected.normalized_sql, live.normalized_sql));
-  }
-  return fmt::format("{}", fmt::join(differences, "; "));
-}
-
-std::string compare_tables(const SchemaObject& expected, const SchemaObject& live) {
-  std::vector<std::string> differences;
-  compare_columns(expected, live, differences);
-  compare_sets(expected.foreign_keys, live.foreign_keys, describe_foreign_key, differences);
-  compare_sets(
-      expected.unique_keys, live.unique_keys, [](const std::string& key) { return key; },
-      differences);
-  for (std::string& difference : compare_table_definitions(parse_table_definition(expected.sql),
-                                                           parse_table_definition(live.sql))) {
-    differences.push_back(std::move(difference));
-  }
-  if (differences.empty() && expected.normalized_sql != live.normalized_sql) {
-    differences.push_back("definition differs: " +
-                          first_difference(expected.normalized_sql, live.normalized_sql));
+  if (expected.where != live.where) {
+    auto shown = [](const std::string& where) {
+      return where.empty() ? std::string("no WHERE") : "WHERE " + where;
+    };
+    differences.push_back(fmt::format("{}, expected {}", shown(live.where), shown(expected.where)));
   }
   return fmt::format("{}", fmt::join(differences, "; "));
 }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstddef>
 
 #include "db.h"
 #include "error.h"
@@ -124,6 +125,44 @@ std::optional<std::size_t> object_token_index(const std::vector<Token>& tokens) 
   return i;
 }
 
+// The index just past the parenthesis that closes tokens[open], or end.
+std::size_t past_matching_parenthesis(const std::vector<Token>& tokens, std::size_t open,
+                                      std::size_t end) {
+  int depth = 0;
+  for (std::size_t i = open; i < end; ++i) {
+    if (tokens[i].type != Token::Type::punctuation) continue;
+    if (tokens[i].text == "(") ++depth;
+    if (tokens[i].text == ")" && --depth == 0) return i + 1;
+  }
+  return end;
+}
+
+// Narrows [begin, end) while a parenthesis at begin closes at end - 1.
+void strip_enclosing_parentheses(const std::vector<Token>& tokens, std::size_t& begin,
+                                 std::size_t& end) {
+  while (end - begin >= 2 && tokens[begin].type == Token::Type::punctuation &&
+         tokens[begin].text == "(" && tokens[end - 1].type == Token::Type::punctuation &&
+         tokens[end - 1].text == ")" && past_matching_parenthesis(tokens, begin, end) == end) {
+    ++begin;
+    --end;
+  }
+}
+
+// A word's text, or a quoted token's (identifier or string) with its quotes
+// removed and doubled quotes undone; case kept.
+std::string unquoted(const Token& token) {
+  if (token.type == Token::Type::word) return std::string(token.text);
+  std::string_view body = token.text.substr(1, token.text.size() - 2);
+  if (token.text.front() == '[') return std::string(body);
+  const char quote = token.text.front();
+  std::string name;
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    name += body[i];
+    if (body[i] == quote) ++i;  // skip the second of a doubled quote
+  }
+  return name;
+}
+
 }  // namespace
 
 bool is_word(const Token& token, std::string_view keyword) {
@@ -140,16 +179,7 @@ bool is_punctuation(const Token& token, std::string_view text) {
 // An identifier token's name: quotes removed, doubled quotes undone, lower case
 // (SQLite compares identifiers without regard to ASCII case).
 std::string identifier_name(const Token& token) {
-  if (token.type == Token::Type::word) return lower(token.text);
-  std::string_view body = token.text.substr(1, token.text.size() - 2);
-  if (token.text.front() == '[') return lower(body);
-  const char quote = token.text.front();
-  std::string name;
-  for (std::size_t i = 0; i < body.size(); ++i) {
-    name += body[i];
-    if (body[i] == quote) ++i;  // skip the second of a doubled quote
-  }
-  return lower(name);
+  return lower(unquoted(token));
 }
 
 std::vector<Token> tokenize(std::string_view sql) {
@@ -263,6 +293,49 @@ std::string normalize_tokens(const std::vector<Token>& tokens, std::size_t begin
     }
   }
   return normalized;
+}
+
+std::string normalize_expression(const std::vector<Token>& tokens, std::size_t begin,
+                                 std::size_t end) {
+  strip_enclosing_parentheses(tokens, begin, end);
+  std::vector<Token> canonical(tokens.begin() + static_cast<std::ptrdiff_t>(begin),
+                               tokens.begin() + static_cast<std::ptrdiff_t>(end));
+  for (Token& token : canonical) {
+    if (is_punctuation(token, "==")) token.text = "=";
+    if (is_punctuation(token, "<>")) token.text = "!=";
+  }
+  return normalize_tokens(canonical, 0, canonical.size());
+}
+
+std::string normalize_default(std::string_view dflt_value) {
+  const std::vector<Token> tokens = tokenize(dflt_value);
+  std::size_t begin = 0;
+  std::size_t end = tokens.size();
+  strip_enclosing_parentheses(tokens, begin, end);
+  if (end - begin == 1) {
+    const Token& token = tokens[begin];
+    const bool keyword = is_word(token, "NULL") || is_word(token, "TRUE") ||
+                         is_word(token, "FALSE") || is_word(token, "CURRENT_TIME") ||
+                         is_word(token, "CURRENT_DATE") || is_word(token, "CURRENT_TIMESTAMP");
+    // DEFAULT draft and DEFAULT "draft" store the string 'draft'.
+    if (token.type == Token::Type::quoted_identifier ||
+        (token.type == Token::Type::word && !keyword)) {
+      return quote_literal(unquoted(token));
+    }
+  }
+  if (end - begin == 2 && is_punctuation(tokens[begin], "+") &&
+      tokens[begin + 1].type == Token::Type::number) {
+    ++begin;
+  }
+  return normalize_expression(tokens, begin, end);
+}
+
+std::string normalize_type(std::string_view declared_type) {
+  const std::vector<Token> tokens = tokenize(declared_type);
+  std::string type = normalize_tokens(tokens, 0, tokens.size());
+  std::transform(type.begin(), type.end(), type.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return type;
 }
 
 std::string normalize_sql(std::string_view sql) {

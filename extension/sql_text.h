@@ -36,6 +36,22 @@ std::string normalize_sql(std::string_view sql);
 // normalize_sql over tokens [begin, end) of a tokenized text.
 std::string normalize_tokens(const std::vector<Token>& tokens, std::size_t begin, std::size_t end);
 
+// An expression, tokens [begin, end), spelled canonically for comparison:
+// as normalize_tokens, without the parentheses that enclose all of it
+// ("((x > 0))" is "x > 0"), and with one spelling of each operator that has
+// two ("==" is "=", "<>" is "!=").
+std::string normalize_expression(const std::vector<Token>& tokens, std::size_t begin,
+                                 std::size_t end);
+
+// A column's default as pragma_table_xinfo reports it (dflt_value), spelled
+// canonically: normalize_expression, a bare or quoted name taken as the
+// string SQLite stores for it (DEFAULT draft is 'draft'), "+1" as "1".
+std::string normalize_default(std::string_view dflt_value);
+
+// A declared type as pragma_table_xinfo reports it (as written, white space
+// and comments included), spelled canonically: "VARCHAR(10, 2)".
+std::string normalize_type(std::string_view declared_type);
+
 // True for a punctuation token spelled `text`; for a word token spelled
 // `keyword` in any case (keyword given in upper case).
 bool is_punctuation(const Token& token, std::string_view text);

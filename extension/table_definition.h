@@ -1,7 +1,9 @@
-// What a CREATE TABLE says that the pragmas do not show: its CHECK
-// constraints, each column's COLLATE, AUTOINCREMENT, the column order, and
-// the table options (WITHOUT ROWID, STRICT). Parsed from the stored SQL with
-// the tokenizer, each CHECK normalised for comparison.
+// What a CREATE TABLE or CREATE INDEX says that the pragmas do not show: a
+// table's CHECK constraints and generated-column expressions (and, for a
+// SQLite built without SQLITE_ENABLE_COLUMN_METADATA, each column's COLLATE
+// and AUTOINCREMENT); an index's key expressions and partial-index WHERE.
+// Parsed from the stored SQL with the tokenizer, each expression normalised
+// for comparison (normalize_expression).
 #pragma once
 
 #include <map>
@@ -14,16 +16,22 @@ namespace emf {
 struct TableDefinition {
   std::vector<std::string> columns;               // in declaration order, lower case
   std::map<std::string, std::string> column_sql;  // column -> its definition, as written
-  std::vector<std::string> checks;                // "check(x > 0)", column and table level, sorted
-  std::map<std::string, std::string> collate;     // column -> collation, where declared
-  bool autoincrement = false;
-  std::vector<std::string> options;  // "without rowid", "strict"
+  // "check(x > 0)", column and table level, constraint names left out, sorted.
+  std::vector<std::string> checks;
+  std::map<std::string, std::string> collate;    // column -> collation, lower case, where declared
+  std::map<std::string, std::string> generated;  // column -> its expression, normalised
+  std::string autoincrement_column;              // lower case; empty without AUTOINCREMENT
 };
 
 TableDefinition parse_table_definition(std::string_view create_table_sql);
 
-// What differs, one phrase each ("missing CHECK (x > 0)", ...).
-std::vector<std::string> compare_table_definitions(const TableDefinition& expected,
-                                                   const TableDefinition& live);
+struct IndexDefinition {
+  // Each key as an expression, normalised: "topic", "lower(topic)" (no
+  // COLLATE, ASC or DESC: pragma_index_xinfo shows those).
+  std::vector<std::string> keys;
+  std::string where;  // the WHERE condition of a partial index, normalised
+};
+
+IndexDefinition parse_index_definition(std::string_view create_index_sql);
 
 }  // namespace emf

@@ -343,17 +343,19 @@ TEST(Drift, NamesTheConstraintTheColumnsOrTheBodyThatDiffers) {
       "duration_seconds REAL CHECK (duration_seconds IS NULL OR "
       "(typeof(duration_seconds) = 'real' AND duration_seconds >= 0)), created_at TEXT "
       "NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')) CONSTRAINT "
-      "created_at_is_a_time CHECK (typeof(created_at) = 'text' AND julianday(created_at) IS "
+      "created_at_is_a_time CHECK (typeof(created_at) = 'text' AND created_at GLOB "
+      "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND julianday(created_at) IS "
       "NOT NULL AND strftime('%Y-%m-%d "
       "%H:%M:%f', created_at) = strftime('%Y-%m-%d %H:%M:%f', julianday(created_at))), "
       "posted_at TEXT CONSTRAINT posted_at_is_a_time CHECK (posted_at IS NULL OR "
-      "(typeof(posted_at) = 'text' AND julianday(posted_at) IS NOT NULL AND "
+      "(typeof(posted_at) = 'text' AND posted_at GLOB "
+      "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND julianday(posted_at) IS NOT NULL AND "
       "strftime('%Y-%m-%d %H:%M:%f', posted_at) = "
       "strftime('%Y-%m-%d %H:%M:%f', julianday(posted_at)))), status TEXT NOT NULL "
       "DEFAULT 'draft')");
   EXPECT_EQ(detail_of(db, "metrics", "video_metadata"),
-            "changed: missing check(status in('draft', 'rendered', 'posted', 'archived')); column "
-            "title: collate nocase, expected binary");
+            "changed: column title: collate nocase, expected binary; missing check(status "
+            "in('draft', 'rendered', 'posted', 'archived'))");
 
   db.exec("DROP INDEX idx_trending_topics_source");
   db.exec("CREATE INDEX idx_trending_topics_source ON trending_topics (source DESC, topic)");
@@ -387,7 +389,8 @@ TEST(Drift, EquivalentSqlSpelledAnotherWayIsNotFlagged) {
                 " result_count INTEGER NOT NULL DEFAULT 0 CHECK (TYPEOF(result_count)='integer' "
                 "AND result_count>=0), `timestamp` TEXT NOT NULL DEFAULT (STRFTIME('%Y-%m-%d "
                 "%H:%M:%f','now')) constraint timestamp_is_a_time CHECK (typeof(timestamp) = "
-                "'text' AND julianday(timestamp) IS NOT NULL AND strftime('%Y-%m-%d %H:%M:%f', "
+                "'text' AND timestamp GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND "
+                "julianday(timestamp) IS NOT NULL AND strftime('%Y-%m-%d %H:%M:%f', "
                 "timestamp) = strftime('%Y-%m-%d "
                 "%H:%M:%f', julianday(timestamp))) -- the same, spelled otherwise\n)");
   EXPECT_EQ(detail_of(db, "trends", "search_history"), "ok: ");
