@@ -35,13 +35,14 @@ void check_history(const std::vector<AppliedMigration>& applied, KindStatus& sta
         status.objects.push_back(ObjectReport{
             "migration", label, ObjectStatus::modified,
             fmt::format("applied with checksum {}, but sql/{}/{} now has {}", migration.checksum,
-                        kind_name(status.kind), migration.file_name, migration.expected_checksum)});
+                        kind_name(status.kind), migration.file_name, migration.expected_checksum),
+            "its file changed after it was applied"});
         break;
       case MigrationStatus::State::newer:
-        status.objects.push_back(
-            ObjectReport{"migration", label, ObjectStatus::extra,
-                         fmt::format("applied by a newer emf; this one knows versions up to {}",
-                                     status.latest)});
+        status.objects.push_back(ObjectReport{
+            "migration", label, ObjectStatus::extra,
+            fmt::format("applied by a newer emf; this one knows versions up to {}", status.latest),
+            "applied by a newer emf"});
         break;
       case MigrationStatus::State::applied:
         break;
@@ -114,8 +115,9 @@ CheckReport check_schema(sqlite3* db, std::string_view schema, std::optional<Kin
   for (const SchemaObject& object : live.objects) {
     if (known.contains(lower_name(object.name))) continue;
     if (KindStatus* owner = owner_of(object, report.kinds)) {
-      owner->objects.push_back(ObjectReport{object.type, object.name, ObjectStatus::extra,
-                                            fmt::format("not part of {}", kind_name(owner->kind))});
+      const std::string detail = fmt::format("not part of {}", kind_name(owner->kind));
+      owner->objects.push_back(
+          ObjectReport{object.type, object.name, ObjectStatus::extra, detail, detail});
     }
   }
 
@@ -136,12 +138,14 @@ std::string check_report_json(sqlite3* db, const CheckReport& report) {
   for (const KindStatus& status : report.kinds) {
     std::vector<json::Value> objects;
     for (const ObjectReport& object : status.objects) {
-      objects.push_back(json::Raw{
-          json::object(db, {{"type", object.type},
-                            {"name", object.name},
-                            {"status", status_name(object.status)},
-                            {"detail", object.detail.empty() ? json::Value(nullptr)
-                                                             : json::Value(object.detail)}})});
+      objects.push_back(json::Raw{json::object(
+          db,
+          {{"type", object.type},
+           {"name", object.name},
+           {"status", status_name(object.status)},
+           {"detail", object.detail.empty() ? json::Value(nullptr) : json::Value(object.detail)},
+           {"summary",
+            object.summary.empty() ? json::Value(nullptr) : json::Value(object.summary)}})});
     }
     std::vector<json::Value> pending(status.pending.begin(), status.pending.end());
     kinds.push_back(

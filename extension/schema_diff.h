@@ -17,7 +17,8 @@ struct ObjectReport {
   std::string type;  // table, index, trigger, view or migration
   std::string name;
   ObjectStatus status = ObjectStatus::ok;
-  std::string detail;  // empty when ok
+  std::string detail;   // every difference, one phrase each; empty when ok
+  std::string summary;  // in a few words: "3 column types, 1 default differ"
 };
 
 // Where two normalised SQL texts part: "`live text...`, expected `expected

@@ -139,7 +139,8 @@ namespace {
 // What emf repair would do, from emf_check on a read-only connection: the
 // tables it would rebuild (with their rows: a rebuild copies each one while
 // it holds the write lock), the objects it would recreate.
-Outcome plan_repair(const Target& target, const ReportReader& reader, const Terminal& terminal) {
+Outcome plan_repair(const Target& target, const ReportReader& reader, const Terminal& terminal,
+                    bool verbose) {
   Outcome outcome;
   Connection connection(target, Connection::Mode::read_only);
   const std::string check = connection.call("emf_check", {target.kind});
@@ -163,7 +164,7 @@ Outcome plan_repair(const Target& target, const ReportReader& reader, const Term
   outcome.tone = Tone::warn;
   outcome.state = steps.empty() ? "nothing emf repair can do: see below"
                                 : fmt::format("would {}", fmt::join(steps, ", "));
-  outcome.details = object_table(reader, terminal, check, false);
+  outcome.details = object_table(reader, terminal, check, verbose);
   return outcome;
 }
 
@@ -175,7 +176,7 @@ int run_repair(const std::vector<Target>& targets, const CommandOptions& options
   Output output(terminal, reader, options.json, "repair");
   return for_each_target(targets, output, [&](const Target& target) {
     if (!fs::exists(target.path)) return missing_database("run emf init");
-    if (options.dry_run) return plan_repair(target, reader, terminal);
+    if (options.dry_run) return plan_repair(target, reader, terminal, options.verbose);
     Outcome outcome;
     Connection connection(target, Connection::Mode::existing);
     const std::string before = connection.call("emf_check", {target.kind});
@@ -207,7 +208,7 @@ int run_repair(const std::vector<Target>& targets, const CommandOptions& options
         "{}{}", done.empty() ? "nothing rebuilt" : fmt::format("{}", fmt::join(done, ", ")),
         outcome.ok ? "" : "; problems remain: " + remedy(reader, after));
     if (!outcome.ok) {
-      for (std::string& line : object_table(reader, terminal, after, false)) {
+      for (std::string& line : object_table(reader, terminal, after, options.verbose)) {
         outcome.details.push_back(std::move(line));
       }
     }

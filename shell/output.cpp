@@ -20,8 +20,13 @@ void Output::add(const Target& target, Outcome outcome) {
     databases_.push_back(json::Raw{json::object(reader_.scratch(), members)});
     return;
   }
-  fmt::print("{:<14} {:<32} {}\n", target.kind, display_path(target.path),
-             terminal_.paint(outcome.tone, outcome.state));
+  const std::string head = fmt::format("{:<14} {:<32} ", target.kind, display_path(target.path));
+  // A long state wraps to the terminal, under the details' indent.
+  const std::vector<std::string> state = wrap(outcome.state, terminal_.width(), head.size(), 4);
+  fmt::print("{}{}\n", head, terminal_.paint(outcome.tone, state.front()));
+  for (std::size_t i = 1; i < state.size(); ++i) {
+    fmt::print("    {}\n", terminal_.paint(outcome.tone, std::string_view(state[i]).substr(4)));
+  }
   for (const std::string& detail : outcome.details) fmt::print("    {}\n", detail);
 }
 
@@ -69,14 +74,14 @@ std::string remedy(const ReportReader& reader, const std::string& check_report) 
     return "restore the modified migration files as this emf ships them (see emf status), then "
            "run emf init";
   }
-  if (drift) return "run emf repair (emf repair --dry-run says what it would do)";
+  if (drift) return "run emf repair";
   return "run emf init";
 }
 
 std::vector<std::string> object_table(const ReportReader& reader, const Terminal& terminal,
-                                      const std::string& check_report, bool all) {
+                                      const std::string& check_report, bool verbose) {
   std::vector<ObjectLine> lines = reader.objects(check_report);
-  if (!all) {
+  if (!verbose) {
     std::erase_if(lines, [](const ObjectLine& line) { return line.status == "ok"; });
   }
   std::size_t type_width = 4, name_width = 4, status_width = 6;
@@ -85,6 +90,14 @@ std::vector<std::string> object_table(const ReportReader& reader, const Terminal
     name_width = std::max(name_width, line.name.size());
     status_width = std::max(status_width, line.status.size());
   }
+  // Details are printed four columns in (Output::add); wrapped lines align
+  // under the text column.
+  constexpr std::size_t kIndent = 4;
+  const std::size_t text_column = type_width + 2 + name_width + 2 + status_width + 2;
+  const std::size_t width = terminal.width() > kIndent ? terminal.width() - kIndent : 0;
+  // Where that leaves too narrow a column, wrapped lines start further left.
+  constexpr std::size_t kNarrow = 40;
+  const std::size_t hanging = width > text_column + kNarrow ? text_column : 2;
   std::vector<std::string> table;
   for (const ObjectLine& line : lines) {
     const Tone tone = line.status == "ok"      ? Tone::good
@@ -92,8 +105,11 @@ std::vector<std::string> object_table(const ReportReader& reader, const Terminal
                                                : Tone::bad;
     // Pad before painting, so colour codes do not break the alignment.
     const std::string status = fmt::format("{:<{}}", line.status, status_width);
+    const std::vector<std::string> text =
+        wrap(verbose ? line.detail : line.summary, width, text_column, hanging);
     table.push_back(fmt::format("{:<{}}  {:<{}}  {}  {}", line.type, type_width, line.name,
-                                name_width, terminal.paint(tone, status), line.detail));
+                                name_width, terminal.paint(tone, status), text.front()));
+    table.insert(table.end(), text.begin() + 1, text.end());
   }
   return table;
 }

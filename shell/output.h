@@ -60,8 +60,10 @@ int for_each_target(const std::vector<Target>& targets, Output& output, Work wor
 // modified migration's file, "run emf init" for pending migrations.
 std::string remedy(const ReportReader& reader, const std::string& check_report);
 
-// Objects of a check report as aligned lines: those with problems, or all.
+// Objects of a check report as aligned lines: those with problems, each with
+// what differs in a few words ("3 column types, 1 default differ"); with
+// verbose, every object and every difference. Wrapped to the terminal.
 std::vector<std::string> object_table(const ReportReader& reader, const Terminal& terminal,
-                                      const std::string& check_report, bool all);
+                                      const std::string& check_report, bool verbose);
 
 }  // namespace emf::shell

@@ -21,14 +21,15 @@ std::int64_t ReportReader::length(std::string_view report, std::string_view path
 std::vector<ObjectLine> ReportReader::objects(std::string_view check_report) const {
   Statement statement(scratch_.get(),
                       "SELECT k.value ->> 'kind', o.value ->> 'type', o.value ->> 'name', "
-                      "o.value ->> 'status', coalesce(o.value ->> 'detail', '') "
+                      "o.value ->> 'status', coalesce(o.value ->> 'detail', ''), "
+                      "coalesce(o.value ->> 'summary', o.value ->> 'detail', '') "
                       "FROM json_each(?1, '$.kinds') AS k, json_each(k.value, '$.objects') AS o");
   statement.bind_text(1, check_report);
   std::vector<ObjectLine> lines;
   while (statement.step()) {
     lines.push_back(ObjectLine{statement.column_text(0), statement.column_text(1),
                                statement.column_text(2), statement.column_text(3),
-                               statement.column_text(4)});
+                               statement.column_text(4), statement.column_text(5)});
   }
   return lines;
 }

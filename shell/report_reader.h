@@ -14,7 +14,7 @@
 namespace emf::shell {
 
 struct ObjectLine {
-  std::string kind, type, name, status, detail;
+  std::string kind, type, name, status, detail, summary;
 };
 
 class ReportReader {

@@ -2,6 +2,7 @@
 #include "terminal.h"
 
 #include <fmt/format.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -9,11 +10,27 @@
 
 namespace emf::shell {
 
+namespace {
+
+std::size_t terminal_width() {
+  if (::isatty(STDOUT_FILENO) == 0) return 0;
+  winsize size{};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  if (const char* columns = std::getenv("COLUMNS")) {
+    const long value = std::strtol(columns, nullptr, 10);
+    if (value > 0) return static_cast<std::size_t>(value);
+  }
+  return 80;
+}
+
+}  // namespace
+
 Terminal::Terminal()
     : stdin_tty_(::isatty(STDIN_FILENO) != 0),
       stderr_tty_(::isatty(STDERR_FILENO) != 0),
       color_(::isatty(STDOUT_FILENO) != 0 &&
-             (std::getenv("NO_COLOR") == nullptr || *std::getenv("NO_COLOR") == '\0')) {}
+             (std::getenv("NO_COLOR") == nullptr || *std::getenv("NO_COLOR") == '\0')),
+      width_(terminal_width()) {}
 
 std::string Terminal::paint(Tone tone, std::string_view text) const {
   if (!color_ || tone == Tone::plain) return std::string(text);
@@ -22,6 +39,35 @@ std::string Terminal::paint(Tone tone, std::string_view text) const {
                      : tone == Tone::bad  ? "31"
                                           : "2";
   return fmt::format("\033[{}m{}\033[0m", code, text);
+}
+
+std::vector<std::string> wrap(std::string_view text, std::size_t width, std::size_t used,
+                              std::size_t indent) {
+  std::vector<std::string> lines(1);
+  std::size_t column = used;  // of the line being filled
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view word = text.substr(start, end - start);
+    start = end + 1;
+    if (word.empty()) continue;
+    const bool fresh = lines.back().empty();
+    if (width > 0 && !fresh && column + 1 + word.size() > width) {
+      lines.push_back(std::string());
+      column = indent;
+    }
+    std::string& line = lines.back();
+    if (!line.empty()) {
+      line += ' ';
+      ++column;
+    } else if (lines.size() > 1) {
+      line.assign(indent, ' ');
+    }
+    line += word;
+    column += word.size();
+  }
+  return lines;
 }
 
 ProgressBar::ProgressBar(bool enabled, std::string label)

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace emf::shell {
 
@@ -19,12 +20,23 @@ class Terminal {
   bool progress_enabled() const { return stderr_tty_; }
   // text in the tone's colour, when colour is on.
   std::string paint(Tone tone, std::string_view text) const;
+  // The columns of standard output when it is a terminal (its window size,
+  // else COLUMNS, else 80); 0 when it is not: lines for other programs are
+  // never wrapped.
+  std::size_t width() const { return width_; }
 
  private:
   bool stdin_tty_;
   bool stderr_tty_;
   bool color_;
+  std::size_t width_;
 };
+
+// Text wrapped at spaces to lines of at most `width` columns (a longer word
+// stays whole), the first line already `used` columns in, the others
+// starting with `indent` spaces. Width 0: one line.
+std::vector<std::string> wrap(std::string_view text, std::size_t width, std::size_t used,
+                              std::size_t indent);
 
 // A one-line bar redrawn in place at most ten times a second; cleared when
 // done. Does nothing unless enabled.

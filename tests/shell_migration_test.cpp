@@ -207,6 +207,72 @@ TEST_F(ShellTest, RepairBacksUpAndConvergesADriftedTable) {
   EXPECT_EQ(count("data/trends.db", "search_history"), 4);
 }
 
+// Drift reads in one line per object: what differs in a few words, and the
+// command that fixes it; every difference with --verbose (wrapped to the
+// terminal, on one line for a pipe) and in --json.
+TEST_F(ShellTest, DriftIsOneReadableLinePerObject) {
+  ASSERT_EQ(emf({"seed", "--only", "metrics"}).exit_code, 0);
+  {
+    Db db(path("data/metrics.db"), false);
+    db.exec(
+        "PRAGMA writable_schema = ON; UPDATE sqlite_schema SET sql = 'CREATE TABLE "
+        "video_metadata (id INTEGER PRIMARY KEY AUTOINCREMENT, video_id TEXT NOT NULL UNIQUE, "
+        "title TEXT, description TEXT, topic TEXT, script_path TEXT, audio_path TEXT, video_path "
+        "TEXT, duration_seconds INTEGER, created_at DATETIME DEFAULT CURRENT_TIMESTAMP, posted_at "
+        "DATETIME, status TEXT DEFAULT ''draft'')' WHERE name = 'video_metadata'; "
+        "PRAGMA schema_version = 1000; PRAGMA writable_schema = OFF");
+  }
+  const std::string summary =
+      "table  video_metadata  changed  3 column types, 2 NOT NULL constraints, 1 default, 5 "
+      "checks differ";
+  auto result = emf({"check", "--only", "metrics"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.out.find("problems (version 2): run emf repair"), std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("    " + summary + "\n"), std::string::npos) << result.out;
+  EXPECT_EQ(result.out.find("missing check"), std::string::npos) << result.out;
+
+  // Every difference: one line in a pipe, wrapped on a terminal.
+  const std::string first = "column duration_seconds: type INTEGER, expected REAL;";
+  const std::string last = "missing check(typeof(created_at) = 'text' and created_at glob";
+  result = emf({"check", "--verbose", "--only", "metrics"});
+  std::size_t at = result.out.find(first);
+  ASSERT_NE(at, std::string::npos) << result.out;
+  EXPECT_LT(result.out.find(last, at), result.out.find('\n', at)) << result.out;
+  result = run_on_terminal({EMF_SHELL_PATH, "check", "--verbose", "--only", "metrics"},
+                           ProcessOptions{dir.path(), {{"NO_COLOR", "1"}}, {}});
+  at = result.out.find(first);
+  ASSERT_NE(at, std::string::npos) << result.out;
+  EXPECT_GT(result.out.find(last, at), result.out.find('\n', at)) << result.out;
+  std::size_t start = 0, widest = 0;
+  while (start < result.out.size()) {
+    std::size_t end = result.out.find('\n', start);
+    if (end == std::string::npos) end = result.out.size();
+    std::string line = result.out.substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    widest = std::max(widest, line.size());
+    start = end + 1;
+  }
+  EXPECT_LE(widest, 120u) << result.out;  // the test terminal's width
+
+  result = emf({"check", "--json", "--only", "metrics"});
+  Db db;
+  sqlite3_stmt* statement = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db.get(),
+                               "SELECT o.value ->> 'summary', o.value ->> 'detail' FROM "
+                               "json_each(?1, '$.databases[0].check.kinds[0].objects') AS o "
+                               "WHERE o.value ->> 'name' = 'video_metadata'",
+                               -1, &statement, nullptr),
+            SQLITE_OK);
+  sqlite3_bind_text(statement, 1, result.out.c_str(), -1, SQLITE_TRANSIENT);
+  ASSERT_EQ(sqlite3_step(statement), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)),
+               "3 column types, 2 NOT NULL constraints, 1 default, 5 checks differ");
+  const std::string detail = reinterpret_cast<const char*>(sqlite3_column_text(statement, 1));
+  EXPECT_EQ(detail.find(first), 0u) << detail;
+  sqlite3_finalize(statement);
+}
+
 TEST_F(ShellTest, EightMigratingProcessesApplyEachMigrationOnce) {
   make_version_1_trends(path("data/trends.db"));
   std::vector<std::unique_ptr<Process>> processes;
