@@ -108,7 +108,26 @@ std::string failure_of(sqlite3* db, const std::string& sql, std::int64_t rowid,
 }
 
 constexpr std::string_view kProbe = "emf_probe";
-constexpr std::string_view kStoredDifferently = "the column's type would store it differently";
+
+// Adds a misfit for each row whose `column` the copy `target` holds
+// otherwise than `source` (kept_exactly); returns their rowids.
+std::vector<std::int64_t> add_changed_values(sqlite3* db, const std::string& table,
+                                             const std::string& column, const std::string& source,
+                                             const std::string& target, Misfits& misfits) {
+  const std::string name = quote_identifier(column);
+  Statement changed(
+      db, fmt::format("SELECT o.rowid, quote(o.{0}), quote(n.{0}) FROM {1} AS o JOIN {2} AS n "
+                      "ON n.rowid = o.rowid WHERE NOT {3} ORDER BY o.rowid",
+                      name, source, target, kept_exactly("o." + name, "n." + name)));
+  std::vector<std::int64_t> rowids;
+  while (changed.step()) {
+    misfits.add(table, column, "the column's type would store it differently",
+                changed.column_int(0),
+                fmt::format("{} as {}", changed.column_text(1), changed.column_text(2)));
+    rowids.push_back(changed.column_int(0));
+  }
+  return rowids;
+}
 
 // Why rows of `table` did not all copy into `scratch`: each column of the
 // new definition is tried alone, in a probe table with that column's
@@ -142,14 +161,8 @@ void diagnose(sqlite3* db, std::string_view schema, const std::string& table,
       misfits.add(table, column, why, rowid, value);
       explained.insert(rowid);
     }
-    Statement changed(
-        db, fmt::format("SELECT o.rowid, quote(o.{0}), quote(p.{0}) FROM {1} AS o JOIN {2} AS p "
-                        "ON p.rowid = o.rowid WHERE NOT {3} ORDER BY o.rowid",
-                        name, source, probe, kept_exactly("o." + name, "p." + name)));
-    while (changed.step()) {
-      misfits.add(table, column, kStoredDifferently, changed.column_int(0),
-                  fmt::format("{} as {}", changed.column_text(1), changed.column_text(2)));
-      explained.insert(changed.column_int(0));
+    for (std::int64_t rowid : add_changed_values(db, table, column, source, probe, misfits)) {
+      explained.insert(rowid);
     }
     exec(db, "DROP TABLE " + probe);
   }
@@ -335,21 +348,12 @@ bool Rebuild::rebuild_table(std::string_view create_table_sql, Misfits& misfits)
   } else {
     // Affinity can change a value on the way (the text '007' into an INTEGER
     // column): compare the columns whose affinity differs.
-    std::vector<std::string> conditions;
+    const std::vector<ColumnInfo> rebuilt = table_columns(db_, schema_, scratch_name);
     for (const ColumnInfo& before : live) {
       const std::string name = lower_name(before.name);
-      for (const ColumnInfo& after : table_columns(db_, schema_, scratch_name)) {
-        if (lower_name(after.name) != name || affinity(after.type) == affinity(before.type)) {
-          continue;
-        }
-        const std::string quoted = quote_identifier(name);
-        Statement changed(
-            db_, fmt::format("SELECT o.rowid, quote(o.{0}), quote(n.{0}) FROM {1} AS o JOIN {2} AS "
-                             "n ON n.rowid = o.rowid WHERE NOT {3} ORDER BY o.rowid",
-                             quoted, source, scratch, kept_exactly("o." + quoted, "n." + quoted)));
-        while (changed.step()) {
-          misfits.add(table, name, kStoredDifferently, changed.column_int(0),
-                      fmt::format("{} as {}", changed.column_text(1), changed.column_text(2)));
+      for (const ColumnInfo& after : rebuilt) {
+        if (lower_name(after.name) == name && affinity(after.type) != affinity(before.type)) {
+          add_changed_values(db_, table, name, source, scratch, misfits);
         }
       }
     }
