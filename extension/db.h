@@ -58,6 +58,26 @@ class Statement {
 // open, a reader while another connection recovers the WAL index.
 inline constexpr std::chrono::milliseconds kBusyPatience{5000};
 
+// Runs work() again while it throws an Error with SQLITE_BUSY, pausing a
+// little longer each time, for up to kBusyPatience; then lets it throw. The
+// work must be all or nothing, so that each try starts from a clean slate.
+template <typename Work>
+auto with_patience(Work work) -> decltype(work()) {
+  const auto deadline = std::chrono::steady_clock::now() + kBusyPatience;
+  int pause_ms = 1;
+  for (;;) {
+    try {
+      return work();
+    } catch (const Error& error) {
+      if ((error.code() & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline) {
+        throw;
+      }
+    }
+    sqlite3_sleep(pause_ms);
+    pause_ms = pause_ms < 50 ? pause_ms * 2 : 50;
+  }
+}
+
 // Runs every statement of sql (no parameters, rows ignored).
 void exec(sqlite3* db, std::string_view sql);
 // The first column of the first row, or nullopt when there is no row.

@@ -12,8 +12,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <chrono>
 #include <string>
 #include <vector>
 
@@ -121,19 +119,7 @@ constexpr FunctionSpec kFunctions[] = {
 // once). Every function is all or nothing (read-only, or one transaction
 // rolled back on failure), so a retry starts from a clean slate.
 std::string run_with_patience(const FunctionSpec& spec, sqlite3* db, const Arguments& arguments) {
-  const auto deadline = std::chrono::steady_clock::now() + kBusyPatience;
-  int pause_ms = 1;
-  for (;;) {
-    try {
-      return spec.implementation(db, arguments);
-    } catch (const Error& error) {
-      if ((error.code() & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline) {
-        throw;
-      }
-    }
-    sqlite3_sleep(pause_ms);
-    pause_ms = std::min(pause_ms * 2, 50);
-  }
+  return with_patience([&] { return spec.implementation(db, arguments); });
 }
 
 void call_function(sqlite3_context* context, int argc, sqlite3_value** argv) {

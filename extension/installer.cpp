@@ -45,11 +45,12 @@ void switch_to_wal(sqlite3* db, std::string_view schema, std::vector<std::string
     return;
   }
   // While another process has the file open this fails with SQLITE_BUSY at
-  // once; the whole call is then run again (kBusyPatience), which finds the
-  // schema work done and switches.
-  const std::string mode =
-      query_optional_text(db, "PRAGMA " + quote_identifier(schema) + ".journal_mode = WAL")
-          .value_or("unknown");
+  // once, without the busy handler: waited out here, so that the report
+  // still says what this call applied.
+  const std::string mode = with_patience([&] {
+    return query_optional_text(db, "PRAGMA " + quote_identifier(schema) + ".journal_mode = WAL")
+        .value_or("unknown");
+  });
   if (mode != "wal") {
     warnings.push_back(
         fmt::format("journal_mode is '{}': this database or its VFS does not support WAL", mode));
