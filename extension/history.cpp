@@ -24,8 +24,9 @@ void create_history(sqlite3* db, std::string_view schema) {
   apply_sql(db, schema, history_table_sql());
   // Rows from before times had one stored form (the 'T...Z' form), converted.
   exec(db, "UPDATE " + history_table(schema) +
-               " SET applied_at = strftime('%Y-%m-%d %H:%M:%f', applied_at) "
-               "WHERE applied_at IS NOT strftime('%Y-%m-%d %H:%M:%f', applied_at)");
+               " SET applied_at = strftime('%Y-%m-%d %H:%M:%f', julianday(applied_at)) "
+               "WHERE julianday(applied_at) IS NOT NULL AND "
+               "applied_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(applied_at))");
 }
 
 std::vector<AppliedMigration> read_history(sqlite3* db, std::string_view schema, Kind kind) {

@@ -186,6 +186,7 @@ InitReport install(sqlite3* db, Kind kind, std::string_view schema, Install mode
   // mode included; it is checked again under the write lock below.
   if (mode == Install::upgrade) verify_before_changing(db, schema, kind);
   enable_foreign_keys(db, report.warnings);
+  const ChecksEnforced checks_enforced(db);
   std::optional<ForeignKeysOff> foreign_keys_off;
   if (mode == Install::upgrade && rebuilds_existing_tables(db, schema, kind)) {
     foreign_keys_off.emplace(db, "emf_init");

@@ -130,8 +130,9 @@ std::string qualify_tables_read(const std::string& statement, std::string_view s
 
 }  // namespace
 
+// Qualified for main too: a TEMP object of the same name would otherwise be
+// what an unqualified name finds.
 std::string statement_in_schema(std::string_view statement, std::string_view schema) {
-  if (lower_name(schema) == "main") return std::string(statement);
   return qualify_tables_read(qualify_statement(statement, schema), schema);
 }
 

@@ -207,6 +207,17 @@ ForeignKeysOff::~ForeignKeysOff() {
   if (were_on_) sqlite3_exec(db_, "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr);
 }
 
+ChecksEnforced::ChecksEnforced(sqlite3* db)
+    : db_(db), were_ignored_(query_int(db, "PRAGMA ignore_check_constraints") != 0) {
+  if (were_ignored_) exec(db, "PRAGMA ignore_check_constraints = OFF");
+}
+
+ChecksEnforced::~ChecksEnforced() {
+  if (were_ignored_) {
+    sqlite3_exec(db_, "PRAGMA ignore_check_constraints = ON", nullptr, nullptr, nullptr);
+  }
+}
+
 void Misfits::add(std::string_view table, std::string_view column, std::string_view reason,
                   std::int64_t rowid, std::string value) {
   auto group = std::find_if(groups_.begin(), groups_.end(), [&](const Group& g) {
@@ -293,7 +304,8 @@ void Rebuild::set_aside_views_and_triggers() {
   violations_before_ = foreign_key_violations(db_, schema_);
   for (const SchemaObject& object : read_schema(db_, schema_).objects) {
     if (object.type != "view" && object.type != "trigger") continue;
-    exec(db_, fmt::format("DROP {} {}", object.type, qualified(schema_, object.name)));
+    // IF EXISTS: dropping a view drops the INSTEAD OF triggers on it.
+    exec(db_, fmt::format("DROP {} IF EXISTS {}", object.type, qualified(schema_, object.name)));
     set_aside_.push_back(object);
   }
 }
@@ -363,10 +375,13 @@ bool Rebuild::rebuild_table(std::string_view create_table_sql, Misfits& misfits)
     return false;
   }
 
-  // The table's indexes drop with it; the caller or finish() recreates them.
+  // The table's indexes drop with it and come back on the new table at once:
+  // a conversion that follows then meets the user's UNIQUE indexes too, and
+  // names the rows that would break them.
+  std::vector<std::string> indexes;
   for (const SchemaObject& object : read_schema(db_, schema_).objects) {
     if (object.type == "index" && lower_name(object.table) == lower_name(table)) {
-      set_aside_.push_back(object);
+      indexes.push_back(object.sql);
     }
   }
   // AUTOINCREMENT: the new table must not hand out ids the old one used.
@@ -380,6 +395,7 @@ bool Rebuild::rebuild_table(std::string_view create_table_sql, Misfits& misfits)
   }
   exec(db_, "DROP TABLE " + source);
   exec(db_, fmt::format("ALTER TABLE {} RENAME TO {}", scratch, quote_identifier(table)));
+  for (const std::string& index : indexes) exec(db_, statement_in_schema(index, schema_));
   if (sequence) {
     Statement update(db_, "UPDATE " + quote_identifier(schema_) +
                               ".sqlite_sequence SET seq = max(seq, ?2) WHERE name = ?1");

@@ -43,6 +43,21 @@ class ForeignKeysOff {
   bool were_on_;
 };
 
+// Enforces CHECK constraints for the duration of a call that rebuilds or
+// converts (PRAGMA ignore_check_constraints would let rows that do not fit
+// through), and restores the connection's setting afterwards.
+class ChecksEnforced {
+ public:
+  explicit ChecksEnforced(sqlite3* db);
+  ~ChecksEnforced();
+  ChecksEnforced(const ChecksEnforced&) = delete;
+  ChecksEnforced& operator=(const ChecksEnforced&) = delete;
+
+ private:
+  sqlite3* db_;
+  bool were_ignored_;
+};
+
 // Rows that do not fit emf's rules: every one is counted, the first few of
 // each table and column are shown.
 class Misfits {
@@ -107,9 +122,10 @@ class Rebuild {
   // table that the new definition lacks is refused (its data would go).
   bool rebuild_table(std::string_view create_table_sql, Misfits& misfits);
 
-  // Puts back every view, trigger and index that was set aside and has no
+  // Puts back every view and trigger that was set aside and has no
   // replacement now, except those named in `dropped` (lower case); then
-  // refuses if the rebuild created a foreign-key violation.
+  // refuses if the rebuild created a foreign-key violation. (A rebuilt
+  // table's indexes are back as soon as it is rebuilt.)
   void finish(const std::set<std::string>& dropped = {});
 
   const std::vector<std::string>& rebuilt() const { return rebuilt_; }
@@ -122,7 +138,7 @@ class Rebuild {
   std::string schema_;
   bool set_aside_done_ = false;
   std::set<std::string> violations_before_;
-  std::vector<SchemaObject> set_aside_;  // views, triggers, indexes, in creation order
+  std::vector<SchemaObject> set_aside_;  // views and triggers, in creation order
   std::vector<std::string> rebuilt_;
 };
 

@@ -46,6 +46,7 @@ RepairReport repair_kind(sqlite3* db, Kind kind, std::string_view schema) {
     if (problems(check).empty()) return report;
   }
 
+  const ChecksEnforced checks_enforced(db);
   ForeignKeysOff foreign_keys_off(db, "emf_repair");
   WriteTransaction transaction(db, "emf_repair");
   const SchemaSnapshot live = read_schema(db, schema);

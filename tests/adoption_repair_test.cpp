@@ -305,7 +305,7 @@ TEST(Repair, RecreatesMissingAndChangedIndexesTriggersAndViews) {
   const std::string report = db.text("SELECT emf_repair('metrics')");
   EXPECT_EQ(db.json(report, "$.rebuilt"), "[]");
   EXPECT_EQ(db.json(report, "$.recreated"),
-            "[\"latest_video_metrics\",\"idx_video_metrics_platform\"]");
+            "[\"idx_video_metrics_platform\",\"latest_video_metrics\"]");
   EXPECT_EQ(db.json(db.text("SELECT emf_check('metrics')"), "$.ok"), "1");
   EXPECT_EQ(db.integer("SELECT count(*) FROM latest_video_metrics"), 4);
 }
@@ -345,13 +345,11 @@ TEST(Drift, NamesTheConstraintTheColumnsOrTheBodyThatDiffers) {
       "NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')) CONSTRAINT "
       "created_at_is_a_time CHECK (typeof(created_at) = 'text' AND created_at GLOB "
       "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND julianday(created_at) IS "
-      "NOT NULL AND strftime('%Y-%m-%d "
-      "%H:%M:%f', created_at) = strftime('%Y-%m-%d %H:%M:%f', julianday(created_at))), "
+      "NOT NULL AND date(created_at) = date(julianday(created_at))), "
       "posted_at TEXT CONSTRAINT posted_at_is_a_time CHECK (posted_at IS NULL OR "
       "(typeof(posted_at) = 'text' AND posted_at GLOB "
       "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND julianday(posted_at) IS NOT NULL AND "
-      "strftime('%Y-%m-%d %H:%M:%f', posted_at) = "
-      "strftime('%Y-%m-%d %H:%M:%f', julianday(posted_at)))), status TEXT NOT NULL "
+      "date(posted_at) = date(julianday(posted_at)))), status TEXT NOT NULL "
       "DEFAULT 'draft')");
   EXPECT_EQ(detail_of(db, "metrics", "video_metadata"),
             "changed: column title: collate nocase, expected binary; missing check(status "
@@ -390,9 +388,8 @@ TEST(Drift, EquivalentSqlSpelledAnotherWayIsNotFlagged) {
                 "AND result_count>=0), `timestamp` TEXT NOT NULL DEFAULT (STRFTIME('%Y-%m-%d "
                 "%H:%M:%f','now')) constraint timestamp_is_a_time CHECK (typeof(timestamp) = "
                 "'text' AND timestamp GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND "
-                "julianday(timestamp) IS NOT NULL AND strftime('%Y-%m-%d %H:%M:%f', "
-                "timestamp) = strftime('%Y-%m-%d "
-                "%H:%M:%f', julianday(timestamp))) -- the same, spelled otherwise\n)");
+                "julianday(timestamp) IS NOT NULL AND DATE(timestamp) = "
+                "date(JULIANDAY(\"timestamp\"))) -- the same, spelled otherwise\n)");
   EXPECT_EQ(detail_of(db, "trends", "search_history"), "ok: ");
   db.exec("DROP INDEX idx_trending_topics_relevance");
   db.exec(

@@ -67,6 +67,18 @@ TEST(Init, ThreeKindsShareOneFile) {
   EXPECT_EQ(db.json(db.text("SELECT emf_check()"), "$.kinds[2].kind"), "image_library");
 }
 
+// A row of emf's history that is not emf's (a time that is no time) is
+// left alone; it does not stop emf_init for any kind.
+TEST(Init, AForeignHistoryRowDoesNotStopIt) {
+  Db db;
+  db.exec("SELECT emf_init('trends')");
+  db.exec(
+      "INSERT INTO emf_schema_history (kind, version, name, checksum, applied_at) VALUES "
+      "('other', 1, 'x', 'y', 'yesterday')");
+  db.exec("SELECT emf_init('metrics')");
+  EXPECT_EQ(db.text("SELECT applied_at FROM emf_schema_history WHERE kind = 'other'"), "yesterday");
+}
+
 TEST(Init, WorksOnAnAttachedSchema) {
   TempDir dir;
   Db db(dir.file("main.db"));

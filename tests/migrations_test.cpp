@@ -160,10 +160,10 @@ TEST(Migrations, PlanSaysWhatInitWouldDoAndChangesNothing) {
   EXPECT_EQ(db.json(plan, "$.adopt"), "0");
   EXPECT_EQ(db.json(plan, "$.has_data"), "1");
   EXPECT_EQ(db.json(plan, "$.steps[0].name"), "topic_priority");
-  EXPECT_EQ(
-      db.json(plan, "$.steps[0].sql")
-          .find("ALTER TABLE trending_topics ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;"),
-      0u);
+  EXPECT_EQ(db.json(plan, "$.steps[0].sql")
+                .find("ALTER TABLE \"main\".trending_topics ADD COLUMN priority INTEGER NOT NULL "
+                      "DEFAULT 0;"),
+            0u);
   EXPECT_EQ(db.json(plan, "$.steps[1].name"), "exact_values");
   EXPECT_EQ(db.json(plan, "$.steps[2]"), "NULL");
   EXPECT_EQ(db.dump(), before);

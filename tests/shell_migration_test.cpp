@@ -42,13 +42,14 @@ TEST_F(ShellTest, DryRunPrintsThePlanAndChangesNothing) {
       result.out.find("would upgrade it from version 1 to 3: 002_topic_priority, 003_exact_values"),
       std::string::npos)
       << result.out;
-  EXPECT_NE(result.out.find("ALTER TABLE trending_topics ADD COLUMN priority INTEGER NOT NULL "
-                            "DEFAULT 0;"),
-            std::string::npos)
+  EXPECT_NE(
+      result.out.find("ALTER TABLE \"main\".trending_topics ADD COLUMN priority INTEGER NOT NULL "
+                      "DEFAULT 0;"),
+      std::string::npos)
       << result.out;
   EXPECT_NE(result.out.find("would create it at version 2: 001_initial, 002_exact_values"),
             std::string::npos);
-  EXPECT_NE(result.out.find("CREATE TABLE video_metrics"), std::string::npos);
+  EXPECT_NE(result.out.find("CREATE TABLE \"main\".video_metrics"), std::string::npos);
   // Byte for byte, and not a file more (no metrics.db, no -wal, no backups).
   EXPECT_TRUE(read_file(path("data/trends.db")) == bytes) << "the database changed";
   EXPECT_EQ(files_in(path("data")), listing);

@@ -261,6 +261,75 @@ TEST(Upgrade, InAnAttachedSchemaEveryNameIsThatSchemas) {
   EXPECT_EQ(db.json(db.text("SELECT emf_check('image_library', 'aux')"), "$.ok"), "1");
 }
 
+// A TEMP table of the same name must not take the upgrade's statements:
+// main is upgraded, its rows converted.
+TEST(Upgrade, ATempTableOfTheSameNameIsNotWhatIsUpgraded) {
+  TempDir dir;
+  Db db(dir.file("metrics.db"));
+  make_version_1(db, "metrics");
+  for (const std::string& statement : kPreviousVersionRows.at("metrics")) db.exec(statement);
+  db.exec("CREATE TEMP TABLE video_metrics AS SELECT * FROM main.video_metrics WHERE 0");
+  db.exec("SELECT emf_init('metrics')");
+  EXPECT_EQ(db.integer("SELECT count(*) FROM main.video_metrics WHERE timestamp GLOB '*T*'"), 0);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM temp.sqlite_schema WHERE type <> 'table'"), 0);
+  db.exec("DROP TABLE temp.video_metrics");
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('metrics')"), "$.ok"), "1");
+}
+
+// An INSTEAD OF trigger of the user's on emf's view comes back on the new
+// view.
+TEST(Upgrade, AUsersInsteadOfTriggerOnEmfsViewSurvives) {
+  TempDir dir;
+  Db db(dir.file("metrics.db"));
+  make_version_1(db, "metrics");
+  for (const std::string& statement : kPreviousVersionRows.at("metrics")) db.exec(statement);
+  db.exec(
+      "CREATE TABLE corrections (video_id, views); CREATE TRIGGER fix_views INSTEAD OF UPDATE OF "
+      "views ON latest_video_metrics BEGIN INSERT INTO corrections VALUES (NEW.video_id, "
+      "NEW.views); END");
+  db.exec("SELECT emf_init('metrics')");
+  db.exec("UPDATE latest_video_metrics SET views = 7 WHERE video_id = 'v2'");
+  EXPECT_EQ(db.text("SELECT video_id || ' ' || views FROM corrections"), "v2 7");
+}
+
+// PRAGMA ignore_check_constraints would let rows that do not fit through:
+// the upgrade enforces them, and leaves the setting as it found it.
+TEST(Upgrade, IgnoringCheckConstraintsDoesNotLetMisfitsThrough) {
+  TempDir dir;
+  Db db(dir.file("metrics.db"));
+  make_version_1(db, "metrics");
+  db.exec("INSERT INTO video_metrics (video_id, platform, views) VALUES ('a', 'p', '1.2K')");
+  const std::string before = db.dump();
+  db.exec("PRAGMA ignore_check_constraints = ON");
+  const auto error = db.error("SELECT emf_init('metrics')");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_NE(error->find("video_metrics.views: 1 row (rowid 1: '1.2K')"), std::string::npos)
+      << *error;
+  EXPECT_EQ(db.dump(), before);
+  EXPECT_EQ(db.integer("PRAGMA ignore_check_constraints"), 1);
+}
+
+// A UNIQUE index of the user's that converted times would break: the rows
+// are named, nothing changes.
+TEST(Upgrade, AUsersUniqueIndexThatConversionWouldBreakNamesTheRows) {
+  TempDir dir;
+  Db db(dir.file("trends.db"));
+  make_version_1(db, "trends");
+  db.exec("CREATE UNIQUE INDEX my_u ON trending_topics (topic, timestamp)");
+  db.exec(
+      "INSERT INTO trending_topics (topic, source, timestamp) VALUES "
+      "('cats', 's', '2026-01-01T10:00:00Z'), ('cats', 's', '2026-01-01 10:00:00')");
+  const std::string before = db.dump();
+  const auto error = db.error("SELECT emf_init('trends')");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_NE(error->find("trending_topics.timestamp: 1 row (rowid 2: '2026-01-01 10:00:00'): "
+                        "UNIQUE constraint failed: trending_topics.topic, "
+                        "trending_topics.timestamp"),
+            std::string::npos)
+      << *error;
+  EXPECT_EQ(db.dump(), before);
+}
+
 // The old tool's view joined the metadata: replacing it must not take a
 // column away from the pipeline's queries.
 TEST(Adoption, AReplacedViewKeepsEveryColumnItOffered) {

@@ -117,6 +117,10 @@ const std::vector<TimeForm> kTimeForms = {
     {"'2026-11-25T04:08:07.5-05:00'", "2026-11-25 09:08:07.500"},
     {"'2026-11-25T23:30:00.000-01:00'", "2026-11-26 00:30:00.000"},  // across midnight
     {"'2026-11-25T00:30:00+01:00'", "2026-11-24 23:30:00.000"},
+    // Where rounding to milliseconds matters, the instant SQLite reads
+    // (julianday) is what is stored.
+    {"'2026-11-25 10:00:00.500500'", "2026-11-25 10:00:00.500"},
+    {"'2026-11-25T10:00:59.999900Z'", "2026-11-25 10:01:00.000"},
 };
 
 // Text that is no time at all, or no valid one.
@@ -387,6 +391,47 @@ TEST(TimeComparison, AtAWholeSecondTheStoredFormAndJuliandayCompareExactly) {
   // A millisecond either side, datetime() compares right too.
   EXPECT_EQ(found("timestamp > datetime('2026-11-25 08:59:59.999')"), 1);
   EXPECT_EQ(found("timestamp < datetime('2026-11-25 09:00:01')"), 1);
+}
+
+// Something of the user's can stop the conversion: the write is then
+// refused, never left with a time in another form.
+TEST(TimeConversion, AUsersTriggerThatStopsItMakesTheWriteFail) {
+  Db db;
+  init_all(db);
+  db.exec(
+      "CREATE TRIGGER freeze_posted BEFORE UPDATE ON video_metadata WHEN OLD.status = 'posted' "
+      "BEGIN SELECT RAISE(IGNORE); END");
+  const auto error = db.error(
+      "INSERT INTO video_metadata (video_id, status, posted_at) VALUES ('a', 'posted', "
+      "'2026-01-01T10:00:00Z')");
+  EXPECT_TRUE(contains(error, "video_metadata: a time could not be converted"))
+      << error.value_or("accepted");
+  EXPECT_EQ(db.integer("SELECT count(*) FROM video_metadata"), 0);
+  db.exec(
+      "INSERT INTO video_metadata (video_id, status, posted_at) VALUES ('b', 'posted', "
+      "'2026-01-01 12:00:00.000')");
+  EXPECT_EQ(db.integer("SELECT count(*) FROM video_metadata"), 1);
+}
+
+// (INSERT OR FAIL is the exception docs/schema.md names: SQLite's FAIL keeps
+// the row it inserted before the conversion met the index.)
+TEST(TimeConversion, AUsersUniqueIndexUnderOrIgnoreLeavesNoTimeInAnotherForm) {
+  for (const char* verb : {"INSERT OR IGNORE", "INSERT", "INSERT OR ABORT"}) {
+    SCOPED_TRACE(verb);
+    Db db;
+    init_all(db);
+    db.exec("CREATE UNIQUE INDEX my_topics ON trending_topics (topic, timestamp)");
+    db.exec(
+        "INSERT INTO trending_topics (topic, source, timestamp) VALUES ('cats', 'x', "
+        "'2026-01-01 10:00:00.000')");
+    const auto error = db.error(
+        fmt::format("{} INTO trending_topics (topic, source, timestamp) VALUES ('cats', 'x', "
+                    "'2026-01-01T10:00:00Z')",
+                    verb));
+    EXPECT_TRUE(error.has_value());
+    EXPECT_EQ(db.text("SELECT group_concat(timestamp) FROM trending_topics"),
+              "2026-01-01 10:00:00.000");
+  }
 }
 
 // ---------------------------------------------------------------------------

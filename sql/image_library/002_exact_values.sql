@@ -34,22 +34,19 @@ CREATE TABLE image_library (
                                   typeof(timestamp) = 'text' AND
                                   timestamp GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND
                                   julianday(timestamp) IS NOT NULL AND
-                                  strftime('%Y-%m-%d %H:%M:%f', timestamp) =
-                                  strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp))),
+                                  date(timestamp) = date(julianday(timestamp))),
     created_at        TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))
                               CONSTRAINT created_at_is_a_time CHECK (
                                   typeof(created_at) = 'text' AND
                                   created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND
                                   julianday(created_at) IS NOT NULL AND
-                                  strftime('%Y-%m-%d %H:%M:%f', created_at) =
-                                  strftime('%Y-%m-%d %H:%M:%f', julianday(created_at))),
+                                  date(created_at) = date(julianday(created_at))),
     last_used_at      TEXT    CONSTRAINT last_used_at_is_a_time CHECK (
                                   last_used_at IS NULL OR (
                                   typeof(last_used_at) = 'text' AND
                                   last_used_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND
                                   julianday(last_used_at) IS NOT NULL AND
-                                  strftime('%Y-%m-%d %H:%M:%f', last_used_at) =
-                                  strftime('%Y-%m-%d %H:%M:%f', julianday(last_used_at))))
+                                  date(last_used_at) = date(julianday(last_used_at))))
 );
 
 CREATE TABLE image_usage (
@@ -64,8 +61,7 @@ CREATE TABLE image_usage (
                              typeof(timestamp) = 'text' AND
                              timestamp GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND
                              julianday(timestamp) IS NOT NULL AND
-                             strftime('%Y-%m-%d %H:%M:%f', timestamp) =
-                             strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp)))
+                             date(timestamp) = date(julianday(timestamp)))
 );
 
 CREATE TABLE image_collections (
@@ -78,8 +74,7 @@ CREATE TABLE image_collections (
                             typeof(created_at) = 'text' AND
                             created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND
                             julianday(created_at) IS NOT NULL AND
-                            strftime('%Y-%m-%d %H:%M:%f', created_at) =
-                            strftime('%Y-%m-%d %H:%M:%f', julianday(created_at)))
+                            date(created_at) = date(julianday(created_at)))
 );
 
 CREATE TABLE collection_images (
@@ -91,16 +86,16 @@ CREATE TABLE collection_images (
     PRIMARY KEY (collection_id, image_id)
 );
 
-UPDATE image_library SET timestamp = strftime('%Y-%m-%d %H:%M:%f', timestamp)
-WHERE timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', timestamp);
-UPDATE image_library SET created_at = strftime('%Y-%m-%d %H:%M:%f', created_at)
-WHERE created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', created_at);
-UPDATE image_library SET last_used_at = strftime('%Y-%m-%d %H:%M:%f', last_used_at)
-WHERE last_used_at IS NOT strftime('%Y-%m-%d %H:%M:%f', last_used_at);
-UPDATE image_usage SET timestamp = strftime('%Y-%m-%d %H:%M:%f', timestamp)
-WHERE timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', timestamp);
-UPDATE image_collections SET created_at = strftime('%Y-%m-%d %H:%M:%f', created_at)
-WHERE created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', created_at);
+UPDATE image_library SET timestamp = strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp))
+WHERE timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp));
+UPDATE image_library SET created_at = strftime('%Y-%m-%d %H:%M:%f', julianday(created_at))
+WHERE created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(created_at));
+UPDATE image_library SET last_used_at = strftime('%Y-%m-%d %H:%M:%f', julianday(last_used_at))
+WHERE last_used_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(last_used_at));
+UPDATE image_usage SET timestamp = strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp))
+WHERE timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp));
+UPDATE image_collections SET created_at = strftime('%Y-%m-%d %H:%M:%f', julianday(created_at))
+WHERE created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(created_at));
 
 -- Version 1's trigger compared times as text, so a use written in another
 -- form could move last_used_at back. The usage log says when each image was
@@ -125,82 +120,114 @@ BEGIN
     SET usage_count = usage_count + 1,
         last_used_at = CASE
             WHEN last_used_at IS NULL
-                 OR strftime('%Y-%m-%d %H:%M:%f', NEW.timestamp) > last_used_at
-            THEN strftime('%Y-%m-%d %H:%M:%f', NEW.timestamp)
+                 OR strftime('%Y-%m-%d %H:%M:%f', julianday(NEW.timestamp)) > last_used_at
+            THEN strftime('%Y-%m-%d %H:%M:%f', julianday(NEW.timestamp))
             ELSE last_used_at
         END
     WHERE id = NEW.image_id;
 END;
 
--- Times written in another form that SQLite reads are converted as they are
--- written, insert or update.
+-- Times written in another form that SQLite reads are converted to the
+-- stored form, the instant SQLite reads in them (julianday), as they are
+-- written, insert or update. Where something of the user's stops the
+-- conversion (a BEFORE UPDATE trigger raising IGNORE, a UNIQUE index under
+-- OR IGNORE or OR FAIL), the statement is refused rather than leave a time in
+-- another form.
 CREATE TRIGGER image_library_times_on_insert
 AFTER INSERT ON image_library
 FOR EACH ROW
-WHEN NEW.timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.timestamp)
-  OR NEW.created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.created_at)
-  OR NEW.last_used_at IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.last_used_at)
+WHEN NEW.timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(NEW.timestamp))
+  OR NEW.created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(NEW.created_at))
+  OR NEW.last_used_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(NEW.last_used_at))
 BEGIN
     UPDATE image_library
-    SET timestamp = strftime('%Y-%m-%d %H:%M:%f', timestamp),
-        created_at = strftime('%Y-%m-%d %H:%M:%f', created_at),
-        last_used_at = strftime('%Y-%m-%d %H:%M:%f', last_used_at)
+    SET timestamp = strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp)),
+        created_at = strftime('%Y-%m-%d %H:%M:%f', julianday(created_at)),
+        last_used_at = strftime('%Y-%m-%d %H:%M:%f', julianday(last_used_at))
     WHERE id = NEW.id;
+    SELECT RAISE(ABORT, 'image_library: a time could not be converted to YYYY-MM-DD HH:MM:SS.SSS (a trigger or a UNIQUE index of yours stopped it)')
+    FROM image_library
+    WHERE id = NEW.id
+      AND (timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp))
+           OR created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(created_at))
+           OR last_used_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(last_used_at)));
 END;
 
 CREATE TRIGGER image_library_times_on_update
 AFTER UPDATE OF timestamp, created_at, last_used_at ON image_library
 FOR EACH ROW
-WHEN NEW.timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.timestamp)
-  OR NEW.created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.created_at)
-  OR NEW.last_used_at IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.last_used_at)
+WHEN NEW.timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(NEW.timestamp))
+  OR NEW.created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(NEW.created_at))
+  OR NEW.last_used_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(NEW.last_used_at))
 BEGIN
     UPDATE image_library
-    SET timestamp = strftime('%Y-%m-%d %H:%M:%f', timestamp),
-        created_at = strftime('%Y-%m-%d %H:%M:%f', created_at),
-        last_used_at = strftime('%Y-%m-%d %H:%M:%f', last_used_at)
+    SET timestamp = strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp)),
+        created_at = strftime('%Y-%m-%d %H:%M:%f', julianday(created_at)),
+        last_used_at = strftime('%Y-%m-%d %H:%M:%f', julianday(last_used_at))
     WHERE id = NEW.id
-      AND (timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', timestamp)
-           OR created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', created_at)
-           OR last_used_at IS NOT strftime('%Y-%m-%d %H:%M:%f', last_used_at));
+      AND (timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp))
+           OR created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(created_at))
+           OR last_used_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(last_used_at)));
+    SELECT RAISE(ABORT, 'image_library: a time could not be converted to YYYY-MM-DD HH:MM:SS.SSS (a trigger or a UNIQUE index of yours stopped it)')
+    FROM image_library
+    WHERE id = NEW.id
+      AND (timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp))
+           OR created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(created_at))
+           OR last_used_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(last_used_at)));
 END;
 
 CREATE TRIGGER image_usage_times_on_insert
 AFTER INSERT ON image_usage
 FOR EACH ROW
-WHEN NEW.timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.timestamp)
+WHEN NEW.timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(NEW.timestamp))
 BEGIN
     UPDATE image_usage
-    SET timestamp = strftime('%Y-%m-%d %H:%M:%f', timestamp)
+    SET timestamp = strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp))
     WHERE id = NEW.id;
+    SELECT RAISE(ABORT, 'image_usage: a time could not be converted to YYYY-MM-DD HH:MM:SS.SSS (a trigger or a UNIQUE index of yours stopped it)')
+    FROM image_usage
+    WHERE id = NEW.id
+      AND (timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp)));
 END;
 
 CREATE TRIGGER image_usage_times_on_update
 AFTER UPDATE OF timestamp ON image_usage
 FOR EACH ROW
-WHEN NEW.timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.timestamp)
+WHEN NEW.timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(NEW.timestamp))
 BEGIN
     UPDATE image_usage
-    SET timestamp = strftime('%Y-%m-%d %H:%M:%f', timestamp)
-    WHERE id = NEW.id AND timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', timestamp);
+    SET timestamp = strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp))
+    WHERE id = NEW.id AND timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp));
+    SELECT RAISE(ABORT, 'image_usage: a time could not be converted to YYYY-MM-DD HH:MM:SS.SSS (a trigger or a UNIQUE index of yours stopped it)')
+    FROM image_usage
+    WHERE id = NEW.id
+      AND (timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp)));
 END;
 
 CREATE TRIGGER image_collections_times_on_insert
 AFTER INSERT ON image_collections
 FOR EACH ROW
-WHEN NEW.created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.created_at)
+WHEN NEW.created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(NEW.created_at))
 BEGIN
     UPDATE image_collections
-    SET created_at = strftime('%Y-%m-%d %H:%M:%f', created_at)
+    SET created_at = strftime('%Y-%m-%d %H:%M:%f', julianday(created_at))
     WHERE id = NEW.id;
+    SELECT RAISE(ABORT, 'image_collections: a time could not be converted to YYYY-MM-DD HH:MM:SS.SSS (a trigger or a UNIQUE index of yours stopped it)')
+    FROM image_collections
+    WHERE id = NEW.id
+      AND (created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(created_at)));
 END;
 
 CREATE TRIGGER image_collections_times_on_update
 AFTER UPDATE OF created_at ON image_collections
 FOR EACH ROW
-WHEN NEW.created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.created_at)
+WHEN NEW.created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(NEW.created_at))
 BEGIN
     UPDATE image_collections
-    SET created_at = strftime('%Y-%m-%d %H:%M:%f', created_at)
-    WHERE id = NEW.id AND created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', created_at);
+    SET created_at = strftime('%Y-%m-%d %H:%M:%f', julianday(created_at))
+    WHERE id = NEW.id AND created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(created_at));
+    SELECT RAISE(ABORT, 'image_collections: a time could not be converted to YYYY-MM-DD HH:MM:SS.SSS (a trigger or a UNIQUE index of yours stopped it)')
+    FROM image_collections
+    WHERE id = NEW.id
+      AND (created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(created_at)));
 END;

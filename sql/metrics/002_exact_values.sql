@@ -25,15 +25,13 @@ CREATE TABLE video_metrics (
                                    typeof(timestamp) = 'text' AND
                                    timestamp GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND
                                    julianday(timestamp) IS NOT NULL AND
-                                   strftime('%Y-%m-%d %H:%M:%f', timestamp) =
-                                   strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp))),
+                                   date(timestamp) = date(julianday(timestamp))),
     created_at         TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))
                                CONSTRAINT created_at_is_a_time CHECK (
                                    typeof(created_at) = 'text' AND
                                    created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND
                                    julianday(created_at) IS NOT NULL AND
-                                   strftime('%Y-%m-%d %H:%M:%f', created_at) =
-                                   strftime('%Y-%m-%d %H:%M:%f', julianday(created_at))),
+                                   date(created_at) = date(julianday(created_at))),
     UNIQUE (video_id, platform, timestamp)
 );
 
@@ -54,27 +52,25 @@ CREATE TABLE video_metadata (
                                  typeof(created_at) = 'text' AND
                                  created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND
                                  julianday(created_at) IS NOT NULL AND
-                                 strftime('%Y-%m-%d %H:%M:%f', created_at) =
-                                 strftime('%Y-%m-%d %H:%M:%f', julianday(created_at))),
+                                 date(created_at) = date(julianday(created_at))),
     posted_at        TEXT    CONSTRAINT posted_at_is_a_time CHECK (
                                  posted_at IS NULL OR (
                                  typeof(posted_at) = 'text' AND
                                  posted_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND
                                  julianday(posted_at) IS NOT NULL AND
-                                 strftime('%Y-%m-%d %H:%M:%f', posted_at) =
-                                 strftime('%Y-%m-%d %H:%M:%f', julianday(posted_at)))),
+                                 date(posted_at) = date(julianday(posted_at)))),
     status           TEXT    NOT NULL DEFAULT 'draft'
                              CHECK (status IN ('draft', 'rendered', 'posted', 'archived'))
 );
 
-UPDATE video_metrics SET timestamp = strftime('%Y-%m-%d %H:%M:%f', timestamp)
-WHERE timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', timestamp);
-UPDATE video_metrics SET created_at = strftime('%Y-%m-%d %H:%M:%f', created_at)
-WHERE created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', created_at);
-UPDATE video_metadata SET created_at = strftime('%Y-%m-%d %H:%M:%f', created_at)
-WHERE created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', created_at);
-UPDATE video_metadata SET posted_at = strftime('%Y-%m-%d %H:%M:%f', posted_at)
-WHERE posted_at IS NOT strftime('%Y-%m-%d %H:%M:%f', posted_at);
+UPDATE video_metrics SET timestamp = strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp))
+WHERE timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp));
+UPDATE video_metrics SET created_at = strftime('%Y-%m-%d %H:%M:%f', julianday(created_at))
+WHERE created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(created_at));
+UPDATE video_metadata SET created_at = strftime('%Y-%m-%d %H:%M:%f', julianday(created_at))
+WHERE created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(created_at));
+UPDATE video_metadata SET posted_at = strftime('%Y-%m-%d %H:%M:%f', julianday(posted_at))
+WHERE posted_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(posted_at));
 
 -- The latest snapshot of each (video_id, platform): every column of it, and
 -- every column of the video's metadata when there is any (its id and
@@ -124,58 +120,82 @@ WHERE NOT EXISTS (
 -- upsert's DO NOTHING). Stored times have one form, so it holds the same
 -- entries as UNIQUE (video_id, platform, timestamp), which the view uses.
 CREATE UNIQUE INDEX idx_video_metrics_one_snapshot_per_instant
-ON video_metrics (video_id, platform, strftime('%Y-%m-%d %H:%M:%f', timestamp));
+ON video_metrics (video_id, platform, julianday(timestamp));
 
--- Times written in another form that SQLite reads are converted as they are
--- written, insert or update.
+-- Times written in another form that SQLite reads are converted to the
+-- stored form, the instant SQLite reads in them (julianday), as they are
+-- written, insert or update. Where something of the user's stops the
+-- conversion (a BEFORE UPDATE trigger raising IGNORE, a UNIQUE index under
+-- OR IGNORE or OR FAIL), the statement is refused rather than leave a time in
+-- another form.
 CREATE TRIGGER video_metrics_times_on_insert
 AFTER INSERT ON video_metrics
 FOR EACH ROW
-WHEN NEW.timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.timestamp)
-  OR NEW.created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.created_at)
+WHEN NEW.timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(NEW.timestamp))
+  OR NEW.created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(NEW.created_at))
 BEGIN
     UPDATE video_metrics
-    SET timestamp = strftime('%Y-%m-%d %H:%M:%f', timestamp),
-        created_at = strftime('%Y-%m-%d %H:%M:%f', created_at)
+    SET timestamp = strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp)),
+        created_at = strftime('%Y-%m-%d %H:%M:%f', julianday(created_at))
     WHERE id = NEW.id;
+    SELECT RAISE(ABORT, 'video_metrics: a time could not be converted to YYYY-MM-DD HH:MM:SS.SSS (a trigger or a UNIQUE index of yours stopped it)')
+    FROM video_metrics
+    WHERE id = NEW.id
+      AND (timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp))
+           OR created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(created_at)));
 END;
 
 CREATE TRIGGER video_metrics_times_on_update
 AFTER UPDATE OF timestamp, created_at ON video_metrics
 FOR EACH ROW
-WHEN NEW.timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.timestamp)
-  OR NEW.created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.created_at)
+WHEN NEW.timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(NEW.timestamp))
+  OR NEW.created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(NEW.created_at))
 BEGIN
     UPDATE video_metrics
-    SET timestamp = strftime('%Y-%m-%d %H:%M:%f', timestamp),
-        created_at = strftime('%Y-%m-%d %H:%M:%f', created_at)
+    SET timestamp = strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp)),
+        created_at = strftime('%Y-%m-%d %H:%M:%f', julianday(created_at))
     WHERE id = NEW.id
-      AND (timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', timestamp)
-           OR created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', created_at));
+      AND (timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp))
+           OR created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(created_at)));
+    SELECT RAISE(ABORT, 'video_metrics: a time could not be converted to YYYY-MM-DD HH:MM:SS.SSS (a trigger or a UNIQUE index of yours stopped it)')
+    FROM video_metrics
+    WHERE id = NEW.id
+      AND (timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp))
+           OR created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(created_at)));
 END;
 
 CREATE TRIGGER video_metadata_times_on_insert
 AFTER INSERT ON video_metadata
 FOR EACH ROW
-WHEN NEW.created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.created_at)
-  OR NEW.posted_at IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.posted_at)
+WHEN NEW.created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(NEW.created_at))
+  OR NEW.posted_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(NEW.posted_at))
 BEGIN
     UPDATE video_metadata
-    SET created_at = strftime('%Y-%m-%d %H:%M:%f', created_at),
-        posted_at = strftime('%Y-%m-%d %H:%M:%f', posted_at)
+    SET created_at = strftime('%Y-%m-%d %H:%M:%f', julianday(created_at)),
+        posted_at = strftime('%Y-%m-%d %H:%M:%f', julianday(posted_at))
     WHERE id = NEW.id;
+    SELECT RAISE(ABORT, 'video_metadata: a time could not be converted to YYYY-MM-DD HH:MM:SS.SSS (a trigger or a UNIQUE index of yours stopped it)')
+    FROM video_metadata
+    WHERE id = NEW.id
+      AND (created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(created_at))
+           OR posted_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(posted_at)));
 END;
 
 CREATE TRIGGER video_metadata_times_on_update
 AFTER UPDATE OF created_at, posted_at ON video_metadata
 FOR EACH ROW
-WHEN NEW.created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.created_at)
-  OR NEW.posted_at IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.posted_at)
+WHEN NEW.created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(NEW.created_at))
+  OR NEW.posted_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(NEW.posted_at))
 BEGIN
     UPDATE video_metadata
-    SET created_at = strftime('%Y-%m-%d %H:%M:%f', created_at),
-        posted_at = strftime('%Y-%m-%d %H:%M:%f', posted_at)
+    SET created_at = strftime('%Y-%m-%d %H:%M:%f', julianday(created_at)),
+        posted_at = strftime('%Y-%m-%d %H:%M:%f', julianday(posted_at))
     WHERE id = NEW.id
-      AND (created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', created_at)
-           OR posted_at IS NOT strftime('%Y-%m-%d %H:%M:%f', posted_at));
+      AND (created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(created_at))
+           OR posted_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(posted_at)));
+    SELECT RAISE(ABORT, 'video_metadata: a time could not be converted to YYYY-MM-DD HH:MM:SS.SSS (a trigger or a UNIQUE index of yours stopped it)')
+    FROM video_metadata
+    WHERE id = NEW.id
+      AND (created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(created_at))
+           OR posted_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(posted_at)));
 END;

@@ -20,8 +20,7 @@ CREATE TABLE trending_topics (
                                 typeof(timestamp) = 'text' AND
                                 timestamp GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND
                                 julianday(timestamp) IS NOT NULL AND
-                                strftime('%Y-%m-%d %H:%M:%f', timestamp) =
-                                strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp))),
+                                date(timestamp) = date(julianday(timestamp))),
     relevance_score REAL    CHECK (relevance_score IS NULL OR
                                    (typeof(relevance_score) = 'real' AND
                                     relevance_score BETWEEN 0.0 AND 1.0)),
@@ -35,15 +34,13 @@ CREATE TABLE trending_topics (
                                 typeof(created_at) = 'text' AND
                                 created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND
                                 julianday(created_at) IS NOT NULL AND
-                                strftime('%Y-%m-%d %H:%M:%f', created_at) =
-                                strftime('%Y-%m-%d %H:%M:%f', julianday(created_at))),
+                                date(created_at) = date(julianday(created_at))),
     updated_at      TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))
                             CONSTRAINT updated_at_is_a_time CHECK (
                                 typeof(updated_at) = 'text' AND
                                 updated_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND
                                 julianday(updated_at) IS NOT NULL AND
-                                strftime('%Y-%m-%d %H:%M:%f', updated_at) =
-                                strftime('%Y-%m-%d %H:%M:%f', julianday(updated_at))),
+                                date(updated_at) = date(julianday(updated_at))),
     priority        INTEGER NOT NULL DEFAULT 0 CHECK (typeof(priority) = 'integer')
 );
 
@@ -58,18 +55,17 @@ CREATE TABLE search_history (
                              typeof(timestamp) = 'text' AND
                              timestamp GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND
                              julianday(timestamp) IS NOT NULL AND
-                             strftime('%Y-%m-%d %H:%M:%f', timestamp) =
-                             strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp)))
+                             date(timestamp) = date(julianday(timestamp)))
 );
 
-UPDATE trending_topics SET timestamp = strftime('%Y-%m-%d %H:%M:%f', timestamp)
-WHERE timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', timestamp);
-UPDATE trending_topics SET created_at = strftime('%Y-%m-%d %H:%M:%f', created_at)
-WHERE created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', created_at);
-UPDATE trending_topics SET updated_at = strftime('%Y-%m-%d %H:%M:%f', updated_at)
-WHERE updated_at IS NOT strftime('%Y-%m-%d %H:%M:%f', updated_at);
-UPDATE search_history SET timestamp = strftime('%Y-%m-%d %H:%M:%f', timestamp)
-WHERE timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', timestamp);
+UPDATE trending_topics SET timestamp = strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp))
+WHERE timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp));
+UPDATE trending_topics SET created_at = strftime('%Y-%m-%d %H:%M:%f', julianday(created_at))
+WHERE created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(created_at));
+UPDATE trending_topics SET updated_at = strftime('%Y-%m-%d %H:%M:%f', julianday(updated_at))
+WHERE updated_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(updated_at));
+UPDATE search_history SET timestamp = strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp))
+WHERE timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp));
 
 -- Sets updated_at on every update that does not set it itself (see
 -- 001_initial.sql for why it cannot recurse). The conversion of a time just
@@ -82,8 +78,8 @@ AFTER UPDATE OF id, topic, source, timestamp, relevance_score, used_flag, catego
 ON trending_topics
 FOR EACH ROW
 WHEN NEW.updated_at IS OLD.updated_at
- AND OLD.timestamp IS strftime('%Y-%m-%d %H:%M:%f', OLD.timestamp)
- AND OLD.created_at IS strftime('%Y-%m-%d %H:%M:%f', OLD.created_at)
+ AND OLD.timestamp IS strftime('%Y-%m-%d %H:%M:%f', julianday(OLD.timestamp))
+ AND OLD.created_at IS strftime('%Y-%m-%d %H:%M:%f', julianday(OLD.created_at))
 BEGIN
     UPDATE trending_topics
     SET updated_at = strftime('%Y-%m-%d %H:%M:%f', 'now')
@@ -91,54 +87,78 @@ BEGIN
 END;
 
 -- Times written in another form that SQLite reads are converted to the
--- stored form as they are written, insert or update.
+-- stored form, the instant SQLite reads in them (julianday), as they are
+-- written, insert or update. Where something of the user's stops the
+-- conversion (a BEFORE UPDATE trigger raising IGNORE, a UNIQUE index under
+-- OR IGNORE or OR FAIL), the statement is refused rather than leave a time in
+-- another form.
 CREATE TRIGGER trending_topics_times_on_insert
 AFTER INSERT ON trending_topics
 FOR EACH ROW
-WHEN NEW.timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.timestamp)
-  OR NEW.created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.created_at)
-  OR NEW.updated_at IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.updated_at)
+WHEN NEW.timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(NEW.timestamp))
+  OR NEW.created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(NEW.created_at))
+  OR NEW.updated_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(NEW.updated_at))
 BEGIN
     UPDATE trending_topics
-    SET timestamp = strftime('%Y-%m-%d %H:%M:%f', timestamp),
-        created_at = strftime('%Y-%m-%d %H:%M:%f', created_at),
-        updated_at = strftime('%Y-%m-%d %H:%M:%f', updated_at)
+    SET timestamp = strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp)),
+        created_at = strftime('%Y-%m-%d %H:%M:%f', julianday(created_at)),
+        updated_at = strftime('%Y-%m-%d %H:%M:%f', julianday(updated_at))
     WHERE id = NEW.id;
+    SELECT RAISE(ABORT, 'trending_topics: a time could not be converted to YYYY-MM-DD HH:MM:SS.SSS (a trigger or a UNIQUE index of yours stopped it)')
+    FROM trending_topics
+    WHERE id = NEW.id
+      AND (timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp))
+           OR created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(created_at))
+           OR updated_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(updated_at)));
 END;
 
 CREATE TRIGGER trending_topics_times_on_update
 AFTER UPDATE OF timestamp, created_at, updated_at ON trending_topics
 FOR EACH ROW
-WHEN NEW.timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.timestamp)
-  OR NEW.created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.created_at)
-  OR NEW.updated_at IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.updated_at)
+WHEN NEW.timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(NEW.timestamp))
+  OR NEW.created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(NEW.created_at))
+  OR NEW.updated_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(NEW.updated_at))
 BEGIN
     UPDATE trending_topics
-    SET timestamp = strftime('%Y-%m-%d %H:%M:%f', timestamp),
-        created_at = strftime('%Y-%m-%d %H:%M:%f', created_at),
-        updated_at = strftime('%Y-%m-%d %H:%M:%f', updated_at)
+    SET timestamp = strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp)),
+        created_at = strftime('%Y-%m-%d %H:%M:%f', julianday(created_at)),
+        updated_at = strftime('%Y-%m-%d %H:%M:%f', julianday(updated_at))
     WHERE id = NEW.id
-      AND (timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', timestamp)
-           OR created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', created_at)
-           OR updated_at IS NOT strftime('%Y-%m-%d %H:%M:%f', updated_at));
+      AND (timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp))
+           OR created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(created_at))
+           OR updated_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(updated_at)));
+    SELECT RAISE(ABORT, 'trending_topics: a time could not be converted to YYYY-MM-DD HH:MM:SS.SSS (a trigger or a UNIQUE index of yours stopped it)')
+    FROM trending_topics
+    WHERE id = NEW.id
+      AND (timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp))
+           OR created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(created_at))
+           OR updated_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(updated_at)));
 END;
 
 CREATE TRIGGER search_history_times_on_insert
 AFTER INSERT ON search_history
 FOR EACH ROW
-WHEN NEW.timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.timestamp)
+WHEN NEW.timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(NEW.timestamp))
 BEGIN
     UPDATE search_history
-    SET timestamp = strftime('%Y-%m-%d %H:%M:%f', timestamp)
+    SET timestamp = strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp))
     WHERE id = NEW.id;
+    SELECT RAISE(ABORT, 'search_history: a time could not be converted to YYYY-MM-DD HH:MM:SS.SSS (a trigger or a UNIQUE index of yours stopped it)')
+    FROM search_history
+    WHERE id = NEW.id
+      AND (timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp)));
 END;
 
 CREATE TRIGGER search_history_times_on_update
 AFTER UPDATE OF timestamp ON search_history
 FOR EACH ROW
-WHEN NEW.timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', NEW.timestamp)
+WHEN NEW.timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(NEW.timestamp))
 BEGIN
     UPDATE search_history
-    SET timestamp = strftime('%Y-%m-%d %H:%M:%f', timestamp)
-    WHERE id = NEW.id AND timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', timestamp);
+    SET timestamp = strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp))
+    WHERE id = NEW.id AND timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp));
+    SELECT RAISE(ABORT, 'search_history: a time could not be converted to YYYY-MM-DD HH:MM:SS.SSS (a trigger or a UNIQUE index of yours stopped it)')
+    FROM search_history
+    WHERE id = NEW.id
+      AND (timestamp IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(timestamp)));
 END;
