@@ -302,11 +302,16 @@ void Rebuild::set_aside_views_and_triggers() {
   if (set_aside_done_) return;
   set_aside_done_ = true;
   violations_before_ = foreign_key_violations(db_, schema_);
-  for (const SchemaObject& object : read_schema(db_, schema_).objects) {
-    if (object.type != "view" && object.type != "trigger") continue;
-    // IF EXISTS: dropping a view drops the INSTEAD OF triggers on it.
-    exec(db_, fmt::format("DROP {} IF EXISTS {}", object.type, qualified(schema_, object.name)));
-    set_aside_.push_back(object);
+  // The connection's TEMP views and triggers too: SQLite checks them when a
+  // table is renamed, and drops a TEMP trigger with the table it is on.
+  for (const std::string& schema : {schema_, std::string("temp")}) {
+    if (schema == "temp" && lower_name(schema_) == "temp") continue;
+    for (SchemaObject& object : read_schema(db_, schema).objects) {
+      if (object.type != "view" && object.type != "trigger") continue;
+      // IF EXISTS: dropping a view drops the INSTEAD OF triggers on it.
+      exec(db_, fmt::format("DROP {} IF EXISTS {}", object.type, qualified(schema, object.name)));
+      set_aside_.push_back(SetAside{schema, std::move(object)});
+    }
   }
 }
 
@@ -409,9 +414,14 @@ bool Rebuild::rebuild_table(std::string_view create_table_sql, Misfits& misfits)
 void Rebuild::finish(const std::set<std::string>& dropped) {
   if (!set_aside_done_) return;
   const SchemaSnapshot now = read_schema(db_, schema_);
-  for (const SchemaObject& object : set_aside_) {
-    if (dropped.contains(lower_name(object.name)) || now.find(object.name) != nullptr) continue;
-    exec(db_, statement_in_schema(object.sql, schema_));
+  const SchemaSnapshot temp_now = read_schema(db_, "temp");
+  for (const auto& [schema, object] : set_aside_) {
+    const bool temp = schema != schema_;
+    if (temp ? temp_now.find(object.name) != nullptr
+             : dropped.contains(lower_name(object.name)) || now.find(object.name) != nullptr) {
+      continue;
+    }
+    exec(db_, statement_in_schema(object.sql, schema));
   }
   std::vector<std::string> new_violations;
   for (const std::string& violation : foreign_key_violations(db_, schema_)) {

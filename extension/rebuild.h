@@ -122,8 +122,9 @@ class Rebuild {
   // table that the new definition lacks is refused (its data would go).
   bool rebuild_table(std::string_view create_table_sql, Misfits& misfits);
 
-  // Puts back every view and trigger that was set aside and has no
-  // replacement now, except those named in `dropped` (lower case); then
+  // Puts back every view and trigger that was set aside (the schema's, and
+  // the connection's TEMP ones) and has no replacement now, except those of
+  // the schema named in `dropped` (lower case); then
   // refuses if the rebuild created a foreign-key violation. (A rebuilt
   // table's indexes are back as soon as it is rebuilt.)
   void finish(const std::set<std::string>& dropped = {});
@@ -138,7 +139,11 @@ class Rebuild {
   std::string schema_;
   bool set_aside_done_ = false;
   std::set<std::string> violations_before_;
-  std::vector<SchemaObject> set_aside_;  // views and triggers, in creation order
+  struct SetAside {
+    std::string schema;  // the one rebuilt, or temp
+    SchemaObject object;
+  };
+  std::vector<SetAside> set_aside_;  // views and triggers, in creation order
   std::vector<std::string> rebuilt_;
 };
 

@@ -292,6 +292,26 @@ TEST(Upgrade, AUsersInsteadOfTriggerOnEmfsViewSurvives) {
   EXPECT_EQ(db.text("SELECT video_id || ' ' || views FROM corrections"), "v2 7");
 }
 
+// The connection's TEMP trigger on an emf table and TEMP view over one
+// neither block the rebuild nor vanish with it.
+TEST(Upgrade, TheCallersTempTriggersAndViewsSurvive) {
+  TempDir dir;
+  Db db(dir.file("trends.db"));
+  make_version_1(db, "trends");
+  for (const std::string& statement : kPreviousVersionRows.at("trends")) db.exec(statement);
+  db.exec(
+      "CREATE TEMP TABLE log (query); CREATE TEMP TRIGGER audit AFTER INSERT ON "
+      "main.search_history BEGIN INSERT INTO log VALUES (NEW.query); END; CREATE TEMP VIEW "
+      "recent AS SELECT query FROM main.search_history");
+  db.exec("SELECT emf_init('trends')");
+  db.exec("INSERT INTO search_history (query) VALUES ('new')");
+  EXPECT_EQ(db.text("SELECT group_concat(query) FROM log"), "new");
+  EXPECT_EQ(db.integer("SELECT count(*) FROM recent"), 3);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM main.sqlite_schema WHERE name IN ('audit', "
+                       "'recent')"),
+            0);
+}
+
 // PRAGMA ignore_check_constraints would let rows that do not fit through:
 // the upgrade enforces them, and leaves the setting as it found it.
 TEST(Upgrade, IgnoringCheckConstraintsDoesNotLetMisfitsThrough) {
