@@ -295,15 +295,51 @@ std::string normalize_tokens(const std::vector<Token>& tokens, std::size_t begin
   return normalized;
 }
 
+namespace {
+
+// One spelling for what SQL spells two ways, for comparison: == is =, <> is
+// !=, NOTNULL is IS NOT NULL, ISNULL is IS NULL, LEFT OUTER JOIN is LEFT
+// JOIN; the AS before an alias or a CTE's body is left out, and so is a
+// trigger's FOR EACH ROW (the only kind SQLite has).
+std::vector<Token> canonical_tokens(const std::vector<Token>& tokens, std::size_t begin,
+                                    std::size_t end) {
+  static constexpr std::string_view kIs = "IS", kNot = "NOT", kNull = "NULL";
+  std::vector<Token> canonical;
+  for (std::size_t i = begin; i < end; ++i) {
+    Token token = tokens[i];
+    const auto word_at = [&](std::size_t at, std::string_view keyword) {
+      return at < end && is_word(tokens[at], keyword);
+    };
+    if (is_word(token, "AS")) continue;
+    if (is_word(token, "OUTER") && i > begin &&
+        (is_word(tokens[i - 1], "LEFT") || is_word(tokens[i - 1], "RIGHT") ||
+         is_word(tokens[i - 1], "FULL"))) {
+      continue;
+    }
+    if (is_word(token, "FOR") && word_at(i + 1, "EACH") && word_at(i + 2, "ROW")) {
+      i += 2;
+      continue;
+    }
+    if (is_word(token, "NOTNULL") || is_word(token, "ISNULL")) {
+      const bool negated = is_word(token, "NOTNULL");
+      canonical.push_back(Token{Token::Type::word, kIs, token.offset});
+      if (negated) canonical.push_back(Token{Token::Type::word, kNot, token.offset});
+      canonical.push_back(Token{Token::Type::word, kNull, token.offset});
+      continue;
+    }
+    if (is_punctuation(token, "==")) token.text = "=";
+    if (is_punctuation(token, "<>")) token.text = "!=";
+    canonical.push_back(token);
+  }
+  return canonical;
+}
+
+}  // namespace
+
 std::string normalize_expression(const std::vector<Token>& tokens, std::size_t begin,
                                  std::size_t end) {
   strip_enclosing_parentheses(tokens, begin, end);
-  std::vector<Token> canonical(tokens.begin() + static_cast<std::ptrdiff_t>(begin),
-                               tokens.begin() + static_cast<std::ptrdiff_t>(end));
-  for (Token& token : canonical) {
-    if (is_punctuation(token, "==")) token.text = "=";
-    if (is_punctuation(token, "<>")) token.text = "!=";
-  }
+  const std::vector<Token> canonical = canonical_tokens(tokens, begin, end);
   return normalize_tokens(canonical, 0, canonical.size());
 }
 
@@ -341,7 +377,8 @@ std::string normalize_type(std::string_view declared_type) {
 std::string normalize_sql(std::string_view sql) {
   std::vector<Token> tokens = tokenize(sql);
   while (!tokens.empty() && is_punctuation(tokens.back(), ";")) tokens.pop_back();
-  return normalize_tokens(tokens, 0, tokens.size());
+  const std::vector<Token> canonical = canonical_tokens(tokens, 0, tokens.size());
+  return normalize_tokens(canonical, 0, canonical.size());
 }
 
 bool starts_with_words(std::string_view statement, std::initializer_list<std::string_view> words) {

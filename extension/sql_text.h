@@ -30,16 +30,19 @@ std::vector<std::string_view> split_statements(std::string_view sql);
 
 // A canonical spelling: keywords and identifiers lower case and unquoted,
 // literals kept as written, one space between tokens (none inside
-// parentheses or around dots and commas), no trailing semicolon.
+// parentheses or around dots and commas), no trailing semicolon, and one
+// spelling for what SQL spells two ways (== and =, <> and !=, NOTNULL and IS
+// NOT NULL, LEFT OUTER JOIN and LEFT JOIN, an alias with or without AS, a
+// trigger with or without FOR EACH ROW).
 std::string normalize_sql(std::string_view sql);
 
-// normalize_sql over tokens [begin, end) of a tokenized text.
+// The spacing and case of normalize_sql over tokens [begin, end) of a
+// tokenized text, the tokens as they are.
 std::string normalize_tokens(const std::vector<Token>& tokens, std::size_t begin, std::size_t end);
 
 // An expression, tokens [begin, end), spelled canonically for comparison:
-// as normalize_tokens, without the parentheses that enclose all of it
-// ("((x > 0))" is "x > 0"), and with one spelling of each operator that has
-// two ("==" is "=", "<>" is "!=").
+// as normalize_sql, without the parentheses that enclose all of it
+// ("((x > 0))" is "x > 0").
 std::string normalize_expression(const std::vector<Token>& tokens, std::size_t begin,
                                  std::size_t end);
 

@@ -367,7 +367,7 @@ TEST(Drift, NamesTheConstraintTheColumnsOrTheBodyThatDiffers) {
       "trending_topics SET updated_at = 'x' WHERE id = NEW.id; END");
   EXPECT_EQ(
       detail_of(db, "trends", "update_trending_topics_timestamp"),
-      "changed: body differs: `topic on trending_topics for each row when new.u...`, expected "
+      "changed: body differs: `topic on trending_topics when new.updated_at is ...`, expected "
       "`id, topic, source, timestamp, relevance_score, u...`");
 
   db.exec("DROP VIEW latest_video_metrics");

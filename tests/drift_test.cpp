@@ -286,6 +286,15 @@ std::vector<Case> equivalent_spellings() {
     t.source = "source TEXT COLLATE BINARY";
     search_history("TheDefaultCollationSpelledOut", t);
   }
+  {
+    SearchHistory t;
+    t.timestamp =
+        "timestamp TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')) CHECK "
+        "(typeof(timestamp) = 'text' AND timestamp GLOB "
+        "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND julianday(timestamp) NOTNULL AND "
+        "date(timestamp) = date(julianday(timestamp)))";
+    search_history("NotnullForIsNotNull", t);
+  }
   cases.push_back(
       {"VideoMetadataWithTableLevelUniqueAndChecks", "metrics", "video_metadata",
        video_metadata("video_id TEXT NOT NULL", "status TEXT DEFAULT ('draft') NOT NULL",
@@ -496,6 +505,37 @@ TEST(DriftIndex, EquivalentSpellingsAreOk) {
       "  `USED_FLAG` ASC, -- the flag first\n  Timestamp COLLATE BINARY DESC\n)");
   EXPECT_EQ(index_detail(db, "idx_trending_topics_unused_recent"), "ok: ");
   EXPECT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.ok"), "1");
+}
+
+// Triggers and views spelled the other ways SQL allows: a trigger without
+// FOR EACH ROW (the only kind SQLite has), LEFT OUTER JOIN, aliases without
+// AS, NOTNULL for IS NOT NULL.
+TEST(DriftTriggersAndViews, EquivalentSpellingsAreOk) {
+  Db db;
+  db.exec("SELECT emf_init('metrics')");
+  const auto respell = [&](const std::string& name,
+                           const std::vector<std::pair<std::string, std::string>>& edits) {
+    std::string sql = db.text("SELECT sql FROM sqlite_schema WHERE name = '" + name + "'");
+    for (const auto& [from, to] : edits) {
+      const std::size_t at = sql.find(from);
+      ASSERT_NE(at, std::string::npos) << from;
+      sql.replace(at, from.size(), to);
+    }
+    const std::string type = db.text("SELECT type FROM sqlite_schema WHERE name = '" + name + "'");
+    db.exec("DROP " + type + " " + name);
+    db.exec(sql);
+  };
+  respell("video_metadata_times_on_update", {{"FOR EACH ROW\n", ""}});
+  respell("latest_video_metrics",
+          {{"LEFT JOIN video_metadata AS v", "LEFT OUTER JOIN video_metadata v"},
+           {"FROM video_metrics AS m", "FROM video_metrics m"}});
+  EXPECT_EQ(db.text("SELECT status FROM emf_objects('metrics') WHERE name = "
+                    "'video_metadata_times_on_update'"),
+            "ok");
+  EXPECT_EQ(
+      db.text("SELECT status FROM emf_objects('metrics') WHERE name = 'latest_video_metrics'"),
+      "ok");
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('metrics')"), "$.ok"), "1");
 }
 
 // ---------------------------------------------------------------------------
