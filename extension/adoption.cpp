@@ -10,6 +10,7 @@
 #include "expected_schema.h"
 #include "history.h"
 #include "migrations.h"
+#include "rebuild.h"
 #include "sql_text.h"
 
 namespace emf {
@@ -80,7 +81,7 @@ std::vector<std::string> adoption_statements(const SchemaSnapshot& live, Kind ki
     if (object.type == "table") continue;
     if (const SchemaObject* existing = live.find(object.name);
         existing && existing->type != "table") {
-      statements.push_back(fmt::format("DROP {} {}.{}",
+      statements.push_back(fmt::format("DROP {} IF EXISTS {}.{}",
                                        existing->type == "index"     ? "INDEX"
                                        : existing->type == "trigger" ? "TRIGGER"
                                                                      : "VIEW",
@@ -107,7 +108,12 @@ Adoption adopt(sqlite3* db, std::string_view schema, Kind kind) {
       adoption.replaced_view_columns[existing->name] = view_columns(db, schema, existing->name);
     }
   }
+  // Replacing a view drops the triggers on it: the user's come back on
+  // emf's view, as the user's other views and triggers do.
+  Rebuild replacing(db, std::string(schema));
+  replacing.set_aside();
   for (const std::string& statement : adoption_statements(live, kind, schema)) exec(db, statement);
+  replacing.finish();
   record_migration(db, schema, migrations(kind).front(), 0);
   adoption.adopted = true;
   return adoption;

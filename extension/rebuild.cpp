@@ -298,7 +298,7 @@ std::int64_t convert_rows(sqlite3* db, std::string_view schema, std::string_view
 
 Rebuild::Rebuild(sqlite3* db, std::string schema) : db_(db), schema_(std::move(schema)) {}
 
-void Rebuild::set_aside_views_and_triggers() {
+void Rebuild::set_aside() {
   if (set_aside_done_) return;
   set_aside_done_ = true;
   violations_before_ = foreign_key_violations(db_, schema_);
@@ -343,7 +343,7 @@ bool Rebuild::rebuild_table(std::string_view create_table_sql, Misfits& misfits)
         table, fmt::join(unknown, ", ")));
   }
 
-  set_aside_views_and_triggers();
+  set_aside();
   const std::string scratch_name = "emf_rebuild_" + lower_name(table);
   const std::string scratch = qualified(schema_, scratch_name);
   exec(db_, replace_object_name(create_table_sql, scratch));
@@ -421,7 +421,14 @@ void Rebuild::finish(const std::set<std::string>& dropped) {
              : dropped.contains(lower_name(object.name)) || now.find(object.name) != nullptr) {
       continue;
     }
-    exec(db_, statement_in_schema(object.sql, schema));
+    try {
+      exec(db_, statement_in_schema(object.sql, schema));
+    } catch (const Error& error) {
+      throw Error(fmt::format("cannot put back the {} {} (yours) on emf's new definitions: {}; "
+                              "drop or change it, then try again (nothing was changed)",
+                              object.type, object.name, error.what()),
+                  error.code());
+    }
   }
   std::vector<std::string> new_violations;
   for (const std::string& violation : foreign_key_violations(db_, schema_)) {

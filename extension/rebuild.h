@@ -130,11 +130,14 @@ class Rebuild {
   void finish(const std::set<std::string>& dropped = {});
 
   const std::vector<std::string>& rebuilt() const { return rebuilt_; }
-  bool started() const { return !set_aside_.empty() || !rebuilt_.empty(); }
+  // Sets every view and trigger of the schema (and the connection's TEMP
+  // ones) aside, for a caller about to replace some of them; rebuild_table
+  // does it before the first table. finish() puts back what has no
+  // replacement.
+  void set_aside();
+  bool started() const { return set_aside_done_; }
 
  private:
-  void set_aside_views_and_triggers();
-
   sqlite3* db_;
   std::string schema_;
   bool set_aside_done_ = false;

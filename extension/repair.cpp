@@ -84,6 +84,12 @@ RepairReport repair_kind(sqlite3* db, Kind kind, std::string_view schema) {
       return lower_name(name) == lower_name(table);
     });
   };
+  // Replacing a view drops the triggers on it: set them all aside first.
+  for (const SchemaObject& object : expected.objects) {
+    if ((object.type == "view" || object.type == "trigger") && broken(object.name)) {
+      rebuild.set_aside();
+    }
+  }
   for (const SchemaObject& object : expected.objects) {
     if (object.type == "table") continue;
     const bool recreate =

@@ -75,7 +75,7 @@ TEST_F(ShellTest, DryRunOnALegacyDatabaseShowsTheAdoption) {
       << result.out;
   EXPECT_NE(result.out.find("-- 001_initial (baseline: adopt the existing tables)"),
             std::string::npos);
-  EXPECT_NE(result.out.find("DROP INDEX \"main\".\"idx_trending_topics_timestamp\";"),
+  EXPECT_NE(result.out.find("DROP INDEX IF EXISTS \"main\".\"idx_trending_topics_timestamp\";"),
             std::string::npos)
       << result.out;
   EXPECT_TRUE(read_file(path("data/trends.db")) == bytes) << "the database changed";

@@ -371,6 +371,31 @@ TEST(Adoption, AReplacedViewKeepsEveryColumnItOffered) {
   EXPECT_EQ(db.rows(query)[0], (std::vector<std::string>{"v1", "tiktok", "900", "31.5"}));
 }
 
+// A trigger of the user's on the view emf replaces comes back on emf's view,
+// on adoption and on repair alike.
+TEST(Adoption, AUsersTriggerOnAReplacedViewComesBack) {
+  Db db;
+  make_legacy(db, "metrics");
+  db.exec(
+      "CREATE TABLE corrections (video_id, views); CREATE TRIGGER fix_views INSTEAD OF UPDATE OF "
+      "views ON latest_video_metrics BEGIN INSERT INTO corrections VALUES (NEW.video_id, "
+      "NEW.views); END");
+  db.exec("SELECT emf_init('metrics')");
+  db.exec("UPDATE latest_video_metrics SET views = 7 WHERE video_id = 'v9'");
+  EXPECT_EQ(db.text("SELECT video_id || ' ' || views FROM corrections"), "v9 7");
+
+  db.exec("DROP VIEW latest_video_metrics");
+  db.exec("CREATE VIEW latest_video_metrics AS SELECT * FROM video_metrics");
+  db.exec(
+      "CREATE TRIGGER fix_views INSTEAD OF UPDATE OF views ON latest_video_metrics BEGIN "
+      "INSERT INTO corrections VALUES (NEW.video_id, NEW.views); END");
+  const std::string report = db.text("SELECT emf_repair('metrics')");
+  EXPECT_EQ(db.json(report, "$.recreated"), "[\"latest_video_metrics\"]");
+  db.exec("UPDATE latest_video_metrics SET views = 8 WHERE video_id = 'v9'");
+  EXPECT_EQ(db.integer("SELECT count(*) FROM corrections WHERE views = 8"), 1);
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('metrics')"), "$.ok"), "1");
+}
+
 TEST(Adoption, RefusesToReplaceAViewByOneWithoutItsColumns) {
   Db db;
   make_legacy(db, "metrics");
