@@ -105,12 +105,9 @@ void apply_pending(sqlite3* db, std::string_view schema, Kind kind,
                   error.code());
     }
     if (!misfits.empty()) {
-      throw MisfitError(
-          fmt::format("cannot bring {} to version {} ({}): {}; fix or delete those rows, then run "
-                      "emf_init again (nothing was changed)",
-                      kind_name(kind), migration.version, migration_label(migration),
-                      misfits.describe()),
-          misfits);
+      throw misfits.refusal(fmt::format("cannot bring {} to version {} ({})", kind_name(kind),
+                                        migration.version, migration_label(migration)),
+                            "emf_init");
     }
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - started);

@@ -190,8 +190,15 @@ MigrationOutcome run_migration(sqlite3* db, std::string_view schema, const Migra
       continue;
     }
     if (starts_with_words(statement, {"DROP"}) && name) dropped.insert(*name);
+    // Replacing a view drops the triggers on it: set them aside to come back.
+    if (starts_with_words(statement, {"DROP", "VIEW"}) ||
+        starts_with_words(statement, {"CREATE", "VIEW"})) {
+      rebuild.set_aside();
+    }
     if (update) {
       outcome.converted += convert_rows(db, schema, statement, misfits);
+    } else if (starts_with_words(statement, {"CREATE", "UNIQUE", "INDEX"})) {
+      create_index_or_diagnose(db, schema, statement, misfits);
     } else {
       exec(db, statement_in_schema(statement, schema));
     }

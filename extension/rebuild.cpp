@@ -62,25 +62,6 @@ std::vector<ColumnInfo> table_columns(sqlite3* db, std::string_view schema,
   return columns;
 }
 
-// The INTEGER PRIMARY KEY column that is the table's rowid, lower case, or
-// empty when the rowid is a column of its own.
-std::string rowid_alias(sqlite3* db, std::string_view schema, std::string_view table) {
-  Statement statement(db, "SELECT name, type FROM pragma_table_info(?1, ?2) WHERE pk > 0");
-  statement.bind_text(1, table).bind_text(2, schema);
-  std::vector<ColumnInfo> keys;
-  while (statement.step()) keys.push_back({statement.column_text(0), statement.column_text(1)});
-  if (keys.size() == 1 && lower_name(keys.front().type) == "integer") {
-    return lower_name(keys.front().name);
-  }
-  return {};
-}
-
-bool without_rowid(sqlite3* db, std::string_view schema, std::string_view table) {
-  Statement statement(db, "SELECT wr FROM pragma_table_list WHERE name = ?1 AND schema = ?2");
-  statement.bind_text(1, table).bind_text(2, schema);
-  return statement.step() && statement.column_int(0) != 0;
-}
-
 // SQLite's message for a statement that fails, with a scratch table's name
 // replaced by the table it stands for.
 std::string failure_of(sqlite3* db, const std::string& sql, std::int64_t rowid,
@@ -135,10 +116,10 @@ std::vector<std::int64_t> add_changed_values(sqlite3* db, const std::string& tab
 // constraint (a UNIQUE key, say).
 void diagnose(sqlite3* db, std::string_view schema, const std::string& table,
               const std::string& scratch_name, const TableDefinition& definition,
-              const std::vector<std::string>& shared, const std::string& alias, Misfits& misfits) {
+              const std::vector<std::string>& shared, const std::string& alias,
+              std::set<std::int64_t> explained, Misfits& misfits) {
   const std::string source = qualified(schema, table);
   const std::string probe = "temp." + quote_identifier(kProbe);
-  std::set<std::int64_t> explained;
   for (const std::string& column : shared) {
     if (column == alias) continue;
     const auto found = definition.column_sql.find(column);
@@ -256,6 +237,13 @@ std::string Misfits::describe() const {
                      total == 1 ? "does" : "do", fmt::join(parts, "; "));
 }
 
+Error Misfits::refusal(std::string_view what, std::string_view retry) const {
+  return Error(fmt::format("{}: {}; fix or delete those rows, then run {} again (nothing was "
+                           "changed)",
+                           what, describe(), retry),
+               SQLITE_CONSTRAINT);
+}
+
 std::set<std::string> foreign_key_violations(sqlite3* db, std::string_view schema) {
   Statement statement(db, "PRAGMA " + quote_identifier(schema) + ".foreign_key_check");
   std::set<std::string> violations;
@@ -296,6 +284,62 @@ std::int64_t convert_rows(sqlite3* db, std::string_view schema, std::string_view
   return 0;
 }
 
+void create_index_or_diagnose(sqlite3* db, std::string_view schema, std::string_view create_index,
+                              Misfits& misfits) {
+  const std::string sql = statement_in_schema(create_index, schema);
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK) return;
+  const std::int64_t misfits_before = misfits.count();
+  const int rc = sqlite3_extended_errcode(db);
+  const std::string message = sqlite3_errmsg(db);
+  if (rc == SQLITE_NOMEM) throw std::bad_alloc();
+  if ((rc & 0xff) != SQLITE_CONSTRAINT) throw Error(message, rc);
+  // A UNIQUE index that rows break: every row whose key an earlier row has.
+  const std::vector<Token> tokens = tokenize(create_index);
+  std::size_t on = 0;
+  while (on < tokens.size() && !is_word(tokens[on], "ON")) ++on;
+  if (on + 2 >= tokens.size() || !is_punctuation(tokens[on + 2], "(")) throw Error(message, rc);
+  const std::string table = identifier_name(tokens[on + 1]);
+  std::vector<std::string> keys;
+  std::string where = "1";
+  std::size_t start = on + 3;
+  int depth = 1;
+  for (std::size_t i = on + 3; i < tokens.size(); ++i) {
+    if (is_punctuation(tokens[i], "(")) ++depth;
+    const bool close = is_punctuation(tokens[i], ")") && --depth == 0;
+    if ((depth == 1 && is_punctuation(tokens[i], ",")) || close) {
+      std::size_t end = i;  // ASC or DESC at the end orders, and does not group
+      if (end > start && (is_word(tokens[end - 1], "ASC") || is_word(tokens[end - 1], "DESC"))) {
+        --end;
+      }
+      const std::size_t from = tokens[start].offset;
+      keys.emplace_back(
+          create_index.substr(from, tokens[end - 1].offset + tokens[end - 1].text.size() - from));
+      start = i + 1;
+    }
+    if (close) {
+      if (i + 1 < tokens.size() && is_word(tokens[i + 1], "WHERE")) {
+        where = std::string(create_index.substr(tokens[i + 1].offset + 5));
+      }
+      break;
+    }
+  }
+  std::string grouped, present;
+  for (const std::string& key : keys) {
+    grouped += (grouped.empty() ? "" : ", ") + key;
+    present += fmt::format(" AND ({}) IS NOT NULL", key);
+  }
+  const std::string source = qualified(schema, table);
+  Statement duplicates(
+      db, fmt::format("SELECT rowid, quote({0}) FROM {1} WHERE ({2}){3} AND rowid NOT IN (SELECT "
+                      "min(rowid) FROM {1} WHERE ({2}){3} GROUP BY {4}) ORDER BY rowid",
+                      keys.empty() ? "NULL" : keys.front(), source, where, present, grouped));
+  while (duplicates.step()) {
+    misfits.add(table, keys.empty() ? "" : lower_name(keys.front()), message,
+                duplicates.column_int(0), duplicates.column_text(1));
+  }
+  if (misfits.count() == misfits_before) throw Error(message, rc);
+}
+
 Rebuild::Rebuild(sqlite3* db, std::string schema) : db_(db), schema_(std::move(schema)) {}
 
 void Rebuild::set_aside() {
@@ -325,7 +369,9 @@ bool Rebuild::rebuild_table(std::string_view create_table_sql, Misfits& misfits)
                                            "AND name = {} COLLATE NOCASE",
                                            quote_identifier(schema_), quote_literal(*object_name)))
           .value_or(*object_name);
-  if (without_rowid(db_, schema_, table)) {
+  const SchemaSnapshot before = read_schema(db_, schema_);
+  const SchemaObject* old_table = before.find(table);
+  if (old_table != nullptr && old_table->without_rowid) {
     throw Error(fmt::format("cannot rebuild {}: it is a WITHOUT ROWID table", table));
   }
   const TableDefinition definition = parse_table_definition(create_table_sql);
@@ -343,70 +389,100 @@ bool Rebuild::rebuild_table(std::string_view create_table_sql, Misfits& misfits)
         table, fmt::join(unknown, ", ")));
   }
 
-  set_aside();
   const std::string scratch_name = "emf_rebuild_" + lower_name(table);
+  if (before.find(scratch_name) != nullptr) {
+    throw Error(
+        fmt::format("cannot rebuild {}: emf needs the name {} for the new table, and an "
+                    "object of yours has it; rename it, then try again",
+                    table, scratch_name));
+  }
+  set_aside();
   const std::string scratch = qualified(schema_, scratch_name);
   exec(db_, replace_object_name(create_table_sql, scratch));
-  const std::string alias = rowid_alias(db_, schema_, scratch_name);
+  const SchemaObject* created = read_schema(db_, schema_).find(scratch_name);
+  const std::string alias = created != nullptr ? created->rowid_alias : std::string();
+  const std::string source = qualified(schema_, table);
+  const std::int64_t misfits_before = misfits.count();
+
+  // A column that becomes the rowid (INTEGER PRIMARY KEY) where it was not
+  // one: SQLite would give a NULL a new id and refuse a text, so each value
+  // must already be a distinct integer.
+  // Those rows are left out of the copy (SQLite would refuse a text there
+  // outright), named once here.
+  std::string copied_rows;
+  std::set<std::int64_t> unfit_ids;
+  if (!alias.empty() && old_table != nullptr && old_table->rowid_alias != alias) {
+    const std::string name = quote_identifier(alias);
+    const std::string unfit_id = fmt::format(
+        "typeof({0}) <> 'integer' OR {0} IN (SELECT {0} FROM {1} GROUP BY {0} HAVING count(*) > "
+        "1)",
+        name, source);
+    Statement unfit(db_, fmt::format("SELECT rowid, quote({}) FROM {} WHERE {} ORDER BY rowid",
+                                     name, source, unfit_id));
+    while (unfit.step()) {
+      misfits.add(table, alias, "it becomes the row's id, which must be a distinct integer",
+                  unfit.column_int(0), unfit.column_text(1));
+      unfit_ids.insert(unfit.column_int(0));
+    }
+    copied_rows = fmt::format(" WHERE NOT ({})", unfit_id);
+  }
 
   std::string columns;
   for (const std::string& column : shared) {
     columns += (columns.empty() ? "" : ", ") + quote_identifier(column);
   }
-  const std::string source = qualified(schema_, table);
   const std::string rowid = alias.empty() ? "rowid, " : "";
-  exec(db_, fmt::format("INSERT OR IGNORE INTO {} ({}{}) SELECT {}{} FROM {}", scratch, rowid,
-                        columns, rowid, columns, source));
+  exec(db_, fmt::format("INSERT OR IGNORE INTO {} ({}{}) SELECT {}{} FROM {}{}", scratch, rowid,
+                        columns, rowid, columns, source, copied_rows));
   const std::int64_t copied = sqlite3_changes(db_);
-  const std::int64_t total = query_int(db_, "SELECT count(*) FROM " + source);
-  const std::int64_t misfits_before = misfits.count();
+  const std::int64_t total = query_int(db_, "SELECT count(*) FROM " + source + copied_rows);
   if (copied != total) {
-    diagnose(db_, schema_, table, scratch_name, definition, shared, alias, misfits);
+    diagnose(db_, schema_, table, scratch_name, definition, shared, alias, unfit_ids, misfits);
   } else {
     // Affinity can change a value on the way (the text '007' into an INTEGER
     // column): compare the columns whose affinity differs.
     const std::vector<ColumnInfo> rebuilt = table_columns(db_, schema_, scratch_name);
-    for (const ColumnInfo& before : live) {
-      const std::string name = lower_name(before.name);
+    for (const ColumnInfo& column : live) {
+      const std::string name = lower_name(column.name);
       for (const ColumnInfo& after : rebuilt) {
-        if (lower_name(after.name) == name && affinity(after.type) != affinity(before.type)) {
+        if (lower_name(after.name) == name && affinity(after.type) != affinity(column.type)) {
           add_changed_values(db_, table, name, source, scratch, misfits);
         }
       }
     }
-  }
-  if (misfits.count() != misfits_before) {
-    exec(db_, "DROP TABLE " + scratch);
-    return false;
   }
 
   // The table's indexes drop with it and come back on the new table at once:
   // a conversion that follows then meets the user's UNIQUE indexes too, and
   // names the rows that would break them.
   std::vector<std::string> indexes;
-  for (const SchemaObject& object : read_schema(db_, schema_).objects) {
+  for (const SchemaObject& object : before.objects) {
     if (object.type == "index" && lower_name(object.table) == lower_name(table)) {
       indexes.push_back(object.sql);
     }
   }
   // AUTOINCREMENT: the new table must not hand out ids the old one used.
-  std::optional<std::string> sequence;
+  std::optional<std::int64_t> sequence;
   if (query_optional_text(db_, "SELECT 1 FROM " + quote_identifier(schema_) +
                                    ".sqlite_schema WHERE name = 'sqlite_sequence'")) {
     Statement read(
         db_, "SELECT seq FROM " + quote_identifier(schema_) + ".sqlite_sequence WHERE name = ?1");
     read.bind_text(1, table);
-    if (read.step()) sequence = read.column_text(0);
+    if (read.step()) sequence = read.column_int(0);
   }
+  // Even when rows do not fit, the new table takes the old one's place (with
+  // the rows that fit) so that the rest of the migration meets its
+  // constraints and finds the other misfits; the caller then rolls back.
   exec(db_, "DROP TABLE " + source);
   exec(db_, fmt::format("ALTER TABLE {} RENAME TO {}", scratch, quote_identifier(table)));
   for (const std::string& index : indexes) exec(db_, statement_in_schema(index, schema_));
   if (sequence) {
     Statement update(db_, "UPDATE " + quote_identifier(schema_) +
                               ".sqlite_sequence SET seq = max(seq, ?2) WHERE name = ?1");
-    update.bind_text(1, table).bind_text(2, *sequence);
+    update.bind_text(1, table).bind_int(2, *sequence);
     update.run();
   }
+  if (misfits.count() != misfits_before) return false;
   rebuilt_.push_back(table);
   return true;
 }

@@ -79,24 +79,14 @@ class Misfits {
            std::int64_t rowid, std::string value);
   bool empty() const { return groups_.empty(); }
   std::int64_t count() const;
-  const std::vector<Group>& groups() const { return groups_; }
-  // "3 rows do not fit: video_metrics.views, 2 rows (rowid 4 '1.2K', ...): why; ..."
+  // "3 values do not fit: video_metrics.views: 2 rows (rowid 4: '1.2K', ...): why; ..."
   std::string describe() const;
+  // The error that refuses `what` ("cannot repair trends") for these rows,
+  // ending with what to do: fix or delete them, then call `retry` again.
+  Error refusal(std::string_view what, std::string_view retry) const;
 
  private:
   std::vector<Group> groups_;
-};
-
-// Thrown when rows do not fit; nothing was changed. Carries the misfits so
-// that reports can list them.
-class MisfitError : public Error {
- public:
-  MisfitError(const std::string& message, Misfits misfits)
-      : Error(message, SQLITE_CONSTRAINT), misfits_(std::move(misfits)) {}
-  const Misfits& misfits() const { return misfits_; }
-
- private:
-  Misfits misfits_;
 };
 
 // The foreign-key violations of a schema, one phrase each.
@@ -109,6 +99,12 @@ std::set<std::string> foreign_key_violations(sqlite3* db, std::string_view schem
 // the others were converted. Returns how many rows it changed.
 std::int64_t convert_rows(sqlite3* db, std::string_view schema, std::string_view update,
                           Misfits& misfits);
+
+// Creates an index (a CREATE INDEX statement, unqualified) in the schema.
+// When the rows break a UNIQUE index, every row whose key an earlier row
+// already has is added to the misfits instead of failing.
+void create_index_or_diagnose(sqlite3* db, std::string_view schema, std::string_view create_index,
+                              Misfits& misfits);
 
 // One rebuild session inside an open write transaction, with foreign keys
 // off. Rebuild tables, let the caller create its own objects, then finish().

@@ -69,13 +69,6 @@ RepairReport repair_kind(sqlite3* db, Kind kind, std::string_view schema) {
       report.rebuilt.push_back(table.name);
     }
   }
-  if (!misfits.empty()) {
-    throw MisfitError(fmt::format("cannot repair {}: {}; fix or delete those rows, then run "
-                                  "emf_repair again (nothing was changed)",
-                                  kind_name(kind), misfits.describe()),
-                      misfits);
-  }
-
   // emf's indexes: on rebuilt tables all of them (they went with the table);
   // elsewhere the missing and changed ones. Views and triggers: all of them
   // when a rebuild set every one aside, else the missing and changed ones.
@@ -97,8 +90,15 @@ RepairReport repair_kind(sqlite3* db, Kind kind, std::string_view schema) {
     if (!recreate) continue;
     exec(db, fmt::format("DROP {} IF EXISTS {}.{}", object.type, quote_identifier(schema),
                          quote_identifier(object.name)));
-    exec(db, statement_in_schema(object.sql, schema));
+    if (object.type == "index") {
+      create_index_or_diagnose(db, schema, object.sql, misfits);
+    } else {
+      exec(db, statement_in_schema(object.sql, schema));
+    }
     if (broken(object.name)) report.recreated.push_back(object.name);
+  }
+  if (!misfits.empty()) {
+    throw misfits.refusal(fmt::format("cannot repair {}", kind_name(kind)), "emf_repair");
   }
   // The user's own views, triggers and indexes come back as they were.
   rebuild.finish();

@@ -221,6 +221,26 @@ TEST(Adoption, NeverChangesAValueOnTheWay) {
   EXPECT_EQ(db.dump(), before);
 }
 
+// An index repair recreates that the rows break: the rows are named.
+TEST(Repair, AUniqueIndexTheRowsBreakNamesThem) {
+  Db db;
+  db.exec("SELECT emf_init('metrics')");
+  db.exec("DROP INDEX idx_video_metrics_one_snapshot_per_instant");
+  db.exec("DROP TRIGGER video_metrics_times_on_insert");
+  db.exec(
+      "INSERT INTO video_metrics (video_id, platform, timestamp) VALUES "
+      "('v', 'p', '2024-01-01 10:00:00.000'), ('v', 'p', '2024-01-01T10:00:00Z')");
+  const std::string before = db.dump();
+  const auto error = db.error("SELECT emf_repair('metrics')");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_NE(error->find("video_metrics.video_id: 1 row (rowid 2: 'v'): UNIQUE constraint failed: "
+                        "index 'idx_video_metrics_one_snapshot_per_instant'; fix or delete those "
+                        "rows, then run emf_repair again (nothing was changed)"),
+            std::string::npos)
+      << *error;
+  EXPECT_EQ(db.dump(), before);
+}
+
 TEST(Adoption, NeverDropsAColumnItDoesNotKnow) {
   Db db;
   make_legacy(db, "trends");

@@ -133,6 +133,7 @@ TEST_P(UpgradeTest, APreviousVersionDatabaseUpgradesInstantForInstant) {
   }
   EXPECT_EQ(rows_as_instants(db, columns), before);
   EXPECT_EQ(db.text(sequences_query), sequences);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM sqlite_sequence WHERE typeof(seq) <> 'integer'"), 0);
   EXPECT_EQ(db.json(db.text(fmt::format("SELECT emf_check('{}')", kind)), "$.ok"), "1");
   EXPECT_EQ(unconverted_times(db), std::vector<std::string>{});
   EXPECT_EQ(db.text("PRAGMA integrity_check"), "ok");
@@ -193,6 +194,29 @@ TEST(Upgrade, ARowThatCannotBeConvertedIsNamedAndNothingChanges) {
   db.exec("DELETE FROM video_metrics WHERE rowid IN (2, 4)");
   db.exec("SELECT emf_init('metrics')");
   EXPECT_EQ(db.integer("SELECT count(*) FROM video_metrics"), 2);
+}
+
+// Every row that does not fit is listed in one run, also when one table's
+// rebuild already found some: the rest of the migration still meets the new
+// table's keys.
+TEST(Upgrade, EveryMisfitOfEveryKindIsListedInOneRun) {
+  TempDir dir;
+  Db db(dir.file("metrics.db"));
+  make_version_1(db, "metrics");
+  db.exec(
+      "INSERT INTO video_metrics (video_id, platform, views, timestamp) VALUES "
+      "('a', 'p', '1.2K', '2026-01-01 09:00:00'), ('b', 'p', 1, '2026-01-01T10:00:00Z'), "
+      "('b', 'p', 2, '2026-01-01 10:00:00')");
+  const std::string before = db.dump();
+  const auto error = db.error("SELECT emf_init('metrics')");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_NE(error->find("video_metrics.views: 1 row (rowid 1: '1.2K')"), std::string::npos)
+      << *error;
+  EXPECT_NE(error->find("video_metrics.timestamp: 1 row (rowid 3: '2026-01-01 10:00:00'): UNIQUE "
+                        "constraint failed"),
+            std::string::npos)
+      << *error;
+  EXPECT_EQ(db.dump(), before);
 }
 
 // A rebuild keeps what the user built on emf's tables.
@@ -394,6 +418,31 @@ TEST(Adoption, AUsersTriggerOnAReplacedViewComesBack) {
   db.exec("UPDATE latest_video_metrics SET views = 8 WHERE video_id = 'v9'");
   EXPECT_EQ(db.integer("SELECT count(*) FROM corrections WHERE views = 8"), 1);
   EXPECT_EQ(db.json(db.text("SELECT emf_check('metrics')"), "$.ok"), "1");
+}
+
+// A column that becomes the rowid must hold distinct integers already: a
+// NULL would get a new id, and the rowids would change under the rows.
+TEST(Adoption, AnIdThatIsNotADistinctIntegerIsNamed) {
+  Db db;
+  db.exec(
+      "CREATE TABLE search_history (id INTEGER, query TEXT NOT NULL, source TEXT, result_count "
+      "INTEGER, timestamp TEXT)");
+  db.exec(
+      "CREATE TABLE trending_topics (id INTEGER PRIMARY KEY, topic TEXT NOT NULL, source TEXT NOT "
+      "NULL, timestamp TEXT, relevance_score REAL, used_flag INTEGER, category TEXT, metadata "
+      "TEXT, created_at TEXT, updated_at TEXT)");
+  db.exec(
+      "INSERT INTO search_history (id, query, result_count, timestamp) VALUES "
+      "(NULL, 'a', 1, '2025-01-01 00:00:00'), (7, 'b', 1, '2025-01-01 00:00:00'), "
+      "('x', 'c', 1, '2025-01-01 00:00:00'), (7, 'd', 1, '2025-01-01 00:00:00')");
+  const std::string before = db.dump();
+  const auto error = db.error("SELECT emf_init('trends')");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_NE(error->find("search_history.id: 4 rows (rowid 1: NULL, rowid 2: 7, rowid 3: 'x', 1 "
+                        "more): it becomes the row's id, which must be a distinct integer"),
+            std::string::npos)
+      << *error;
+  EXPECT_EQ(db.dump(), before);
 }
 
 TEST(Adoption, RefusesToReplaceAViewByOneWithoutItsColumns) {
