@@ -91,34 +91,75 @@ bool names_an_object(const Token& token) {
 // SQLite resolves an unqualified name in temp, then main, then the attached
 // schemas: a statement directed at an attached schema must name that schema
 // for every table it reads too (INSERT INTO aux.t SELECT ... FROM u would
-// read main.u). Qualifies each table after FROM or JOIN in an INSERT,
-// UPDATE or DELETE, except the statement's own WITH names.
+// read main.u). Qualifies each table of a FROM clause (after FROM, JOIN or a
+// comma of the clause) in an INSERT, UPDATE or DELETE, except the
+// statement's own WITH names.
 std::string qualify_tables_read(const std::string& statement, std::string_view schema) {
   if (!starts_with_words(statement, {"INSERT"}) && !starts_with_words(statement, {"UPDATE"}) &&
-      !starts_with_words(statement, {"DELETE"}) && !starts_with_words(statement, {"REPLACE"}) &&
-      !starts_with_words(statement, {"WITH"})) {
+      !starts_with_words(statement, {"DELETE"}) && !starts_with_words(statement, {"REPLACE"})) {
     return statement;
   }
   const std::vector<Token> tokens = tokenize(statement);
+  // WITH names: "name [(columns)] AS [[NOT] MATERIALIZED] (" after WITH,
+  // RECURSIVE or a comma.
   std::set<std::string> common_tables;
-  for (std::size_t i = 0; i + 2 < tokens.size(); ++i) {
-    const bool after_with =
-        i > 0 && (is_word(tokens[i - 1], "WITH") || is_word(tokens[i - 1], "RECURSIVE") ||
-                  is_punctuation(tokens[i - 1], ","));
-    if (after_with && names_an_object(tokens[i]) && is_word(tokens[i + 1], "AS") &&
-        is_punctuation(tokens[i + 2], "(")) {
+  for (std::size_t i = 1; i + 1 < tokens.size(); ++i) {
+    const bool after_with = is_word(tokens[i - 1], "WITH") || is_word(tokens[i - 1], "RECURSIVE") ||
+                            is_punctuation(tokens[i - 1], ",");
+    if (!after_with || !names_an_object(tokens[i])) continue;
+    std::size_t next = i + 1;
+    if (is_punctuation(tokens[next], "(")) {
+      for (int depth = 0; next < tokens.size(); ++next) {
+        if (is_punctuation(tokens[next], "(")) ++depth;
+        if (is_punctuation(tokens[next], ")") && --depth == 0) break;
+      }
+      ++next;
+    }
+    if (next >= tokens.size() || !is_word(tokens[next], "AS")) continue;
+    ++next;
+    if (next < tokens.size() && is_word(tokens[next], "NOT")) ++next;
+    if (next < tokens.size() && is_word(tokens[next], "MATERIALIZED")) ++next;
+    if (next < tokens.size() && is_punctuation(tokens[next], "(")) {
       common_tables.insert(identifier_name(tokens[i]));
     }
   }
+  static constexpr std::string_view kEndsFromList[] = {
+      "WHERE", "GROUP", "ORDER",  "LIMIT",     "HAVING",    "WINDOW", "ON",     "USING",
+      "JOIN",  "UNION", "EXCEPT", "INTERSECT", "RETURNING", "SET",    "VALUES", "SELECT"};
   std::vector<std::size_t> offsets;
-  for (std::size_t i = 0; i + 1 < tokens.size(); ++i) {
-    if (!is_word(tokens[i], "FROM") && !is_word(tokens[i], "JOIN")) continue;
-    const Token& name = tokens[i + 1];
-    const bool qualified_or_call = i + 2 < tokens.size() && (is_punctuation(tokens[i + 2], ".") ||
-                                                             is_punctuation(tokens[i + 2], "("));
-    if (names_an_object(name) && !qualified_or_call &&
-        !common_tables.contains(identifier_name(name))) {
-      offsets.push_back(name.offset);
+  std::vector<char> in_from_list(1, 0);  // per parenthesis depth (a FROM list open)
+  const auto qualify_at = [&](std::size_t at) {
+    if (at >= tokens.size() || !names_an_object(tokens[at])) return;
+    const bool qualified_or_call = at + 1 < tokens.size() && (is_punctuation(tokens[at + 1], ".") ||
+                                                              is_punctuation(tokens[at + 1], "("));
+    if (!qualified_or_call && !common_tables.contains(identifier_name(tokens[at]))) {
+      offsets.push_back(tokens[at].offset);
+    }
+  };
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const Token& token = tokens[i];
+    if (is_punctuation(token, "(")) {
+      in_from_list.push_back(0);
+      continue;
+    }
+    if (is_punctuation(token, ")")) {
+      if (in_from_list.size() > 1) in_from_list.pop_back();
+      continue;
+    }
+    char& listing = in_from_list.back();
+    const bool distinct_from =
+        is_word(token, "FROM") && i > 0 && is_word(tokens[i - 1], "DISTINCT");
+    if ((is_word(token, "FROM") && !distinct_from) || is_word(token, "JOIN")) {
+      qualify_at(i + 1);
+      listing = is_word(token, "FROM");
+      continue;
+    }
+    if (listing && is_punctuation(token, ",")) {
+      qualify_at(i + 1);
+      continue;
+    }
+    for (std::string_view keyword : kEndsFromList) {
+      if (is_word(token, keyword)) listing = false;
     }
   }
   std::string result = statement;

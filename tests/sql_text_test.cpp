@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "error.h"
+#include "migrations.h"
 #include "sql_text.h"
 
 namespace emf {
@@ -60,6 +61,27 @@ TEST(SqlText, RejectsUnterminatedText) {
   EXPECT_THROW(tokenize("SELECT 'open"), Error);
   EXPECT_THROW(tokenize("SELECT \"open"), Error);
   EXPECT_THROW(tokenize("SELECT /* open"), Error);
+}
+
+// A statement directed at a schema names it for the object it acts on and
+// for every table it reads, and for nothing else.
+TEST(SqlText, StatementsNameTheirSchemaForEveryTableTheyRead) {
+  EXPECT_EQ(statement_in_schema("INSERT INTO t SELECT * FROM u, v AS w JOIN x ON 1", "aux"),
+            "INSERT INTO \"aux\".t SELECT * FROM \"aux\".u, \"aux\".v AS w JOIN \"aux\".x ON 1");
+  EXPECT_EQ(statement_in_schema("UPDATE t SET a = (SELECT max(b) FROM u WHERE u.c = t.c)", "main"),
+            "UPDATE \"main\".t SET a = (SELECT max(b) FROM \"main\".u WHERE u.c = t.c)");
+  EXPECT_EQ(statement_in_schema("DELETE FROM t WHERE a IS DISTINCT FROM b", "aux"),
+            "DELETE FROM \"aux\".t WHERE a IS DISTINCT FROM b");
+  EXPECT_EQ(
+      statement_in_schema(
+          "INSERT INTO t WITH c(x) AS MATERIALIZED (SELECT 1), d AS (SELECT 2) SELECT x FROM c, d",
+          "aux"),
+      "INSERT INTO \"aux\".t WITH c(x) AS MATERIALIZED (SELECT 1), d AS (SELECT 2) SELECT x FROM "
+      "c, d");
+  EXPECT_EQ(statement_in_schema("INSERT INTO t SELECT a FROM json_each('[1]'), u WHERE 1", "aux"),
+            "INSERT INTO \"aux\".t SELECT a FROM json_each('[1]'), \"aux\".u WHERE 1");
+  EXPECT_EQ(statement_in_schema("CREATE VIEW v AS SELECT * FROM u", "aux"),
+            "CREATE VIEW \"aux\".v AS SELECT * FROM u");
 }
 
 }  // namespace
