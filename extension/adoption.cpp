@@ -31,7 +31,14 @@ std::vector<std::string> view_columns(sqlite3* db, std::string_view schema, std:
 std::vector<std::string> adoption_blockers(const SchemaSnapshot& live, Kind kind) {
   std::vector<std::string> blockers;
   for (const SchemaObject& table : expected_schema(kind, 1).objects) {
-    if (table.type != "table") continue;
+    if (table.type != "table") {
+      // emf replaces its index, trigger or view, but never a table of yours.
+      const SchemaObject* have = live.find(table.name);
+      if (have != nullptr && have->type == "table") {
+        blockers.push_back(fmt::format("{} is a table, expected a {}", table.name, table.type));
+      }
+      continue;
+    }
     const SchemaObject* have = live.find(table.name);
     if (have == nullptr) {
       blockers.push_back(fmt::format("missing table {}", table.name));

@@ -47,10 +47,21 @@ void switch_to_wal(sqlite3* db, std::string_view schema, std::vector<std::string
   // While another process has the file open this fails with SQLITE_BUSY at
   // once, without the busy handler: waited out here, so that the report
   // still says what this call applied.
-  const std::string mode = with_patience([&] {
-    return query_optional_text(db, "PRAGMA " + quote_identifier(schema) + ".journal_mode = WAL")
-        .value_or("unknown");
-  });
+  std::string mode;
+  try {
+    mode = with_patience([&] {
+      return query_optional_text(db, "PRAGMA " + quote_identifier(schema) + ".journal_mode = WAL")
+          .value_or("unknown");
+    });
+  } catch (const Error& error) {
+    // The schema work has committed: report it done, and what is left.
+    if ((error.code() & 0xff) != SQLITE_BUSY) throw;
+    warnings.push_back(fmt::format(
+        "journal_mode stays '{}': another connection kept the file busy; call emf_init again to "
+        "switch to WAL",
+        journal_mode(db, schema)));
+    return;
+  }
   if (mode != "wal") {
     warnings.push_back(
         fmt::format("journal_mode is '{}': this database or its VFS does not support WAL", mode));
@@ -98,8 +109,14 @@ void apply_pending(sqlite3* db, std::string_view schema, Kind kind,
     Savepoint savepoint(db, "emf_migration");
     Misfits misfits;
     MigrationOutcome outcome;
+    std::set<std::string> kind_tables;
+    if (migration.version > 1) {
+      for (const SchemaObject& object : expected_schema(kind, migration.version - 1).objects) {
+        if (object.type == "table") kind_tables.insert(lower_name(object.name));
+      }
+    }
     try {
-      outcome = run_migration(db, schema, migration, misfits);
+      outcome = run_migration(db, schema, migration, misfits, &kind_tables);
     } catch (const Error& error) {
       throw Error(fmt::format("{} failed: {}", migration_label(migration), error.what()),
                   error.code());

@@ -207,7 +207,7 @@ bool migration_rebuilds(const Migration& migration) {
 }
 
 MigrationOutcome run_migration(sqlite3* db, std::string_view schema, const Migration& migration,
-                               Misfits& misfits) {
+                               Misfits& misfits, const std::set<std::string>* kind_tables) {
   MigrationOutcome outcome;
   Rebuild rebuild(db, std::string(schema));
   std::set<std::string> dropped;
@@ -215,6 +215,12 @@ MigrationOutcome run_migration(sqlite3* db, std::string_view schema, const Migra
     const std::optional<std::string> name = statement_object_name(statement);
     if (starts_with_words(statement, {"CREATE", "TABLE"}) && name &&
         table_exists(db, schema, *name)) {
+      if (kind_tables != nullptr && !kind_tables->contains(*name)) {
+        throw Error(
+            fmt::format("a table of yours is named {}, which this migration creates; "
+                        "rename yours, then try again (nothing was changed)",
+                        *name));
+      }
       rebuild.rebuild_table(statement, misfits);
       continue;
     }

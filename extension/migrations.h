@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,7 +59,11 @@ bool migration_rebuilds(const Migration& migration);
 // stored values; views, triggers and indexes that a rebuild set aside and
 // the migration did not recreate or drop come back at the end. Rows that do
 // not fit are added to `misfits` (then the caller must roll back).
+// `kind_tables` (lower case), when given, are the kind's tables before the
+// migration: only those are rebuilt, and a table of the user's that has the
+// name of one the migration creates is refused, naming it.
 MigrationOutcome run_migration(sqlite3* db, std::string_view schema, const Migration& migration,
-                               Misfits& misfits);
+                               Misfits& misfits,
+                               const std::set<std::string>* kind_tables = nullptr);
 
 }  // namespace emf

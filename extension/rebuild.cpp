@@ -120,12 +120,26 @@ void diagnose(sqlite3* db, std::string_view schema, const std::string& table,
               std::set<std::int64_t> explained, Misfits& misfits) {
   const std::string source = qualified(schema, table);
   const std::string probe = "temp." + quote_identifier(kProbe);
+  if (query_optional_text(db, "SELECT 1 FROM temp.sqlite_schema WHERE name = 'emf_probe'")) {
+    throw Error(
+        fmt::format("cannot say which rows of {} do not fit: emf needs the name emf_probe "
+                    "for a TEMP table, and one of yours has it; rename it, then try again",
+                    table));
+  }
   for (const std::string& column : shared) {
     if (column == alias) continue;
     const auto found = definition.column_sql.find(column);
     if (found == definition.column_sql.end()) continue;
-    exec(db, "DROP TABLE IF EXISTS " + probe);
-    exec(db, fmt::format("CREATE TEMP TABLE {} ({})", quote_identifier(kProbe), found->second));
+    // A column whose definition cannot stand alone (a CHECK that names
+    // another column, a generated column) is left to the table-wide test.
+    if (sqlite3_exec(
+            db,
+            fmt::format("CREATE TEMP TABLE {} ({})", quote_identifier(kProbe), found->second)
+                .c_str(),
+            nullptr, nullptr, nullptr) != SQLITE_OK) {
+      if (sqlite3_errcode(db) == SQLITE_NOMEM) throw std::bad_alloc();
+      continue;
+    }
     const std::string name = quote_identifier(column);
     exec(db, fmt::format("INSERT OR IGNORE INTO {} (rowid, {}) SELECT rowid, {} FROM {}", probe,
                          name, name, source));

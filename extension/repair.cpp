@@ -5,6 +5,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "check.h"
@@ -47,7 +48,15 @@ RepairReport repair_kind(sqlite3* db, Kind kind, std::string_view schema) {
   }
 
   const ChecksEnforced checks_enforced(db);
-  ForeignKeysOff foreign_keys_off(db, "emf_repair");
+  // Foreign keys go off only for a rebuild: recreating an index, a trigger
+  // or a view works inside the caller's transaction as it is.
+  std::optional<ForeignKeysOff> foreign_keys_off;
+  const std::vector<ObjectReport> found = problems(check_schema(db, schema, kind));
+  if (std::any_of(found.begin(), found.end(), [](const ObjectReport& object) {
+        return object.type == "table" && object.status == ObjectStatus::changed;
+      })) {
+    foreign_keys_off.emplace(db, "emf_repair");
+  }
   WriteTransaction transaction(db, "emf_repair");
   const SchemaSnapshot live = read_schema(db, schema);
   const SchemaSnapshot& expected = expected_schema(kind, latest_version(kind));

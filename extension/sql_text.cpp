@@ -298,11 +298,11 @@ std::string normalize_tokens(const std::vector<Token>& tokens, std::size_t begin
 namespace {
 
 // One spelling for what SQL spells two ways, for comparison: == is =, <> is
-// !=, NOTNULL is IS NOT NULL, ISNULL is IS NULL, LEFT OUTER JOIN is LEFT
-// JOIN; the AS before an alias or a CTE's body is left out, and so is a
-// trigger's FOR EACH ROW (the only kind SQLite has).
+// !=, NOTNULL (and, in expressions, x NOT NULL) is IS NOT NULL, ISNULL is IS
+// NULL, LEFT OUTER JOIN is LEFT JOIN; the AS before an alias or a CTE's body
+// is left out, and so is a trigger's FOR EACH ROW (the only kind SQLite has).
 std::vector<Token> canonical_tokens(const std::vector<Token>& tokens, std::size_t begin,
-                                    std::size_t end) {
+                                    std::size_t end, bool expressions) {
   static constexpr std::string_view kIs = "IS", kNot = "NOT", kNull = "NULL";
   std::vector<Token> canonical;
   for (std::size_t i = begin; i < end; ++i) {
@@ -327,6 +327,12 @@ std::vector<Token> canonical_tokens(const std::vector<Token>& tokens, std::size_
       canonical.push_back(Token{Token::Type::word, kNull, token.offset});
       continue;
     }
+    // In an expression, x NOT NULL is x IS NOT NULL (in a column
+    // definition NOT NULL is a constraint: only tables have those).
+    if (expressions && is_word(token, "NOT") && word_at(i + 1, "NULL") &&
+        !(i > begin && is_word(tokens[i - 1], "IS"))) {
+      canonical.push_back(Token{Token::Type::word, kIs, token.offset});
+    }
     if (is_punctuation(token, "==")) token.text = "=";
     if (is_punctuation(token, "<>")) token.text = "!=";
     canonical.push_back(token);
@@ -339,7 +345,7 @@ std::vector<Token> canonical_tokens(const std::vector<Token>& tokens, std::size_
 std::string normalize_expression(const std::vector<Token>& tokens, std::size_t begin,
                                  std::size_t end) {
   strip_enclosing_parentheses(tokens, begin, end);
-  const std::vector<Token> canonical = canonical_tokens(tokens, begin, end);
+  const std::vector<Token> canonical = canonical_tokens(tokens, begin, end, true);
   return normalize_tokens(canonical, 0, canonical.size());
 }
 
@@ -377,7 +383,10 @@ std::string normalize_type(std::string_view declared_type) {
 std::string normalize_sql(std::string_view sql) {
   std::vector<Token> tokens = tokenize(sql);
   while (!tokens.empty() && is_punctuation(tokens.back(), ";")) tokens.pop_back();
-  const std::vector<Token> canonical = canonical_tokens(tokens, 0, tokens.size());
+  const bool table = tokens.size() > 1 && is_word(tokens[0], "CREATE") &&
+                     (is_word(tokens[1], "TABLE") || is_word(tokens[1], "TEMP") ||
+                      is_word(tokens[1], "TEMPORARY") || is_word(tokens[1], "VIRTUAL"));
+  const std::vector<Token> canonical = canonical_tokens(tokens, 0, tokens.size(), !table);
   return normalize_tokens(canonical, 0, canonical.size());
 }
 

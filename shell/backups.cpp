@@ -150,6 +150,14 @@ Outcome plan_repair(const Target& target, const ReportReader& reader, const Term
     outcome.state = "nothing to repair";
     return outcome;
   }
+  // emf repair refuses a database that is not up to date: say so, as it would.
+  if (reader.value(check, "$.kinds[0].installed") != "1" ||
+      reader.length(check, "$.kinds[0].pending") > 0) {
+    outcome.ok = false;
+    outcome.tone = Tone::bad;
+    outcome.state = "emf repair needs it initialised and up to date first: run emf init";
+    return outcome;
+  }
   std::vector<std::string> steps;
   for (const ObjectLine& object : reader.objects(check)) {
     if (object.status == "changed" && object.type == "table") {

@@ -192,7 +192,7 @@ Outcome check(const Target& target, const ReportReader& reader, const Terminal& 
   } else if (reader.value(report, "$.kinds[0].installed") != "1") {
     outcome.tone = Tone::bad;
     outcome.state = "not initialised: run emf init";
-  } else if (pending > 0) {
+  } else if (pending > 0 && !migrated_by_a_newer_emf(reader, report)) {
     outcome.tone = Tone::warn;
     outcome.state = fmt::format("version {}, {} migration{} pending: run emf init", version,
                                 pending, pending == 1 ? "" : "s");

@@ -64,7 +64,21 @@ Outcome missing_database(std::string_view what_to_do) {
   return outcome;
 }
 
+bool migrated_by_a_newer_emf(const ReportReader& reader, const std::string& check_report) {
+  const std::int64_t kinds = reader.length(check_report, "$.kinds");
+  for (std::int64_t i = 0; i < kinds; ++i) {
+    const std::string kind = fmt::format("$.kinds[{}]", i);
+    const auto version = reader.value(check_report, kind + ".version");
+    const auto latest = reader.value(check_report, kind + ".latest");
+    if (version && latest && std::stoll(*version) > std::stoll(*latest)) return true;
+  }
+  return false;
+}
+
 std::string remedy(const ReportReader& reader, const std::string& check_report) {
+  if (migrated_by_a_newer_emf(reader, check_report)) {
+    return "upgrade emf (a newer emf migrated this database)";
+  }
   bool drift = false, modified = false;
   for (const ObjectLine& line : reader.objects(check_report)) {
     drift = drift || line.status == "missing" || line.status == "changed";

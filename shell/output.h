@@ -55,6 +55,10 @@ int for_each_target(const std::vector<Target>& targets, Output& output, Work wor
   return output.finish();
 }
 
+// True when a kind of the check report is at a version this emf does not
+// know.
+bool migrated_by_a_newer_emf(const ReportReader& reader, const std::string& check_report);
+
 // What fixes the problems of a check report, as the command to run:
 // "run emf repair" for missing or changed objects, the restoring of a
 // modified migration's file, "run emf init" for pending migrations.

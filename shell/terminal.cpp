@@ -43,6 +43,7 @@ std::string Terminal::paint(Tone tone, std::string_view text) const {
 
 std::vector<std::string> wrap(std::string_view text, std::size_t width, std::size_t used,
                               std::size_t indent) {
+  if (width == 0) return {std::string(text)};  // verbatim, one line
   std::vector<std::string> lines(1);
   std::size_t column = used;  // of the line being filled
   std::size_t start = 0;
@@ -53,7 +54,7 @@ std::vector<std::string> wrap(std::string_view text, std::size_t width, std::siz
     start = end + 1;
     if (word.empty()) continue;
     const bool fresh = lines.back().empty();
-    if (width > 0 && !fresh && column + 1 + word.size() > width) {
+    if (!fresh && column + 1 + word.size() > width) {
       lines.push_back(std::string());
       column = indent;
     }

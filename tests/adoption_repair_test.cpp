@@ -241,6 +241,36 @@ TEST(Repair, AUniqueIndexTheRowsBreakNamesThem) {
   EXPECT_EQ(db.dump(), before);
 }
 
+// Only a rebuild needs foreign keys off: recreating an index works inside
+// the caller's transaction with them on.
+TEST(Repair, RecreatesAnIndexInsideTheCallersTransaction) {
+  Db db;
+  db.exec("SELECT emf_init('trends')");
+  db.exec("DROP INDEX idx_trending_topics_source");
+  db.exec("PRAGMA foreign_keys = ON");
+  db.exec("BEGIN");
+  EXPECT_EQ(db.json(db.text("SELECT emf_repair('trends')"), "$.recreated"),
+            "[\"idx_trending_topics_source\"]");
+  db.exec("COMMIT");
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.ok"), "1");
+}
+
+// A table of the other tool's under the name of an emf view is never
+// replaced: adoption refuses, naming it, and changes nothing.
+TEST(Adoption, ATableUnderTheNameOfAnEmfViewIsRefused) {
+  Db db;
+  make_legacy(db, "metrics");
+  db.exec("DROP VIEW latest_video_metrics");
+  db.exec("CREATE TABLE latest_video_metrics (video_id TEXT, views INTEGER)");
+  db.exec("INSERT INTO latest_video_metrics VALUES ('v1', 3)");
+  const std::string before = db.dump();
+  const auto error = db.error("SELECT emf_init('metrics')");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_NE(error->find("latest_video_metrics is a table, expected a view"), std::string::npos)
+      << *error;
+  EXPECT_EQ(db.dump(), before);
+}
+
 TEST(Adoption, NeverDropsAColumnItDoesNotKnow) {
   Db db;
   make_legacy(db, "trends");

@@ -295,6 +295,15 @@ std::vector<Case> equivalent_spellings() {
         "date(timestamp) = date(julianday(timestamp)))";
     search_history("NotnullForIsNotNull", t);
   }
+  {
+    SearchHistory t;
+    t.timestamp =
+        "timestamp TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')) CHECK "
+        "(typeof(timestamp) = 'text' AND timestamp GLOB "
+        "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND julianday(timestamp) NOT NULL AND "
+        "date(timestamp) = date(julianday(timestamp)))";
+    search_history("PostfixNotNullForIsNotNull", t);
+  }
   cases.push_back(
       {"VideoMetadataWithTableLevelUniqueAndChecks", "metrics", "video_metadata",
        video_metadata("video_id TEXT NOT NULL", "status TEXT DEFAULT ('draft') NOT NULL",

@@ -110,6 +110,28 @@ TEST_F(ShellTest, NoBackupSkipsTheBackupBeforeMigrating) {
   EXPECT_EQ(count("data/trends.db", "emf_schema_history"), 3);
 }
 
+// What repair --dry-run says of a database repair would refuse, and the
+// command each problem line ends with.
+TEST_F(ShellTest, RepairDryRunAndCheckNameWhatToRunFirst) {
+  make_version_1_trends(path("data/trends.db"));
+  auto result = emf({"repair", "--dry-run", "--only", "trends"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.out.find("emf repair needs it initialised and up to date first: run emf init"),
+            std::string::npos)
+      << result.out;
+  EXPECT_EQ(emf({"repair", "--only", "trends"}).exit_code, 1);
+  {
+    Db db(path("data/trends.db"), false);
+    db.exec(
+        "INSERT INTO emf_schema_history (kind, version, name, checksum) VALUES "
+        "('trends', 9, 'future', 'x')");
+  }
+  result = emf({"check", "--only", "trends"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.out.find("upgrade emf (a newer emf migrated this database)"), std::string::npos)
+      << result.out;
+}
+
 TEST_F(ShellTest, StatusListsVersionsAndPendingMigrations) {
   make_version_1_trends(path("data/trends.db"));
   ASSERT_EQ(emf({"init", "--only", "metrics"}).exit_code, 0);
