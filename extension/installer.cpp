@@ -197,7 +197,8 @@ InitReport install(sqlite3* db, Kind kind, std::string_view schema, Install mode
   report.kind = kind;
   report.schema = std::string(schema);
   // What would refuse the call is found before anything changes, the journal
-  // mode included; it is checked again under the write lock below.
+  // mode included (WAL is switched only once the work has committed); it is
+  // checked again under the write lock below.
   if (mode == Install::upgrade) verify_before_changing(db, schema, kind);
   enable_foreign_keys(db, report.warnings);
   const ChecksEnforced checks_enforced(db);

@@ -34,8 +34,9 @@ std::string_view history_table_sql();
 
 namespace emf {
 
-// One statement directed at the schema: as written for main, with the object
-// it creates, alters or writes qualified for any other schema.
+// One statement directed at the schema (main too, so that a TEMP object of
+// the same name is never what it finds): the object it creates, alters or
+// writes qualified, and in an INSERT, UPDATE or DELETE every table it reads.
 std::string statement_in_schema(std::string_view statement, std::string_view schema);
 
 // Runs every statement of a script in the schema (statement_in_schema each).

@@ -514,7 +514,7 @@ void Rebuild::finish(const std::set<std::string>& dropped) {
     try {
       exec(db_, statement_in_schema(object.sql, schema));
     } catch (const Error& error) {
-      throw Error(fmt::format("cannot put back the {} {} (yours) on emf's new definitions: {}; "
+      throw Error(fmt::format("cannot put back the {} {} on emf's new definitions: {}; "
                               "drop or change it, then try again (nothing was changed)",
                               object.type, object.name, error.what()),
                   error.code());

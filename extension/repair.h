@@ -22,7 +22,7 @@ struct RepairReport {
   Kind kind;
   std::string schema;
   std::vector<std::string> rebuilt;    // tables rebuilt
-  std::vector<std::string> recreated;  // indexes, triggers and views recreated
+  std::vector<std::string> recreated;  // missing tables created; indexes, triggers, views redone
 };
 
 RepairReport repair_kind(sqlite3* db, Kind kind, std::string_view schema);

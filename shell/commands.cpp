@@ -16,7 +16,7 @@ namespace emf::shell {
 namespace {
 
 // What an upgrade did to the tables, in a few words: ": 2 tables rebuilt
-// (trending_topics, search_history), 11 times converted".
+// (trending_topics, search_history), 11 values converted".
 std::string changes(const ReportReader& reader, const std::string& report) {
   std::vector<std::string> tables;
   for (const auto& [index, table] : reader.members(report, "$.rebuilt")) tables.push_back(table);
