@@ -122,9 +122,30 @@ std::string run_with_patience(const FunctionSpec& spec, sqlite3* db, const Argum
   return with_patience([&] { return spec.implementation(db, arguments); });
 }
 
+// A function that writes runs once per statement: called for each row of a
+// table it writes to, it would see its own rows and never end (SELECT
+// emf_seed('trends', 1) FROM trending_topics). SQLite keeps a call's
+// auxiliary data for a constant argument while the statement runs: the mark
+// of the first call is still there at the second.
+bool called_before_in_this_statement(sqlite3_context* context, int argc) {
+  static char mark;
+  if (argc == 0) return false;
+  if (sqlite3_get_auxdata(context, 0) == &mark) return true;
+  sqlite3_set_auxdata(context, 0, &mark, nullptr);
+  return false;
+}
+
 void call_function(sqlite3_context* context, int argc, sqlite3_value** argv) {
   const auto* spec = static_cast<const FunctionSpec*>(sqlite3_user_data(context));
   sqlite3* db = sqlite3_context_db_handle(context);
+  if ((spec->flags & SQLITE_DIRECTONLY) != 0 && called_before_in_this_statement(context, argc)) {
+    const std::string message = fmt::format(
+        "{}: called more than once in one statement (once for each row of a query?); it writes, "
+        "so call it once, in a SELECT of its own: SELECT {}(...)",
+        spec->name, spec->name);
+    sqlite3_result_error(context, message.c_str(), -1);
+    return;
+  }
   try {
     const std::string result =
         run_with_patience(*spec, db, Arguments(db, std::vector<sqlite3_value*>(argv, argv + argc)));

@@ -91,5 +91,26 @@ TEST(Functions, LoadsUnderItsFileNameEntryPoint) {
   EXPECT_EQ(db.integer("SELECT count(*) FROM pragma_function_list WHERE name = 'emf_init'"), 2);
 }
 
+// A function that writes runs once per statement: called for each row of a
+// table it writes to, it would see its own rows and never end.
+TEST(Functions, AWritingFunctionRunsOncePerStatement) {
+  Db db;
+  db.exec("SELECT emf_init('trends')");
+  db.exec("SELECT emf_seed('trends')");
+  const auto error = db.error("SELECT emf_seed('trends', 1) FROM trending_topics");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(*error,
+            "emf_seed: called more than once in one statement (once for each row of a query?); "
+            "it writes, so call it once, in a SELECT of its own: SELECT emf_seed(...)");
+  // The first call ran; no other did.
+  EXPECT_EQ(db.integer("SELECT count(*) FROM trending_topics"), 7);
+  // Once per statement, and again in the next one.
+  db.exec("SELECT emf_seed('trends', 1)");
+  db.exec("SELECT emf_seed('trends', 1)");
+  EXPECT_EQ(db.integer("SELECT count(*) FROM trending_topics"), 9);
+  // Read-only functions are not limited.
+  EXPECT_EQ(db.integer("SELECT count(emf_check('trends')) FROM trending_topics"), 9);
+}
+
 }  // namespace
 }  // namespace emf::test
