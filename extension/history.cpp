@@ -1,6 +1,8 @@
 // Reads and writes emf_schema_history; see history.h.
 #include "history.h"
 
+#include <fmt/format.h>
+
 #include "db.h"
 
 namespace emf {
@@ -72,6 +74,25 @@ void forget_kind(sqlite3* db, std::string_view schema, Kind kind) {
   Statement statement(db, "DELETE FROM " + history_table(schema) + " WHERE kind = ?1");
   statement.bind_text(1, kind_name(kind));
   statement.run();
+}
+
+void refuse_newer(Kind kind, const std::vector<AppliedMigration>& applied) {
+  if (applied.empty() || applied.back().version <= latest_version(kind)) return;
+  throw Error(fmt::format(
+      "{} is at version {}, applied by a newer emf; this emf knows versions up to {}; upgrade emf",
+      kind_name(kind), applied.back().version, latest_version(kind)));
+}
+
+void verify_history(Kind kind, const std::vector<AppliedMigration>& applied) {
+  refuse_newer(kind, applied);
+  for (const MigrationStatus& status : migration_statuses(applied, kind)) {
+    if (status.state == MigrationStatus::State::modified) {
+      throw Error(fmt::format(
+          "sql/{}/{} was applied with checksum {}, but the embedded file now has {}; an applied "
+          "migration must never change: restore its text and add a new migration instead",
+          kind_name(kind), status.file_name, status.checksum, status.expected_checksum));
+    }
+  }
 }
 
 std::vector<MigrationStatus> migration_statuses(const std::vector<AppliedMigration>& applied,

@@ -32,6 +32,13 @@ void record_migration(sqlite3* db, std::string_view schema, const Migration& mig
                       std::int64_t duration_ms);
 void forget_kind(sqlite3* db, std::string_view schema, Kind kind);
 
+// Refuses a kind that a newer emf has migrated (a version this emf does not
+// know), with the one message every writing function gives.
+void refuse_newer(Kind kind, const std::vector<AppliedMigration>& applied);
+// Refuses history this emf cannot vouch for: refuse_newer, and an applied
+// migration whose embedded file has changed since.
+void verify_history(Kind kind, const std::vector<AppliedMigration>& applied);
+
 // Every migration of the kind, known or applied, as emf_migrations lists it.
 struct MigrationStatus {
   enum class State { applied, pending, modified, newer };

@@ -72,24 +72,6 @@ std::string migration_label(const Migration& migration) {
   return fmt::format("sql/{}/{}", kind_name(migration.kind), migration.file_name);
 }
 
-// Refuses to upgrade through history that this emf cannot vouch for.
-void verify_history(Kind kind, const std::vector<AppliedMigration>& applied) {
-  for (const MigrationStatus& status : migration_statuses(applied, kind)) {
-    if (status.state == MigrationStatus::State::newer) {
-      throw Error(fmt::format(
-          "{} is at version {}, applied by a newer emf; this emf knows versions up to {}; "
-          "upgrade emf",
-          kind_name(kind), status.version, latest_version(kind)));
-    }
-    if (status.state == MigrationStatus::State::modified) {
-      throw Error(fmt::format(
-          "sql/{}/{} was applied with checksum {}, but the embedded file now has {}; an applied "
-          "migration must never change: restore its text and add a new migration instead",
-          kind_name(kind), status.file_name, status.checksum, status.expected_checksum));
-    }
-  }
-}
-
 // The refusals of emf_init, read-only: history this emf cannot vouch for, or
 // objects of another tool that cannot be adopted.
 void verify_before_changing(sqlite3* db, std::string_view schema, Kind kind) {
@@ -200,6 +182,8 @@ InitReport install(sqlite3* db, Kind kind, std::string_view schema, Install mode
   // mode included (WAL is switched only once the work has committed); it is
   // checked again under the write lock below.
   if (mode == Install::upgrade) verify_before_changing(db, schema, kind);
+  // A reset would put this emf's older schema where a newer emf's is.
+  if (mode == Install::recreate) refuse_newer(kind, read_history(db, schema, kind));
   enable_foreign_keys(db, report.warnings);
   const ChecksEnforced checks_enforced(db);
   std::optional<ForeignKeysOff> foreign_keys_off;

@@ -11,6 +11,7 @@
 #include "check.h"
 #include "db.h"
 #include "expected_schema.h"
+#include "history.h"
 #include "json.h"
 #include "migrations.h"
 #include "rebuild.h"
@@ -30,6 +31,8 @@ RepairReport repair_kind(sqlite3* db, Kind kind, std::string_view schema) {
     return found;
   };
   {
+    // A newer emf's schema is not this one's to put back.
+    refuse_newer(kind, read_history(db, schema, kind));
     const CheckReport check = check_schema(db, schema, kind);
     const KindStatus& status = check.kinds.front();
     if (!status.installed || !status.pending.empty()) {

@@ -22,6 +22,7 @@ void require_current(sqlite3* db, Kind kind) {
     throw Error(fmt::format("{} is not initialised in schema main; run SELECT emf_init('{}') first",
                             kind_name(kind), kind_name(kind)));
   }
+  refuse_newer(kind, applied);
   if (applied.back().version != latest_version(kind) ||
       static_cast<int>(applied.size()) != latest_version(kind)) {
     throw Error(fmt::format(

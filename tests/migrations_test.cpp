@@ -146,6 +146,21 @@ TEST(Migrations, ADatabaseFromANewerEmfIsRefused) {
   EXPECT_EQ(db.text("SELECT status || ' ' || detail FROM emf_objects('metrics') WHERE type = "
                     "'migration'"),
             "extra applied by a newer emf; this one knows versions up to 2");
+  // Every function that writes refuses it the same way, changing nothing:
+  // repair would put older definitions back, reset an older schema.
+  db.exec("DROP INDEX idx_video_metrics_platform");
+  const std::string before = db.dump();
+  for (const char* call : {"emf_repair('metrics')", "emf_seed('metrics')", "emf_seed('metrics', 3)",
+                           "emf_reset('metrics')"}) {
+    SCOPED_TRACE(call);
+    const auto refused = db.error(fmt::format("SELECT {}", call));
+    ASSERT_TRUE(refused.has_value());
+    EXPECT_NE(refused->find(": metrics is at version 7, applied by a newer emf; this emf knows "
+                            "versions up to 2; upgrade emf"),
+              std::string::npos)
+        << *refused;
+    EXPECT_EQ(db.dump(), before);
+  }
 }
 
 TEST(Migrations, PlanSaysWhatInitWouldDoAndChangesNothing) {
