@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <set>
 
 #include "adoption.h"
@@ -138,21 +139,55 @@ bool rebuilds_existing_tables(sqlite3* db, std::string_view schema, Kind kind) {
 }
 
 // Drops every object of the kind that the schema has (its own names at every
-// version it may be at); indexes and triggers on its tables go with them.
-// Views first, then tables children before parents (reverse creation order),
-// so that foreign keys, when on, never see a dangling reference.
-void drop_kind_objects(sqlite3* db, std::string_view schema, Kind kind, int installed_version) {
-  std::set<std::string> names;
+// version it may be at, each of the type emf made it), children before
+// parents, and returns the user's own indexes on those tables, to be put
+// back on the new ones. Refuses, before anything changes, an object of the
+// user's under one of those names but of another type, and a table of the
+// user's that references one of the kind's tables (the reset would empty it,
+// or null its references).
+std::vector<std::string> drop_kind_objects(sqlite3* db, std::string_view schema, Kind kind,
+                                           int installed_version) {
+  std::map<std::string, std::string> types;  // name -> the type emf made it
   for (int version :
        {latest_version(kind), std::clamp(installed_version, 1, latest_version(kind))}) {
     for (const SchemaObject& object : expected_schema(kind, version).objects) {
-      names.insert(lower_name(object.name));
+      types.emplace(lower_name(object.name), object.type);
     }
   }
   const SchemaSnapshot live = read_schema(db, schema);
+  std::vector<std::string> blockers, user_indexes;
   std::vector<const SchemaObject*> doomed;
   for (const SchemaObject& object : live.objects) {
-    if (names.contains(lower_name(object.name))) doomed.push_back(&object);
+    const auto emf_type = types.find(lower_name(object.name));
+    if (emf_type != types.end()) {
+      if (emf_type->second != object.type) {
+        const auto a = [](const std::string& type) { return type == "index" ? "an " : "a "; };
+        blockers.push_back(fmt::format("{} is {}{} of yours, where emf has {}{} of that name",
+                                       object.name, a(object.type), object.type,
+                                       a(emf_type->second), emf_type->second));
+      }
+      doomed.push_back(&object);
+      continue;
+    }
+    const auto on_kind_table = types.find(lower_name(object.table));
+    if (object.type == "index" && on_kind_table != types.end() &&
+        on_kind_table->second == "table") {
+      user_indexes.push_back(object.sql);
+    }
+    if (object.type != "table") continue;
+    for (const ForeignKey& key : object.foreign_keys) {
+      const auto parent = types.find(key.table);
+      if (parent != types.end() && parent->second == "table") {
+        blockers.push_back(fmt::format("{} ({}) of yours references {}", object.name,
+                                       fmt::join(key.from_columns, ", "), key.table));
+      }
+    }
+  }
+  if (!blockers.empty()) {
+    throw Error(
+        fmt::format("cannot reset {}: {}; resetting would drop or empty it, or change its "
+                    "rows: move it away or drop that reference first (nothing was changed)",
+                    kind_name(kind), fmt::join(blockers, "; ")));
   }
   std::stable_sort(doomed.begin(), doomed.end(), [](const SchemaObject* a, const SchemaObject* b) {
     return (a->type == "table") < (b->type == "table");
@@ -164,6 +199,7 @@ void drop_kind_objects(sqlite3* db, std::string_view schema, Kind kind, int inst
     exec(db, fmt::format("DROP {} IF EXISTS {}.{}", object->type, quote_identifier(schema),
                          quote_identifier(object->name)));
   }
+  return user_indexes;
 }
 
 }  // namespace
@@ -194,9 +230,15 @@ InitReport install(sqlite3* db, Kind kind, std::string_view schema, Install mode
   create_history(db, schema);
   std::vector<AppliedMigration> applied = read_history(db, schema, kind);
   Adoption adoption;
+  // A reset keeps what the user built on the kind's tables: their views and
+  // triggers are set aside and their indexes saved, and come back on the
+  // new tables.
+  Rebuild keep(db, std::string(schema));
+  std::vector<std::string> user_indexes;
   if (mode == Install::recreate) {
-    drop_kind_objects(db, schema, kind,
-                      applied.empty() ? latest_version(kind) : applied.back().version);
+    keep.set_aside();
+    user_indexes = drop_kind_objects(
+        db, schema, kind, applied.empty() ? latest_version(kind) : applied.back().version);
     forget_kind(db, schema, kind);
     applied.clear();
   } else {
@@ -209,6 +251,8 @@ InitReport install(sqlite3* db, Kind kind, std::string_view schema, Install mode
   }
   apply_pending(db, schema, kind, applied, report);
   refuse_lost_view_columns(db, schema, adoption);
+  for (const std::string& index : user_indexes) exec(db, statement_in_schema(index, schema));
+  keep.finish();
   transaction.commit();
   foreign_keys_off.reset();
   switch_to_wal(db, schema, report.warnings);

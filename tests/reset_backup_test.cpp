@@ -21,7 +21,8 @@ TEST(Reset, DropsDataAndHistoryAndRecreatesTheLatestVersion) {
   EXPECT_EQ(db.json(report, "$.version"), "2");
   EXPECT_EQ(db.integer("SELECT count(*) FROM image_library"), 0);
   EXPECT_EQ(db.integer("SELECT count(*) FROM image_usage"), 0);
-  EXPECT_EQ(db.integer("SELECT count(*) FROM sqlite_schema WHERE name = 'my_index'"), 0);
+  // The user's index on the kind's table comes back on the new one.
+  EXPECT_EQ(db.text("SELECT tbl_name FROM sqlite_schema WHERE name = 'my_index'"), "image_library");
   // The other kind in the same file is untouched.
   EXPECT_EQ(db.integer("SELECT count(*) FROM trending_topics"), 6);
   EXPECT_EQ(db.integer("SELECT count(*) FROM emf_schema_history WHERE kind = 'image_library'"), 2);
@@ -43,10 +44,70 @@ TEST(Reset, RollsBackEntirelyWhenItCannotFinish) {
   const std::string before = db.dump();
   const auto error = db.error("SELECT emf_reset('trends')");
   ASSERT_TRUE(error.has_value());
-  EXPECT_NE(error->find("emf_reset: "), std::string::npos) << *error;
-  EXPECT_NE(error->find("FOREIGN KEY constraint failed"), std::string::npos) << *error;
+  EXPECT_EQ(*error,
+            "emf_reset: cannot reset trends: my_links (topic_id) of yours references "
+            "trending_topics; resetting would drop or empty it, or change its rows: move it away "
+            "or drop that reference first (nothing was changed)");
   EXPECT_EQ(db.dump(), before);
   EXPECT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.ok"), "1");
+}
+
+// Whatever the reference does on delete (CASCADE would empty the user's
+// table, SET NULL change its rows), with foreign keys on or off, the reset
+// refuses and changes nothing.
+TEST(Reset, AnyReferenceOfTheUsersStopsItWithNothingChanged) {
+  for (const char* action : {"ON DELETE CASCADE", "ON DELETE SET NULL", ""}) {
+    for (const char* foreign_keys : {"ON", "OFF"}) {
+      SCOPED_TRACE(std::string(action) + " foreign_keys " + foreign_keys);
+      Db db;
+      db.exec("SELECT emf_init('trends'), emf_seed('trends')");
+      db.exec(std::string("CREATE TABLE my_notes (topic_id INTEGER REFERENCES trending_topics "
+                          "(id) ") +
+              action + ", note TEXT)");
+      db.exec("INSERT INTO my_notes VALUES (1, 'keep me')");
+      db.exec(std::string("PRAGMA foreign_keys = ") + foreign_keys);
+      const std::string before = db.dump();
+      const auto error = db.error("SELECT emf_reset('trends')");
+      ASSERT_TRUE(error.has_value());
+      EXPECT_NE(error->find("my_notes (topic_id) of yours references trending_topics"),
+                std::string::npos)
+          << *error;
+      EXPECT_EQ(db.dump(), before);
+    }
+  }
+}
+
+// Only what emf made is dropped: a table of the user's that has the name of
+// one of emf's indexes stops the reset, named, and stays.
+TEST(Reset, NeverDropsAnObjectOfAnotherTypeUnderAnEmfName) {
+  Db db;
+  db.exec("SELECT emf_init('trends')");
+  db.exec("DROP INDEX idx_trending_topics_source");
+  db.exec("CREATE TABLE idx_trending_topics_source (x)");
+  db.exec("INSERT INTO idx_trending_topics_source VALUES ('mine')");
+  const std::string before = db.dump();
+  const auto error = db.error("SELECT emf_reset('trends')");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_NE(error->find("idx_trending_topics_source is a table of yours, where emf has an index of "
+                        "that name"),
+            std::string::npos)
+      << *error;
+  EXPECT_EQ(db.dump(), before);
+}
+
+// The user's views and triggers on the kind's tables come back too.
+TEST(Reset, KeepsTheUsersViewsAndTriggers) {
+  Db db;
+  db.exec("SELECT emf_init('trends'), emf_seed('trends')");
+  db.exec("CREATE TABLE my_log (q TEXT)");
+  db.exec("CREATE VIEW my_unused AS SELECT topic FROM trending_topics WHERE used_flag = 0");
+  db.exec(
+      "CREATE TRIGGER my_logger AFTER INSERT ON search_history BEGIN INSERT INTO my_log VALUES "
+      "(NEW.query); END");
+  db.exec("SELECT emf_reset('trends')");
+  db.exec("INSERT INTO search_history (query) VALUES ('q')");
+  EXPECT_EQ(db.text("SELECT group_concat(q) FROM my_log"), "q");
+  EXPECT_EQ(db.integer("SELECT count(*) FROM my_unused"), 0);
 }
 
 TEST(Backup, CopiesCommittedDataWhileAnotherConnectionWrites) {
