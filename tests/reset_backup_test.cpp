@@ -1,6 +1,12 @@
 // emf_reset drops and recreates one kind atomically; emf_backup copies a
 // live database consistently and never overwrites.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include <fmt/format.h>
 
@@ -203,6 +209,33 @@ TEST(Backup, MissingFolderIsAClearError) {
   const auto error = db.error("SELECT emf_backup('/nonexistent-folder/x.db')");
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(*error, "emf_backup: folder /nonexistent-folder does not exist");
+}
+
+// A killed backup leaves its temporary file behind; the next backup into the
+// folder removes it, and never one that a live backup still writes (it holds
+// a lock on it), nor a file that is not a backup's.
+TEST(Backup, RemovesTheTemporaryFilesOfKilledBackups) {
+  TempDir dir;
+  Db db(dir.file("t.db"));
+  db.exec("SELECT emf_init('trends')");
+  const auto make = [&](const std::string& name) {
+    std::ofstream(dir.file(name)) << "SQLite format 3";
+    return dir.file(name);
+  };
+  const std::string stale = make("old.db.tmp-Ab3dE9");
+  make("old.db.tmp-Ab3dE9-journal");
+  const std::string live = make("busy.db.tmp-Zz9yY8");
+  const std::string mine = make("notes.tmp-keep");
+  const int lock = ::open(live.c_str(), O_RDONLY);
+  ASSERT_GE(lock, 0);
+  ASSERT_EQ(::flock(lock, LOCK_EX), 0);
+  db.exec(fmt::format("SELECT emf_backup('{}')", dir.file("b.db")));
+  ::close(lock);
+  EXPECT_FALSE(std::filesystem::exists(stale));
+  EXPECT_FALSE(std::filesystem::exists(stale + "-journal"));
+  EXPECT_TRUE(std::filesystem::exists(live));
+  EXPECT_TRUE(std::filesystem::exists(mine));
+  EXPECT_TRUE(std::filesystem::exists(dir.file("b.db")));
 }
 
 }  // namespace
