@@ -197,11 +197,9 @@ std::vector<Token> tokenize(std::string_view sql) {
       continue;
     }
     if (sql.substr(i, 2) == "/*") {
-      std::size_t end = sql.find("*/", i + 2);
-      if (end == std::string_view::npos) {
-        throw Error(fmt::format("unterminated comment at offset {}", i));
-      }
-      i = end + 2;
+      // Unterminated, it runs to the end of the text, as SQLite reads it.
+      const std::size_t end = sql.find("*/", i + 2);
+      i = end == std::string_view::npos ? sql.size() : end + 2;
       continue;
     }
     Token::Type type;

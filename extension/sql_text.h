@@ -22,7 +22,8 @@ struct Token {
   std::size_t offset;  // in the tokenized text
 };
 
-// Throws emf::Error on an unterminated string, identifier or comment.
+// Throws emf::Error on an unterminated string or identifier; a comment left
+// open runs to the end of the text, as SQLite reads it.
 std::vector<Token> tokenize(std::string_view sql);
 
 // The statements of a script, without their terminating semicolons.

@@ -60,7 +60,8 @@ TEST(SqlText, QualifiesTheObjectWithTheSchema) {
 TEST(SqlText, RejectsUnterminatedText) {
   EXPECT_THROW(tokenize("SELECT 'open"), Error);
   EXPECT_THROW(tokenize("SELECT \"open"), Error);
-  EXPECT_THROW(tokenize("SELECT /* open"), Error);
+  // SQLite accepts a block comment left open at the end: so does emf.
+  EXPECT_EQ(tokenize("SELECT 1 /* open").size(), 2u);
 }
 
 // A statement directed at a schema names it for the object it acts on and

@@ -336,6 +336,19 @@ TEST(Upgrade, TheCallersTempTriggersAndViewsSurvive) {
             0);
 }
 
+// SQLite accepts a view whose SQL ends in an unterminated comment; so does
+// every emf function that reads or rebuilds the schema.
+TEST(Upgrade, AViewEndingInAnOpenCommentIsNoObstacle) {
+  TempDir dir;
+  Db db(dir.file("trends.db"));
+  make_version_1(db, "trends");
+  db.exec("CREATE VIEW my_topics AS SELECT topic FROM trending_topics /* open");
+  db.exec("SELECT emf_init('trends')");
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.ok"), "1");
+  db.exec("SELECT emf_repair('trends'), emf_reset('trends')");
+  EXPECT_EQ(db.integer("SELECT count(*) FROM my_topics"), 0);
+}
+
 // PRAGMA ignore_check_constraints would let rows that do not fit through:
 // the upgrade enforces them, and leaves the setting as it found it.
 TEST(Upgrade, IgnoringCheckConstraintsDoesNotLetMisfitsThrough) {
