@@ -25,6 +25,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// A path for a message: whole, unless it is absurdly long.
+std::string shown(std::string_view path) {
+  constexpr std::size_t kLongest = 240, kEnds = 100;
+  if (path.size() <= kLongest) return std::string(path);
+  return fmt::format("{}...{} ({} characters)", path.substr(0, kEnds),
+                     path.substr(path.size() - kEnds), path.size());
+}
+
 std::string errno_text(int error) {
   return std::system_category().message(error);
 }
@@ -152,17 +160,28 @@ BackupReport backup_schema(sqlite3* db, std::string_view schema, std::string_vie
                             schema),
                 SQLITE_LOCKED);
   }
+  // The folder as the operating system resolves it (lnk/.. is the parent of
+  // what lnk points to, not the folder lnk is in); the name as given.
   std::error_code error;
-  const fs::path target = fs::absolute(fs::path(std::string(path)), error).lexically_normal();
-  if (error)
-    throw Error(fmt::format("cannot resolve {}: {}", path, error.message()), SQLITE_CANTOPEN);
-  if (fs::exists(fs::symlink_status(target))) {
-    throw Error(
-        fmt::format("{} already exists; emf_backup never overwrites a file", target.string()),
-        SQLITE_CANTOPEN);
+  const fs::path requested = fs::absolute(fs::path(std::string(path)), error);
+  if (error) {
+    throw Error(fmt::format("cannot resolve {}: {}", shown(path), error.message()),
+                SQLITE_CANTOPEN);
   }
-  if (!fs::is_directory(target.parent_path())) {
-    throw Error(fmt::format("folder {} does not exist", target.parent_path().string()),
+  const fs::path name = requested.filename();
+  if (name.empty() || name == "." || name == "..") {
+    throw Error(fmt::format("{} names a folder; give the path of a file to create", shown(path)),
+                SQLITE_CANTOPEN);
+  }
+  const fs::path folder = fs::canonical(requested.parent_path(), error);
+  if (error || !fs::is_directory(folder)) {
+    throw Error(fmt::format("folder {} does not exist", shown(requested.parent_path().string())),
+                SQLITE_CANTOPEN);
+  }
+  const fs::path target = folder / name;
+  if (fs::exists(fs::symlink_status(target))) {
+    throw Error(fmt::format("{} already exists; emf_backup never overwrites a file",
+                            shown(target.string())),
                 SQLITE_CANTOPEN);
   }
 

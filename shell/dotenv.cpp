@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -78,6 +79,8 @@ std::string parse_value(std::string_view raw, std::string& error) {
 
 std::map<std::string, std::string> parse_dotenv(std::string_view text, std::string_view file_name) {
   std::map<std::string, std::string> values;
+  // A byte order mark, which some editors write, is no part of the first key.
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   std::size_t line_number = 0;
   while (!text.empty()) {
     ++line_number;
@@ -108,6 +111,10 @@ std::map<std::string, std::string> parse_dotenv(std::string_view text, std::stri
 }
 
 std::map<std::string, std::string> read_dotenv(const std::string& path) {
+  std::error_code ignored;
+  if (std::filesystem::is_directory(path, ignored)) {
+    throw DotenvError(fmt::format("{}: is a folder, expected a file of KEY=VALUE lines", path));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw DotenvError(fmt::format("{}: cannot be read", path));
   std::ostringstream content;

@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <map>
 
+#include <fmt/format.h>
+
 #include "dotenv.h"
 
 namespace emf::shell {
@@ -49,6 +51,15 @@ std::vector<Target> resolve_targets(const TargetOptions& options) {
     } else {
       target.path = fs::path("data") / (kind + ".db");
       target.origin = "default";
+    }
+    // A control character in a path would forge lines of emf's output.
+    const std::string text = target.path.string();
+    if (std::any_of(text.begin(), text.end(),
+                    [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
+      throw DotenvError(
+          fmt::format("{} (from {}) holds a control character; a database path "
+                      "must not",
+                      kind, target.origin));
     }
     target.path = fs::absolute(target.path).lexically_normal();
     targets.push_back(std::move(target));

@@ -238,5 +238,26 @@ TEST(Backup, RemovesTheTemporaryFilesOfKilledBackups) {
   EXPECT_TRUE(std::filesystem::exists(dir.file("b.db")));
 }
 
+// A path is resolved as the operating system resolves it: lnk/.. is the
+// parent of the folder lnk points to. A path too long to read is shortened
+// in the error.
+TEST(Backup, ResolvesPathsAsTheOperatingSystemDoes) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.file("a/b"));
+  std::filesystem::create_directory_symlink(dir.file("a/b"), dir.file("lnk"));
+  Db db(dir.file("t.db"));
+  db.exec("SELECT emf_init('trends')");
+  const std::string report =
+      db.text(fmt::format("SELECT emf_backup('{}')", dir.file("lnk/../x.db")));
+  EXPECT_EQ(db.json(report, "$.path"), dir.file("a/x.db"));
+  EXPECT_TRUE(std::filesystem::exists(dir.file("a/x.db")));
+  EXPECT_FALSE(std::filesystem::exists(dir.file("x.db")));
+  const std::string long_path = dir.file(std::string(100000, 'n') + "/x.db");
+  const auto error = db.error(fmt::format("SELECT emf_backup('{}')", long_path));
+  ASSERT_TRUE(error.has_value());
+  EXPECT_LT(error->size(), 400u) << error->size();
+  EXPECT_NE(error->find("(100"), std::string::npos) << *error;
+}
+
 }  // namespace
 }  // namespace emf::test

@@ -144,6 +144,27 @@ TEST_F(ShellTest, DotenvAcceptsCommentsExportAndQuotes) {
   EXPECT_TRUE(fs::exists(path("bare/images.db")));
 }
 
+// A byte order mark is read past; a .env that is a folder, and a path with a
+// control character (which would forge a line of emf's output), are refused.
+TEST_F(ShellTest, DotenvBomFolderAndControlCharacters) {
+  write("config/.env", "\xEF\xBB\xBFTRENDS_DB_PATH=bom.db\n");
+  auto result = emf({"init", "--only", "trends"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(fs::exists(path("bom.db")));
+  fs::remove(path("config/.env"));
+  fs::create_directories(path("config/.env"));
+  result = emf({"check"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.err, "emf: config/.env: is a folder, expected a file of KEY=VALUE lines\n");
+  fs::remove(path("config/.env"));
+  write("config/.env", "TRENDS_DB_PATH=\"x.db\\ntrends  data/forged.db  ok\"\n");
+  result = emf({"check"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.err,
+            "emf: trends (from config/.env) holds a control character; a database path must not\n");
+  EXPECT_EQ(result.out, "");
+}
+
 TEST_F(ShellTest, MalformedDotenvIsRejectedWithItsLineNumber) {
   write("config/.env", "# fine\nTRENDS_DB_PATH=x.db\nthis line has no equals sign\n");
   auto result = emf({"init"});
