@@ -41,6 +41,13 @@ std::string advice(int code, const Target& target) {
 }  // namespace
 
 Connection::Connection(const Target& target, Mode mode) : target_(target) {
+  std::error_code ignored;
+  if (mode != Mode::scratch && std::filesystem::is_directory(target.path, ignored)) {
+    throw DatabaseError(fmt::format("{} is a folder, not a database file; move it away, or "
+                                    "point {} (or --data-dir) elsewhere",
+                                    display_path(target.path), target.variable),
+                        SQLITE_CANTOPEN);
+  }
   if (mode == Mode::create) {
     std::error_code error;
     std::filesystem::create_directories(target.path.parent_path(), error);

@@ -165,6 +165,17 @@ TEST_F(ShellTest, DotenvBomFolderAndControlCharacters) {
   EXPECT_EQ(result.out, "");
 }
 
+// A folder where the database should be is named as what it is.
+TEST_F(ShellTest, AFolderWhereTheDatabaseShouldBeIsNamed) {
+  fs::create_directories(path("data/trends.db"));
+  auto result = emf({"check", "--only", "trends"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("data/trends.db is a folder, not a database file; move it away, or "
+                            "point TRENDS_DB_PATH (or --data-dir) elsewhere"),
+            std::string::npos)
+      << result.err;
+}
+
 TEST_F(ShellTest, MalformedDotenvIsRejectedWithItsLineNumber) {
   write("config/.env", "# fine\nTRENDS_DB_PATH=x.db\nthis line has no equals sign\n");
   auto result = emf({"init"});
