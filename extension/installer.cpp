@@ -84,7 +84,8 @@ void verify_before_changing(sqlite3* db, std::string_view schema, Kind kind) {
 }
 
 void apply_pending(sqlite3* db, std::string_view schema, Kind kind,
-                   const std::vector<AppliedMigration>& applied, InitReport& report) {
+                   const std::vector<AppliedMigration>& applied, InitReport& report,
+                   bool adopting) {
   for (const MigrationStatus& status : migration_statuses(applied, kind)) {
     if (status.state != MigrationStatus::State::pending) continue;
     const Migration& migration = migrations(kind)[static_cast<std::size_t>(status.version - 1)];
@@ -99,7 +100,7 @@ void apply_pending(sqlite3* db, std::string_view schema, Kind kind,
       }
     }
     try {
-      outcome = run_migration(db, schema, migration, misfits, &kind_tables);
+      outcome = run_migration(db, schema, migration, misfits, {&kind_tables, adopting});
     } catch (const Error& error) {
       throw Error(fmt::format("{} failed: {}", migration_label(migration), error.what()),
                   error.code());
@@ -249,7 +250,7 @@ InitReport install(sqlite3* db, Kind kind, std::string_view schema, Install mode
       applied = read_history(db, schema, kind);
     }
   }
-  apply_pending(db, schema, kind, applied, report);
+  apply_pending(db, schema, kind, applied, report, adoption.adopted);
   refuse_lost_view_columns(db, schema, adoption);
   for (const std::string& index : user_indexes) exec(db, statement_in_schema(index, schema));
   keep.finish();

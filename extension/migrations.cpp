@@ -206,8 +206,41 @@ bool migration_rebuilds(const Migration& migration) {
   return false;
 }
 
+namespace {
+
+// For ALTER TABLE t ADD [COLUMN] c ...: t and c (lower case).
+std::optional<std::pair<std::string, std::string>> added_column(std::string_view statement) {
+  const std::vector<Token> tokens = tokenize(statement);
+  if (tokens.size() < 5 || !is_word(tokens[0], "ALTER") || !is_word(tokens[1], "TABLE") ||
+      !is_word(tokens[3], "ADD")) {
+    return std::nullopt;
+  }
+  const std::size_t column = is_word(tokens[4], "COLUMN") ? 5 : 4;
+  if (column >= tokens.size()) return std::nullopt;
+  return std::pair{identifier_name(tokens[2]), identifier_name(tokens[column])};
+}
+
+bool column_exists(sqlite3* db, std::string_view schema, const std::string& table,
+                   const std::string& column) {
+  Statement statement(db,
+                      "SELECT 1 FROM pragma_table_xinfo(?1, ?2) WHERE name = ?3 COLLATE NOCASE");
+  statement.bind_text(1, table).bind_text(2, schema).bind_text(3, column);
+  return statement.step();
+}
+
+// The type of the schema's object of that name, or empty.
+std::string object_type(sqlite3* db, std::string_view schema, const std::string& name) {
+  return query_optional_text(db, fmt::format("SELECT type FROM {}.sqlite_schema WHERE name = {} "
+                                             "COLLATE NOCASE",
+                                             quote_identifier(schema), quote_literal(name)))
+      .value_or("");
+}
+
+}  // namespace
+
 MigrationOutcome run_migration(sqlite3* db, std::string_view schema, const Migration& migration,
-                               Misfits& misfits, const std::set<std::string>* kind_tables) {
+                               Misfits& misfits, const MigrationContext& context) {
+  const std::set<std::string>* kind_tables = context.kind_tables;
   MigrationOutcome outcome;
   Rebuild rebuild(db, std::string(schema));
   std::set<std::string> dropped;
@@ -235,6 +268,24 @@ MigrationOutcome run_migration(sqlite3* db, std::string_view schema, const Migra
         // It failed otherwise (its table was not rebuilt): nothing to add.
       }
       continue;
+    }
+    if (context.adopting) {
+      if (const auto added = added_column(statement);
+          added && column_exists(db, schema, added->first, added->second)) {
+        continue;  // made by hand already; a later rebuild conforms it
+      }
+      for (const char* type : {"INDEX", "TRIGGER", "VIEW"}) {
+        if (!starts_with_words(statement, {"CREATE", type}) &&
+            !(std::string_view(type) == "INDEX" &&
+              starts_with_words(statement, {"CREATE", "UNIQUE", "INDEX"}))) {
+          continue;
+        }
+        if (name && object_type(db, schema, *name) == lower_name(type)) {
+          if (std::string_view(type) == "VIEW") rebuild.set_aside();
+          exec(db, fmt::format("DROP {} IF EXISTS {}.{}", type, quote_identifier(schema),
+                               quote_identifier(*name)));
+        }
+      }
     }
     if (starts_with_words(statement, {"DROP"}) && name) dropped.insert(*name);
     // Replacing a view drops the triggers on it: set them aside to come back.

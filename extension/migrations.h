@@ -60,11 +60,19 @@ bool migration_rebuilds(const Migration& migration);
 // stored values; views, triggers and indexes that a rebuild set aside and
 // the migration did not recreate or drop come back at the end. Rows that do
 // not fit are added to `misfits` (then the caller must roll back).
-// `kind_tables` (lower case), when given, are the kind's tables before the
-// migration: only those are rebuilt, and a table of the user's that has the
-// name of one the migration creates is refused, naming it.
+struct MigrationContext {
+  // The kind's tables before the migration (lower case), when known: only
+  // those are rebuilt, and a table of the user's that has the name of one
+  // the migration creates is refused, naming it.
+  const std::set<std::string>* kind_tables = nullptr;
+  // Adopting a schema another tool made, which may have had a migration's
+  // changes made by hand (the guide's own example adds `priority`): a column
+  // the migration adds that is there already counts as added, and an index,
+  // trigger or view of a name it creates is replaced.
+  bool adopting = false;
+};
+
 MigrationOutcome run_migration(sqlite3* db, std::string_view schema, const Migration& migration,
-                               Misfits& misfits,
-                               const std::set<std::string>* kind_tables = nullptr);
+                               Misfits& misfits, const MigrationContext& context = {});
 
 }  // namespace emf

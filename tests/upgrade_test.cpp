@@ -458,6 +458,40 @@ TEST(Adoption, AnIdThatIsNotADistinctIntegerIsNamed) {
   EXPECT_EQ(db.dump(), before);
 }
 
+// The guide tells its users to add priority by hand, as migration 2 does:
+// such a database is adopted with its priorities, not refused for a
+// duplicate column; a priority that does not fit is named.
+TEST(Adoption, ADatabaseThatFollowedTheGuidesExampleMigrationIsAdopted) {
+  for (const bool fits : {true, false}) {
+    SCOPED_TRACE(fits ? "priorities fit" : "a NULL priority");
+    Db db;
+    make_legacy(db, "trends");
+    db.exec("ALTER TABLE trending_topics ADD COLUMN priority INTEGER DEFAULT 0");
+    db.exec(
+        "CREATE INDEX IF NOT EXISTS idx_trending_topics_priority ON trending_topics (priority "
+        "DESC)");
+    // (The other tool's updated_at trigger recurses with recursive triggers.)
+    db.exec("PRAGMA recursive_triggers = OFF");
+    db.exec("UPDATE trending_topics SET priority = id * 10");
+    if (!fits) db.exec("UPDATE trending_topics SET priority = NULL WHERE id = 2");
+    db.exec("PRAGMA recursive_triggers = ON");
+    const std::string before = db.dump();
+    const auto error = db.error("SELECT emf_init('trends')");
+    if (fits) {
+      EXPECT_EQ(error, std::nullopt);
+      EXPECT_EQ(db.text("SELECT group_concat(priority) FROM (SELECT priority FROM trending_topics "
+                        "ORDER BY id)"),
+                "10,20,30");
+      EXPECT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.ok"), "1");
+    } else {
+      ASSERT_TRUE(error.has_value());
+      EXPECT_NE(error->find("trending_topics.priority: 1 row (rowid 2: NULL)"), std::string::npos)
+          << *error;
+      EXPECT_EQ(db.dump(), before);
+    }
+  }
+}
+
 TEST(Adoption, RefusesToReplaceAViewByOneWithoutItsColumns) {
   Db db;
   make_legacy(db, "metrics");
