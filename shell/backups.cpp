@@ -100,14 +100,32 @@ int run_reset(const std::vector<Target>& targets, const CommandOptions& options,
     Outcome outcome;
     const bool existed = fs::exists(target.path);
     Connection connection(target, existed ? Connection::Mode::existing : Connection::Mode::create);
+    // The backup and the reset must see the same rows: the reset's
+    // connection takes the write lock first, the backup is read through a
+    // second connection (readers go on under the lock, writers wait), then
+    // the reset runs in the same transaction.
+    struct Transaction {
+      Connection& connection;
+      bool open = false;
+      ~Transaction() {
+        if (open) sqlite3_exec(connection.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+      }
+    } transaction{connection};
     if (existed) {
+      connection.rows("BEGIN IMMEDIATE", {});
+      transaction.open = true;
+      Connection reader_connection(target, Connection::Mode::existing);
       const std::string backup =
-          back_up(connection, target, backup_folder(target, options.backup_dir), terminal);
+          back_up(reader_connection, target, backup_folder(target, options.backup_dir), terminal);
       outcome.details.push_back(
           fmt::format("backup: {}", display_path(reader.value(backup, "$.path").value_or("?"))));
       outcome.fields.emplace_back("backup", json::Raw{backup});
     }
     const std::string report = connection.call("emf_reset", {target.kind});
+    if (transaction.open) {
+      connection.rows("COMMIT", {});
+      transaction.open = false;
+    }
     outcome.fields.emplace_back("reset", json::Raw{report});
     outcome.state =
         fmt::format("reset (version {}){}", reader.value(report, "$.version").value_or("?"),

@@ -6,8 +6,10 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <atomic>
 #include <fstream>
 #include <regex>
+#include <thread>
 
 #include "support/process.h"
 #include "support/shell_fixture.h"
@@ -430,6 +432,40 @@ TEST_F(ShellTest, ProgressIsShownOnATerminalOnly) {
   EXPECT_EQ(piped.exit_code, 0);
   EXPECT_EQ(piped.err, "");
   EXPECT_EQ(piped.out.find("backing up"), std::string::npos);
+}
+
+// A pipeline writes throughout a reset: every row it committed is either in
+// the backup (committed before the reset) or in the reset database (after):
+// the backup and the reset see the same state.
+TEST_F(ShellTest, ResetLosesNoRowWrittenWhileItRuns) {
+  ASSERT_EQ(emf({"seed", "--rows", "20000", "--only", "trends"}).exit_code, 0);
+  const std::int64_t seeded = count("data/trends.db", "search_history");
+  std::atomic<bool> stop{false};
+  std::atomic<std::int64_t> committed{0};
+  std::thread writer([&] {
+    Db db(path("data/trends.db"), /*load_extension=*/false);
+    sqlite3_busy_timeout(db.get(), 30000);
+    while (!stop) {
+      if (!db.error("INSERT INTO search_history (query) VALUES ('pipeline')")) ++committed;
+    }
+  });
+  while (committed < 20) std::this_thread::yield();
+  auto result = emf({"reset", "--yes", "--only", "trends"});
+  const std::int64_t at_reset = committed;
+  while (committed < at_reset + 20) std::this_thread::yield();
+  stop = true;
+  writer.join();
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  std::string backup;
+  for (const auto& entry : fs::directory_iterator(path("data/backups"))) {
+    backup = "data/backups/" + entry.path().filename().string();
+  }
+  ASSERT_FALSE(backup.empty());
+  const std::int64_t in_backup = count(backup, "search_history") - seeded;
+  const std::int64_t after = count("data/trends.db", "search_history");
+  EXPECT_GT(in_backup, 0);
+  EXPECT_GT(after, 0);
+  EXPECT_EQ(in_backup + after, committed.load());
 }
 
 TEST_F(ShellTest, ResetAsksOnATerminal) {
