@@ -271,6 +271,26 @@ TEST(Adoption, ATableUnderTheNameOfAnEmfViewIsRefused) {
   EXPECT_EQ(db.dump(), before);
 }
 
+// Whatever of the user's SQLite accepts survives a repair's rebuild: a view
+// with an INSTEAD OF trigger, the connection's TEMP view and TEMP trigger on
+// a rebuilt table.
+TEST(Repair, KeepsTheUsersViewsTriggersAndTempObjects) {
+  Db db;
+  db.exec("SELECT emf_init('trends'), emf_seed('trends')");
+  db.exec(
+      "CREATE TABLE my_log (q TEXT); CREATE VIEW my_searches AS SELECT query FROM search_history; "
+      "CREATE TRIGGER my_insert INSTEAD OF INSERT ON my_searches BEGIN INSERT INTO "
+      "search_history (query) VALUES (NEW.query); END; CREATE TEMP VIEW recent AS SELECT query "
+      "FROM main.search_history; CREATE TEMP TRIGGER audit AFTER INSERT ON main.search_history "
+      "BEGIN INSERT INTO my_log VALUES (NEW.query); END");
+  drop_constraints(db, "search_history");
+  EXPECT_EQ(db.json(db.text("SELECT emf_repair('trends')"), "$.rebuilt"), "[\"search_history\"]");
+  db.exec("INSERT INTO my_searches (query) VALUES ('through the view')");
+  EXPECT_EQ(db.text("SELECT group_concat(q) FROM my_log"), "through the view");
+  EXPECT_EQ(db.integer("SELECT count(*) FROM recent"), 5);
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.ok"), "1");
+}
+
 TEST(Adoption, NeverDropsAColumnItDoesNotKnow) {
   Db db;
   make_legacy(db, "trends");
