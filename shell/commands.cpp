@@ -3,7 +3,11 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <map>
+#include <thread>
 
 #include "backup_files.h"
 #include "commands.h"
@@ -14,6 +18,13 @@
 namespace emf::shell {
 
 namespace {
+
+// Rows of every table per emf_seed call when seeding synthetic rows (a few
+// tenths of a second of writing), and the pause after each: longer than the
+// longest sleep of SQLite's busy handler (100 ms), so that a writer waiting
+// with a busy timeout always gets its turn between two batches.
+constexpr std::int64_t kSeedBatchRows = 5000;
+constexpr std::chrono::milliseconds kSeedPause{120};
 
 // What an upgrade did to the tables, in a few words: ": 2 tables rebuilt
 // (trending_topics, search_history), 11 values converted".
@@ -251,15 +262,34 @@ int run_seed(const std::vector<Target>& targets, const CommandOptions& options,
 
     ProgressBar bar(terminal.progress_enabled() && options.rows.has_value(),
                     fmt::format("seeding {}", target.kind));
-    set_progress_observer(connection.get(),
-                          [&bar](std::string_view, std::int64_t done, std::int64_t total) {
-                            bar.update(done, total);
-                          });
-    std::string report;
+    // Synthetic rows go in batches, each emf_seed call its own short
+    // transaction: a pipeline writing meanwhile waits a moment at most,
+    // never its whole busy timeout. The batches are fixed, so the same
+    // --rows and --random-seed give the same rows.
+    const std::int64_t total = options.rows.value_or(0);
+    std::int64_t seeded = 0;
+    set_progress_observer(
+        connection.get(), [&](std::string_view, std::int64_t done, std::int64_t batch_total) {
+          const std::int64_t batch = std::min(kSeedBatchRows, total - seeded);
+          if (batch > 0)
+            bar.update(seeded * (batch_total / batch) + done, total * (batch_total / batch));
+        });
+    std::map<std::string, std::int64_t> inserted;
+    std::vector<std::string> order;
     try {
-      report = options.rows
-                   ? connection.call("emf_seed", {target.kind, *options.rows, options.random_seed})
-                   : connection.call("emf_seed", {target.kind});
+      do {
+        const std::string report =
+            options.rows ? connection.call("emf_seed",
+                                           {target.kind, std::min(kSeedBatchRows, total - seeded),
+                                            options.random_seed})
+                         : connection.call("emf_seed", {target.kind});
+        for (const auto& [table, count] : reader.members(report, "$.inserted")) {
+          if (!inserted.contains(table)) order.push_back(table);
+          inserted[table] += std::stoll(count);
+        }
+        seeded += std::min(kSeedBatchRows, total - seeded);
+        if (seeded < total) std::this_thread::sleep_for(kSeedPause);
+      } while (seeded < total);
     } catch (...) {
       set_progress_observer(connection.get(), nullptr);
       throw;
@@ -267,11 +297,17 @@ int run_seed(const std::vector<Target>& targets, const CommandOptions& options,
     set_progress_observer(connection.get(), nullptr);
 
     std::string counts;
-    for (const auto& [table, count] : reader.members(report, "$.inserted")) {
-      counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", table, count);
+    json::Members members;
+    for (const std::string& table : order) {
+      counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", table, inserted[table]);
+      members.emplace_back(table, inserted[table]);
     }
     outcome.state = fmt::format("seeded: {}", counts);
-    outcome.fields.emplace_back("seed", json::Raw{report});
+    outcome.fields.emplace_back(
+        "seed",
+        json::Raw{json::object(
+            reader.scratch(), {{"kind", target.kind},
+                               {"inserted", json::Raw{json::object(reader.scratch(), members)}}})});
     return outcome;
   });
 }

@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 
 #include <atomic>
+#include <chrono>
 #include <fstream>
 #include <regex>
 #include <thread>
@@ -466,6 +467,54 @@ TEST_F(ShellTest, ResetLosesNoRowWrittenWhileItRuns) {
   EXPECT_GT(in_backup, 0);
   EXPECT_GT(after, 0);
   EXPECT_EQ(in_backup + after, committed.load());
+}
+
+// emf seed --rows commits in short batches: a pipeline writing meanwhile,
+// with a busy timeout far shorter than the whole seeding, never fails. The
+// same --rows and --random-seed give the same rows.
+TEST_F(ShellTest, SeedingManyRowsNeverLocksAWriterOut) {
+  ASSERT_EQ(emf({"init", "--only", "trends"}).exit_code, 0);
+  std::atomic<bool> stop{false};
+  std::atomic<std::int64_t> committed{0}, failed{0};
+  std::string first_failure;
+  std::thread writer([&] {
+    Db db(path("data/trends.db"), /*load_extension=*/false);
+    sqlite3_busy_timeout(db.get(), 1000);
+    while (!stop) {
+      if (const auto error = db.error("INSERT INTO search_history (query) VALUES ('pipeline')")) {
+        if (failed++ == 0) first_failure = *error;
+      } else {
+        ++committed;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));  // a pipeline's pace
+    }
+  });
+  const auto started = std::chrono::steady_clock::now();
+  auto result = emf({"seed", "--rows", "80000", "--random-seed", "7", "--only", "trends"});
+  const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started);
+  stop = true;
+  writer.join();
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_NE(result.out.find("seeded: trending_topics 80000, search_history 80000"),
+            std::string::npos)
+      << result.out;
+  EXPECT_EQ(failed.load(), 0) << first_failure << "; seeding took " << seconds.count() << " s";
+  EXPECT_GT(committed.load(), 0);
+
+  // The same rows again, in another folder.
+  TempDir other;
+  ASSERT_EQ(emf({"seed", "--rows", "12000", "--random-seed", "7", "--only", "trends", "--data-dir",
+                 other.file("a")})
+                .exit_code,
+            0);
+  ASSERT_EQ(emf({"seed", "--rows", "12000", "--random-seed", "7", "--only", "trends", "--data-dir",
+                 other.file("b")})
+                .exit_code,
+            0);
+  Db a(other.file("a/trends.db"), false), b(other.file("b/trends.db"), false);
+  const std::string rows =
+      "SELECT group_concat(topic || relevance_score || timestamp) FROM trending_topics";
+  EXPECT_EQ(a.text(rows), b.text(rows));
 }
 
 TEST_F(ShellTest, ResetAsksOnATerminal) {
