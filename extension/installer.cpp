@@ -215,6 +215,7 @@ InitReport install(sqlite3* db, Kind kind, std::string_view schema, Install mode
   InitReport report;
   report.kind = kind;
   report.schema = std::string(schema);
+  const SchemaTrusted schema_trusted(db);
   // What would refuse the call is found before anything changes, the journal
   // mode included (WAL is switched only once the work has committed); it is
   // checked again under the write lock below.

@@ -213,6 +213,15 @@ ChecksEnforced::~ChecksEnforced() {
   }
 }
 
+SchemaTrusted::SchemaTrusted(sqlite3* db)
+    : db_(db), was_off_(query_int(db, "PRAGMA trusted_schema") == 0) {
+  if (was_off_) exec(db, "PRAGMA trusted_schema = ON");
+}
+
+SchemaTrusted::~SchemaTrusted() {
+  if (was_off_) sqlite3_exec(db_, "PRAGMA trusted_schema = OFF", nullptr, nullptr, nullptr);
+}
+
 void Misfits::add(std::string_view table, std::string_view column, std::string_view reason,
                   std::int64_t rowid, std::string value) {
   auto group = std::find_if(groups_.begin(), groups_.end(), [&](const Group& g) {

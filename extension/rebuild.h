@@ -58,6 +58,24 @@ class ChecksEnforced {
   bool were_ignored_;
 };
 
+// Trusts the schema for the duration of a call that applies emf's own
+// migrations (PRAGMA trusted_schema = OFF refuses version 1's json_valid()
+// CHECKs, which a fresh install and an upgrade pass through), and restores
+// the connection's setting afterwards. The user's triggers do not run
+// meanwhile: a rebuild sets them aside, and emf reads none of the user's
+// views.
+class SchemaTrusted {
+ public:
+  explicit SchemaTrusted(sqlite3* db);
+  ~SchemaTrusted();
+  SchemaTrusted(const SchemaTrusted&) = delete;
+  SchemaTrusted& operator=(const SchemaTrusted&) = delete;
+
+ private:
+  sqlite3* db_;
+  bool was_off_;
+};
+
 // Rows that do not fit emf's rules: every one is counted, the first few of
 // each table and column are shown.
 class Misfits {

@@ -79,6 +79,40 @@ TEST(Init, AForeignHistoryRowDoesNotStopIt) {
   EXPECT_EQ(db.text("SELECT applied_at FROM emf_schema_history WHERE kind = 'other'"), "yesterday");
 }
 
+// SQLite's security advice: trusted_schema off, defensive on. Only functions
+// SQLite marks innocuous may then appear in a schema; emf's schemas use no
+// other, so every kind is created, written (conversion triggers included),
+// read (the view too) and checked under it.
+TEST(Init, EveryKindWorksWithTrustedSchemaOffAndDefensiveOn) {
+  TempDir dir;
+  Db db(dir.file("hardened.db"));
+  db.exec("PRAGMA trusted_schema = OFF");
+  int on = 0;
+  ASSERT_EQ(sqlite3_db_config(db.get(), SQLITE_DBCONFIG_DEFENSIVE, 1, &on), SQLITE_OK);
+  ASSERT_EQ(on, 1);
+  for (const char* kind : {"trends", "metrics", "image_library"}) {
+    SCOPED_TRACE(kind);
+    db.exec(fmt::format("SELECT emf_init('{}'), emf_seed('{}')", kind, kind));
+  }
+  db.exec(
+      "INSERT INTO trending_topics (topic, source, timestamp, metadata) VALUES ('t', 's', "
+      "'2026-11-25T10:00:00Z', '{\"k\": 1}')");
+  db.exec(
+      "INSERT INTO video_metrics (video_id, platform, views, timestamp) VALUES ('emf-0001', "
+      "'tiktok', 9, '2026-12-25T10:00:00Z')");
+  db.exec(
+      "INSERT INTO image_usage (image_id, video_id, timestamp) VALUES (1, 'v', "
+      "'2026-12-25T10:00:00Z')");
+  EXPECT_EQ(db.text("SELECT timestamp FROM trending_topics WHERE topic = 't'"),
+            "2026-11-25 10:00:00.000");
+  EXPECT_EQ(db.integer("SELECT views FROM latest_video_metrics WHERE video_id = 'emf-0001' AND "
+                       "platform = 'tiktok'"),
+            9);
+  EXPECT_EQ(db.text("SELECT last_used_at FROM image_library WHERE id = 1"),
+            "2026-12-25 10:00:00.000");
+  EXPECT_EQ(db.json(db.text("SELECT emf_check()"), "$.ok"), "1");
+}
+
 TEST(Init, WorksOnAnAttachedSchema) {
   TempDir dir;
   Db db(dir.file("main.db"));

@@ -1,7 +1,8 @@
 -- image_library, version 2: values that stay right (see
 -- sql/trends/003_exact_values.sql for the rules): one stored time form,
 -- sizes and counts that are integers, a score that is a real, JSON that is
--- text (tags an array, metadata an object).
+-- text of the right shape (tags an array, metadata an object; see trends 003
+-- for why the shape and not json_valid()).
 
 CREATE TABLE image_library (
     id                INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -24,11 +25,11 @@ CREATE TABLE image_library (
     usage_count       INTEGER NOT NULL DEFAULT 0
                               CHECK (typeof(usage_count) = 'integer' AND usage_count >= 0),
     tags              TEXT    CHECK (tags IS NULL OR
-                                     CASE WHEN typeof(tags) = 'text' AND json_valid(tags)
-                                          THEN json_type(tags) = 'array' ELSE 0 END),
+                                     (typeof(tags) = 'text' AND
+                                      trim(tags, char(32, 9, 10, 13)) GLOB '[[]*]')),
     metadata          TEXT    CHECK (metadata IS NULL OR
-                                     CASE WHEN typeof(metadata) = 'text' AND json_valid(metadata)
-                                          THEN json_type(metadata) = 'object' ELSE 0 END),
+                                     (typeof(metadata) = 'text' AND
+                                      trim(metadata, char(32, 9, 10, 13)) GLOB '{*}')),
     timestamp         TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))
                               CONSTRAINT timestamp_is_a_time CHECK (
                                   typeof(timestamp) = 'text' AND
