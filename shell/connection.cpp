@@ -59,11 +59,29 @@ Connection::Connection(const Target& target, Mode mode) : target_(target) {
           SQLITE_CANTOPEN);
     }
   }
-  const int flags = mode == Mode::read_only ? SQLITE_OPEN_READONLY
-                    : mode == Mode::create  ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
-                                            : SQLITE_OPEN_READWRITE;
-  const char* path = mode == Mode::scratch ? ":memory:" : target.path.c_str();
-  int rc = sqlite3_open_v2(path, &db_, flags, nullptr);
+  int flags = mode == Mode::read_only ? SQLITE_OPEN_READONLY
+              : mode == Mode::create  ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                                      : SQLITE_OPEN_READWRITE;
+  std::string path = mode == Mode::scratch ? ":memory:" : target.path.string();
+  // Reading a database that has no -wal file: opened immutable, SQLite reads
+  // the file alone and makes no -wal or -shm beside it (a read-only open of a
+  // WAL database would, and leave them behind), which also works on a
+  // read-only folder. With a -wal file present its content is read through
+  // SQLite's ordinary read-only open.
+  if (mode == Mode::read_only && !std::filesystem::exists(target.path.string() + "-wal", ignored)) {
+    // In a URI, %, ? and # in the path are escaped (uri.html, 3.1).
+    std::string escaped;
+    for (const char c : target.path.string()) {
+      if (c == '%' || c == '?' || c == '#') {
+        escaped += fmt::format("%{:02x}", static_cast<unsigned char>(c));
+      } else {
+        escaped += c;
+      }
+    }
+    path = "file:" + escaped + "?immutable=1";
+    flags |= SQLITE_OPEN_URI;
+  }
+  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) fail(rc, "cannot open it");
   sqlite3_busy_timeout(db_, kBusyTimeoutMs);
   sqlite3_extended_result_codes(db_, 1);

@@ -4,6 +4,8 @@
 // migrating processes at once apply each migration once.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "support/fixtures.h"
@@ -130,6 +132,29 @@ TEST_F(ShellTest, RepairDryRunAndCheckNameWhatToRunFirst) {
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.out.find("upgrade emf (a newer emf migrated this database)"), std::string::npos)
       << result.out;
+}
+
+// What only reads leaves nothing beside the database: no -wal, no -shm
+// (a read-only open of a WAL database makes them and leaves them behind).
+TEST_F(ShellTest, StatusAndDryRunLeaveNoFilesBehind) {
+  const std::string folder = "da#ta?%";
+  ASSERT_EQ(emf({"init", "--data-dir", folder}).exit_code, 0);
+  const auto files = [&] {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(path(folder))) {
+      names.push_back(entry.path().filename().string());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  const auto before = files();
+  ASSERT_EQ(before.size(), 3u);
+  EXPECT_EQ(emf({"status", "--data-dir", folder}).exit_code, 0);
+  EXPECT_EQ(files(), before);
+  EXPECT_EQ(emf({"init", "--dry-run", "--data-dir", folder}).exit_code, 0);
+  EXPECT_EQ(files(), before);
+  EXPECT_EQ(emf({"repair", "--dry-run", "--data-dir", folder}).exit_code, 0);
+  EXPECT_EQ(files(), before);
 }
 
 TEST_F(ShellTest, StatusListsVersionsAndPendingMigrations) {
