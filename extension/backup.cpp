@@ -25,14 +25,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A path for a message: whole, unless it is absurdly long.
-std::string shown(std::string_view path) {
-  constexpr std::size_t kLongest = 240, kEnds = 100;
-  if (path.size() <= kLongest) return std::string(path);
-  return fmt::format("{}...{} ({} characters)", path.substr(0, kEnds),
-                     path.substr(path.size() - kEnds), path.size());
-}
-
 std::string errno_text(int error) {
   return std::system_category().message(error);
 }
@@ -165,23 +157,25 @@ BackupReport backup_schema(sqlite3* db, std::string_view schema, std::string_vie
   std::error_code error;
   const fs::path requested = fs::absolute(fs::path(std::string(path)), error);
   if (error) {
-    throw Error(fmt::format("cannot resolve {}: {}", shown(path), error.message()),
+    throw Error(fmt::format("cannot resolve {}: {}", shown_path(path), error.message()),
                 SQLITE_CANTOPEN);
   }
   const fs::path name = requested.filename();
   if (name.empty() || name == "." || name == "..") {
-    throw Error(fmt::format("{} names a folder; give the path of a file to create", shown(path)),
-                SQLITE_CANTOPEN);
+    throw Error(
+        fmt::format("{} names a folder; give the path of a file to create", shown_path(path)),
+        SQLITE_CANTOPEN);
   }
   const fs::path folder = fs::canonical(requested.parent_path(), error);
   if (error || !fs::is_directory(folder)) {
-    throw Error(fmt::format("folder {} does not exist", shown(requested.parent_path().string())),
-                SQLITE_CANTOPEN);
+    throw Error(
+        fmt::format("folder {} does not exist", shown_path(requested.parent_path().string())),
+        SQLITE_CANTOPEN);
   }
   const fs::path target = folder / name;
   if (fs::exists(fs::symlink_status(target))) {
     throw Error(fmt::format("{} already exists; emf_backup never overwrites a file",
-                            shown(target.string())),
+                            shown_path(target.string())),
                 SQLITE_CANTOPEN);
   }
 

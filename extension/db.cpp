@@ -8,6 +8,13 @@
 
 namespace emf {
 
+std::string shown_path(std::string_view path) {
+  constexpr std::size_t kLongest = 240, kEnds = 100;
+  if (path.size() <= kLongest) return std::string(path);
+  return fmt::format("{}...{} ({} characters)", path.substr(0, kEnds),
+                     path.substr(path.size() - kEnds), path.size());
+}
+
 void throw_sqlite_error(sqlite3* db, int rc, std::string_view context) {
   const char* message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   if (rc == SQLITE_NOMEM) throw std::bad_alloc();

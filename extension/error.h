@@ -5,10 +5,15 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "sqlite_api.h"
 
 namespace emf {
+
+// A path for a message: whole, unless it is absurdly long (then its two
+// ends and its length), so that an error stays readable.
+std::string shown_path(std::string_view path);
 
 class Error : public std::runtime_error {
  public:

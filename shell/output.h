@@ -3,9 +3,13 @@
 // document with the extension's own reports. Decides the exit status.
 #pragma once
 
+#include <fmt/format.h>
+
+#include <filesystem>
 #include <string>
 #include <vector>
 
+#include "error.h"
 #include "json.h"
 #include "report_reader.h"
 #include "targets.h"
@@ -48,6 +52,10 @@ int for_each_target(const std::vector<Target>& targets, Output& output, Work wor
   for (const Target& target : targets) {
     try {
       output.add(target, work(target));
+    } catch (const std::filesystem::filesystem_error& error) {
+      // Its message repeats the path whole, however long: say it once, shortened.
+      output.add_error(target, fmt::format("{}: {}", error.code().message(),
+                                           shown_path(error.path1().string())));
     } catch (const std::exception& error) {
       output.add_error(target, error.what());
     }

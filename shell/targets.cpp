@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "dotenv.h"
+#include "error.h"
 
 namespace emf::shell {
 
@@ -69,8 +70,8 @@ std::vector<Target> resolve_targets(const TargetOptions& options) {
 
 std::string display_path(const fs::path& path) {
   const fs::path relative = path.lexically_relative(fs::current_path());
-  if (!relative.empty() && *relative.begin() != "..") return relative.string();
-  return path.string();
+  if (!relative.empty() && *relative.begin() != "..") return shown_path(relative.string());
+  return shown_path(path.string());
 }
 
 }  // namespace emf::shell

@@ -179,6 +179,16 @@ TEST_F(ShellTest, AFolderWhereTheDatabaseShouldBeIsNamed) {
       << result.err;
 }
 
+// A path too long to read is shortened in what emf prints.
+TEST_F(ShellTest, AnAbsurdlyLongPathIsShortenedInErrors) {
+  const std::string long_path = "data/" + std::string(100000, 'n') + "/trends.db";
+  auto result = emf({"check", "--only", "trends"},
+                    ProcessOptions{dir.path(), {{"TRENDS_DB_PATH", long_path}}, {}});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_LT(result.out.size() + result.err.size(), 2000u);
+  EXPECT_NE(result.out.find("(100015 characters)"), std::string::npos) << result.out.substr(0, 400);
+}
+
 TEST_F(ShellTest, MalformedDotenvIsRejectedWithItsLineNumber) {
   write("config/.env", "# fine\nTRENDS_DB_PATH=x.db\nthis line has no equals sign\n");
   auto result = emf({"init"});
