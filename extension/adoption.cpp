@@ -49,10 +49,7 @@ std::vector<std::string> adoption_blockers(const SchemaSnapshot& live, Kind kind
       continue;
     }
     for (const Column& column : table.columns) {
-      const bool present = std::any_of(
-          have->columns.begin(), have->columns.end(),
-          [&](const Column& c) { return lower_name(c.name) == lower_name(column.name); });
-      if (!present)
+      if (find_column(have->columns, column.name) == nullptr)
         blockers.push_back(fmt::format("missing column {}.{}", table.name, column.name));
     }
   }

@@ -185,11 +185,12 @@ void apply_sql(sqlite3* db, std::string_view schema, std::string_view sql) {
 
 namespace {
 
-bool table_exists(sqlite3* db, std::string_view schema, std::string_view name) {
-  Statement statement(db, "SELECT 1 FROM " + quote_identifier(schema) +
-                              ".sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE");
-  statement.bind_text(1, name);
-  return statement.step();
+// The type of the schema's object of that name, or empty.
+std::string object_type(sqlite3* db, std::string_view schema, const std::string& name) {
+  return query_optional_text(db, fmt::format("SELECT type FROM {}.sqlite_schema WHERE name = {} "
+                                             "COLLATE NOCASE",
+                                             quote_identifier(schema), quote_literal(name)))
+      .value_or("");
 }
 
 }  // namespace
@@ -228,14 +229,6 @@ bool column_exists(sqlite3* db, std::string_view schema, const std::string& tabl
   return statement.step();
 }
 
-// The type of the schema's object of that name, or empty.
-std::string object_type(sqlite3* db, std::string_view schema, const std::string& name) {
-  return query_optional_text(db, fmt::format("SELECT type FROM {}.sqlite_schema WHERE name = {} "
-                                             "COLLATE NOCASE",
-                                             quote_identifier(schema), quote_literal(name)))
-      .value_or("");
-}
-
 }  // namespace
 
 MigrationOutcome run_migration(sqlite3* db, std::string_view schema, const Migration& migration,
@@ -247,7 +240,7 @@ MigrationOutcome run_migration(sqlite3* db, std::string_view schema, const Migra
   for (std::string_view statement : split_statements(migration.sql)) {
     const std::optional<std::string> name = statement_object_name(statement);
     if (starts_with_words(statement, {"CREATE", "TABLE"}) && name &&
-        table_exists(db, schema, *name)) {
+        object_type(db, schema, *name) == "table") {
       if (kind_tables != nullptr && !kind_tables->contains(*name)) {
         throw Error(
             fmt::format("a table of yours is named {}, which this migration creates; "

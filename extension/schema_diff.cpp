@@ -48,14 +48,6 @@ class Differences {
   std::vector<std::pair<std::string, int>> counts_;  // in the order first seen
 };
 
-const Column* find_column(const std::vector<Column>& columns, std::string_view name) {
-  const std::string wanted = lower_name(name);
-  for (const Column& column : columns) {
-    if (lower_name(column.name) == wanted) return &column;
-  }
-  return nullptr;
-}
-
 std::string_view describe_hidden(int hidden) {
   switch (hidden) {
     case 1:

@@ -53,14 +53,6 @@ struct SchemaReader {
   Statement index_keys;
 };
 
-const Column* find_column(const std::vector<Column>& columns, std::string_view name) {
-  const std::string wanted = lower_name(name);
-  for (const Column& column : columns) {
-    if (lower_name(column.name) == wanted) return &column;
-  }
-  return nullptr;
-}
-
 // Each column's collation and AUTOINCREMENT, as SQLite reports them where it
 // can, else as the table's SQL declares them.
 void read_column_metadata(sqlite3* db, std::string_view schema, const SchemaObject& table,
@@ -245,6 +237,14 @@ void read_index(SchemaReader& reader, const SchemaSnapshot& snapshot, SchemaObje
 bool has_column_metadata() {
   static const bool available = sqlite3_compileoption_used("ENABLE_COLUMN_METADATA") != 0;
   return available;
+}
+
+const Column* find_column(const std::vector<Column>& columns, std::string_view name) {
+  const std::string wanted = lower_name(name);
+  for (const Column& column : columns) {
+    if (lower_name(column.name) == wanted) return &column;
+  }
+  return nullptr;
 }
 
 const SchemaObject* SchemaSnapshot::find(std::string_view name) const {

@@ -70,6 +70,10 @@ struct SchemaSnapshot {
   const SchemaObject* find(std::string_view name) const;
 };
 
+// The column of that name (case-insensitive, as SQLite resolves names), or
+// null.
+const Column* find_column(const std::vector<Column>& columns, std::string_view name);
+
 // Every object of the schema except SQLite's own (sqlite_*).
 SchemaSnapshot read_schema(sqlite3* db, std::string_view schema);
 
