@@ -164,8 +164,25 @@ bool is_file_schema(sqlite3* db, std::string_view schema) {
 }
 
 std::string journal_mode(sqlite3* db, std::string_view schema) {
-  return query_optional_text(db, "PRAGMA " + quote_identifier(schema) + ".journal_mode")
-      .value_or("unknown");
+  std::string mode = query_optional_text(db, "PRAGMA " + quote_identifier(schema) + ".journal_mode")
+                         .value_or("unknown");
+  // Opened immutable (read-only media), SQLite answers 'delete' whatever the
+  // file says; its header says WAL when bytes 18 and 19 are 2 (fileformat2
+  // 1.3.3), and that is the mode every writer will use.
+  const char* file = sqlite3_db_filename(db, std::string(schema).c_str());
+  if (file == nullptr || file[0] == '\0' || !sqlite3_uri_boolean(file, "immutable", 0)) {
+    return mode;
+  }
+  sqlite3_file* handle = nullptr;
+  unsigned char header[100] = {};
+  if (sqlite3_file_control(db, std::string(schema).c_str(), SQLITE_FCNTL_FILE_POINTER, &handle) ==
+          SQLITE_OK &&
+      handle != nullptr && handle->pMethods != nullptr &&
+      handle->pMethods->xRead(handle, header, sizeof header, 0) == SQLITE_OK && header[18] == 2 &&
+      header[19] == 2) {
+    return "wal";
+  }
+  return mode;
 }
 
 bool foreign_keys_enabled(sqlite3* db) {

@@ -141,7 +141,7 @@ int run_backup(const std::vector<Target>& targets, const CommandOptions& options
   return for_each_target(targets, output, [&](const Target& target) {
     if (!fs::exists(target.path)) return missing_database("nothing to back up");
     Outcome outcome;
-    Connection connection(target, Connection::Mode::existing);
+    Connection connection(target, Connection::Mode::read_only);
     const std::string backup =
         back_up(connection, target, backup_folder(target, options.backup_dir), terminal);
     outcome.state = fmt::format("backed up to {} ({} bytes)",

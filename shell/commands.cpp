@@ -192,7 +192,7 @@ Outcome check(const Target& target, const ReportReader& reader, const Terminal& 
               bool verbose) {
   if (!std::filesystem::exists(target.path)) return missing_database("run emf init");
   Outcome outcome;
-  Connection connection(target, Connection::Mode::existing);
+  Connection connection(target, Connection::Mode::read_only);
   const std::string report = connection.call("emf_check", {target.kind});
   outcome.fields = {{"exists", true}, {"check", json::Raw{report}}};
   const std::string version = reader.value(report, "$.kinds[0].version").value_or("0");

@@ -1,7 +1,9 @@
 // Database connections of the shell; see connection.h.
 #include "connection.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <system_error>
@@ -59,37 +61,79 @@ Connection::Connection(const Target& target, Mode mode) : target_(target) {
           SQLITE_CANTOPEN);
     }
   }
-  int flags = mode == Mode::read_only ? SQLITE_OPEN_READONLY
-              : mode == Mode::create  ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
-                                      : SQLITE_OPEN_READWRITE;
-  std::string path = mode == Mode::scratch ? ":memory:" : target.path.string();
-  // Reading a database that has no -wal file: opened immutable, SQLite reads
-  // the file alone and makes no -wal or -shm beside it (a read-only open of a
-  // WAL database would, and leave them behind), which also works on a
-  // read-only folder. With a -wal file present its content is read through
-  // SQLite's ordinary read-only open.
-  if (mode == Mode::read_only && !std::filesystem::exists(target.path.string() + "-wal", ignored)) {
-    // In a URI, %, ? and # in the path are escaped (uri.html, 3.1).
-    std::string escaped;
-    for (const char c : target.path.string()) {
-      if (c == '%' || c == '?' || c == '#') {
-        escaped += fmt::format("%{:02x}", static_cast<unsigned char>(c));
-      } else {
-        escaped += c;
-      }
+  const std::string path = mode == Mode::scratch ? ":memory:" : target.path.string();
+  try {
+    if (mode == Mode::read_only) {
+      open_for_reading(path);
+    } else {
+      const int flags =
+          mode == Mode::create ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READWRITE;
+      const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+      if (rc != SQLITE_OK) fail(rc, "cannot open it");
+      read_schema();
     }
-    path = "file:" + escaped + "?immutable=1";
-    flags |= SQLITE_OPEN_URI;
+  } catch (...) {
+    sqlite3_close_v2(db_);  // a failed open leaves a handle too
+    throw;
   }
-  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+}
+
+// What only reads goes where SQLite's locks work, so that it sees what
+// writers commit meanwhile:
+// - where this process may write, an ordinary connection with query_only
+//   on: it reads a WAL database's -wal, and, closing last, removes the -wal
+//   and -shm it needed (a read-only connection would leave them behind);
+// - elsewhere (read-only media, or only read permission), a read-only
+//   connection, which reads a rollback-journal database, and a WAL database
+//   whose -shm exists;
+// - failing that, with no -wal file holding changes, the file alone,
+//   opened immutable: nothing can be writing a file on read-only media.
+void Connection::open_for_reading(const std::string& path) {
+  const std::filesystem::path file(path);
+  const std::filesystem::path folder =
+      file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
+  const bool writable = faccessat(AT_FDCWD, file.c_str(), W_OK, AT_EACCESS) == 0 &&
+                        faccessat(AT_FDCWD, folder.c_str(), W_OK, AT_EACCESS) == 0;
+  int rc = sqlite3_open_v2(path.c_str(), &db_,
+                           writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY, nullptr);
+  if (rc == SQLITE_OK && writable) {
+    rc = sqlite3_exec(db_, "PRAGMA query_only = ON", nullptr, nullptr, nullptr);
+  }
+  if (rc == SQLITE_OK) rc = try_read_schema();
+  if (rc == SQLITE_OK) return;
+  std::error_code ignored;
+  const bool wal_holds_changes = std::filesystem::file_size(path + "-wal", ignored) > 0 && !ignored;
+  const int primary = rc & 0xff;
+  if (writable || wal_holds_changes || (primary != SQLITE_CANTOPEN && primary != SQLITE_READONLY)) {
+    fail(rc, "cannot read it");
+  }
+  sqlite3_close_v2(db_);
+  db_ = nullptr;
+  // In a URI, %, ? and # in the path are escaped (uri.html, 3.1).
+  std::string escaped;
+  for (const char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      escaped += fmt::format("%{:02x}", static_cast<unsigned char>(c));
+    } else {
+      escaped += c;
+    }
+  }
+  rc = sqlite3_open_v2(("file:" + escaped + "?immutable=1").c_str(), &db_,
+                       SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr);
   if (rc != SQLITE_OK) fail(rc, "cannot open it");
+  read_schema();
+}
+
+// The first read of the schema tells a database from any other file.
+int Connection::try_read_schema() {
   sqlite3_busy_timeout(db_, kBusyTimeoutMs);
   sqlite3_extended_result_codes(db_, 1);
-  // The first read of the schema tells a database from any other file.
-  char* message = nullptr;
-  rc = sqlite3_exec(db_, "PRAGMA foreign_keys = ON; SELECT count(*) FROM sqlite_schema", nullptr,
-                    nullptr, &message);
-  sqlite3_free(message);
+  return sqlite3_exec(db_, "PRAGMA foreign_keys = ON; SELECT count(*) FROM sqlite_schema", nullptr,
+                      nullptr, nullptr);
+}
+
+void Connection::read_schema() {
+  const int rc = try_read_schema();
   if (rc != SQLITE_OK) fail(rc, "cannot read it");
 }
 

@@ -46,6 +46,9 @@ class Connection {
   std::vector<std::vector<std::string>> rows(std::string_view sql, const Arguments& arguments);
 
  private:
+  void open_for_reading(const std::string& path);
+  int try_read_schema();
+  void read_schema();
   [[noreturn]] void fail(int code, std::string_view what) const;
   // Prepares and binds; steps are the caller's.
   std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> prepare(std::string_view sql,

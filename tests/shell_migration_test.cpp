@@ -136,7 +136,7 @@ TEST_F(ShellTest, RepairDryRunAndCheckNameWhatToRunFirst) {
 
 // What only reads leaves nothing beside the database: no -wal, no -shm
 // (a read-only open of a WAL database makes them and leaves them behind).
-TEST_F(ShellTest, StatusAndDryRunLeaveNoFilesBehind) {
+TEST_F(ShellTest, ReadsLeaveNoFilesBehind) {
   const std::string folder = "da#ta?%";
   ASSERT_EQ(emf({"init", "--data-dir", folder}).exit_code, 0);
   const auto files = [&] {
@@ -154,6 +154,10 @@ TEST_F(ShellTest, StatusAndDryRunLeaveNoFilesBehind) {
   EXPECT_EQ(emf({"init", "--dry-run", "--data-dir", folder}).exit_code, 0);
   EXPECT_EQ(files(), before);
   EXPECT_EQ(emf({"repair", "--dry-run", "--data-dir", folder}).exit_code, 0);
+  EXPECT_EQ(files(), before);
+  EXPECT_EQ(emf({"check", "--data-dir", folder}).exit_code, 0);
+  EXPECT_EQ(files(), before);
+  EXPECT_EQ(emf({"backup", "--data-dir", folder, "--dir", "elsewhere"}).exit_code, 0);
   EXPECT_EQ(files(), before);
 }
 
