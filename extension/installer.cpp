@@ -292,6 +292,16 @@ InstallPlan plan_install(sqlite3* db, Kind kind, std::string_view schema) {
       sql += statement_in_schema(statement, schema) + ";\n";
     }
     plan.steps.push_back({migration.version, migration.name, false, sql});
+    for (std::string_view statement : split_statements(migration.sql)) {
+      if (!starts_with_words(statement, {"CREATE", "TABLE"})) continue;
+      const std::optional<std::string> name = statement_object_name(statement);
+      const SchemaObject* existing = name ? live.find(*name) : nullptr;
+      if (existing != nullptr && existing->type == "table" &&
+          std::find(plan.rebuilds.begin(), plan.rebuilds.end(), existing->name) ==
+              plan.rebuilds.end()) {
+        plan.rebuilds.push_back(existing->name);
+      }
+    }
   }
   for (const SchemaObject& object : live.objects) {
     if (object.type != "table") continue;
@@ -305,6 +315,7 @@ InstallPlan plan_install(sqlite3* db, Kind kind, std::string_view schema) {
 }
 
 std::string install_plan_json(sqlite3* db, const InstallPlan& plan) {
+  std::vector<json::Value> rebuilds(plan.rebuilds.begin(), plan.rebuilds.end());
   std::vector<json::Value> steps;
   for (const PlannedStep& step : plan.steps) {
     steps.push_back(json::Raw{json::object(db, {{"version", step.version},
@@ -318,7 +329,8 @@ std::string install_plan_json(sqlite3* db, const InstallPlan& plan) {
                            {"latest", plan.latest},
                            {"adopt", plan.adopt},
                            {"has_data", plan.has_data},
-                           {"steps", json::Raw{json::array(db, steps)}}});
+                           {"steps", json::Raw{json::array(db, steps)}},
+                           {"rebuilds", json::Raw{json::array(db, rebuilds)}}});
 }
 
 InitReport init_kind(sqlite3* db, Kind kind, std::string_view schema) {

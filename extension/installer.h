@@ -47,6 +47,8 @@ struct InstallPlan {
   bool adopt = false;
   bool has_data = false;  // some table of the schema has a row
   std::vector<PlannedStep> steps;
+  // Existing tables the steps rebuild (copy row by row under the write lock).
+  std::vector<std::string> rebuilds;
 };
 
 // Read-only; refuses as emf_init would (modified history, a newer version,

@@ -15,6 +15,7 @@
 #include "db.h"
 #include "output.h"
 #include "progress.h"
+#include "rebuild_estimate.h"
 
 namespace emf::shell {
 
@@ -176,12 +177,13 @@ Outcome plan_repair(const Target& target, const ReportReader& reader, const Term
     outcome.state = "emf repair needs it initialised and up to date first: run emf init";
     return outcome;
   }
-  std::vector<std::string> steps;
+  std::vector<std::string> steps, rebuilt;
   for (const ObjectLine& object : reader.objects(check)) {
     if (object.status == "changed" && object.type == "table") {
       const auto rows =
           connection.rows("SELECT count(*) FROM " + emf::quote_identifier(object.name), {});
       steps.push_back(fmt::format("rebuild {} ({} rows)", object.name, rows.at(0).at(0)));
+      rebuilt.push_back(object.name);
     } else if (object.status == "changed" || object.status == "missing") {
       steps.push_back(
           fmt::format("{} {}", object.status == "missing" ? "create" : "recreate", object.name));
@@ -190,6 +192,11 @@ Outcome plan_repair(const Target& target, const ReportReader& reader, const Term
   outcome.tone = Tone::warn;
   outcome.state = steps.empty() ? "nothing emf repair can do: see below"
                                 : fmt::format("would {}", fmt::join(steps, ", "));
+  if (!rebuilt.empty()) {
+    outcome.state +=
+        fmt::format(": {}; run it in a quiet moment",
+                    add_rebuild_estimate(outcome, connection, target, rebuilt, reader));
+  }
   outcome.details = object_table(reader, terminal, check, verbose);
   return outcome;
 }

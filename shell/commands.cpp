@@ -14,6 +14,7 @@
 #include "connection.h"
 #include "output.h"
 #include "progress.h"
+#include "rebuild_estimate.h"
 
 namespace emf::shell {
 
@@ -116,6 +117,17 @@ Outcome plan(const Target& target, const ReportReader& reader) {
       if (end == std::string::npos) break;
       start = end + 1;
     }
+  }
+  std::vector<std::string> rebuilds;
+  for (const auto& [index, table] : reader.members(report, "$.rebuilds")) {
+    rebuilds.push_back(table);
+  }
+  if (!rebuilds.empty()) {
+    const std::string estimate =
+        add_rebuild_estimate(outcome, connection, target, rebuilds, reader);
+    outcome.details.insert(outcome.details.begin(),
+                           fmt::format("rebuilds {}: {}; run it in a quiet moment",
+                                       fmt::join(rebuilds, ", "), estimate));
   }
   outcome.tone = steps == 0 ? Tone::dim : Tone::warn;
   if (steps == 0) {

@@ -56,10 +56,42 @@ TEST_F(ShellTest, DryRunPrintsThePlanAndChangesNothing) {
   EXPECT_TRUE(read_file(path("data/trends.db")) == bytes) << "the database changed";
   EXPECT_EQ(files_in(path("data")), listing);
 
+  // 003 rebuilds both tables: how long it would hold the write lock.
+  EXPECT_NE(result.out.find("rebuilds trending_topics, search_history: under a second holding "
+                            "the write lock; run it in a quiet moment"),
+            std::string::npos)
+      << result.out;
+
   Db db;
   result = emf({"--dry-run", "--json", "--only", "trends"});
   EXPECT_EQ(db.json(result.out, "$.databases[0].plan.steps[0].name"), "topic_priority");
+  EXPECT_EQ(db.json(result.out, "$.databases[0].plan.rebuilds"),
+            R"(["trending_topics","search_history"])");
+  EXPECT_EQ(db.json(result.out, "$.databases[0].rebuild_estimate.rows"), "2");
+  EXPECT_EQ(db.json(result.out, "$.databases[0].rebuild_estimate.sampled"), "2");
+  EXPECT_GT(std::stod(db.json(result.out, "$.databases[0].rebuild_estimate.seconds")), 0);
   EXPECT_EQ(emf({"check", "--dry-run"}).exit_code, 2);
+  EXPECT_TRUE(read_file(path("data/trends.db")) == bytes) << "the database changed";
+}
+
+// A rebuild's time is measured on a sample and scaled to every row; the
+// estimate's accuracy is in docs/shell.md (timing has no place in a test).
+TEST_F(ShellTest, DryRunEstimatesALargeRebuildFromASample) {
+  make_version_1_trends(path("data/trends.db"));
+  {
+    Db db(path("data/trends.db"), false);
+    db.exec(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 24998) "
+        "INSERT INTO trending_topics (topic, source) SELECT 'topic ' || i, 'x' FROM n");
+  }
+  const std::string bytes = read_file(path("data/trends.db"));
+  const auto result = emf({"init", "--dry-run", "--json", "--only", "trends"});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  Db db;
+  EXPECT_EQ(db.json(result.out, "$.databases[0].rebuild_estimate.rows"), "25000");
+  EXPECT_EQ(db.json(result.out, "$.databases[0].rebuild_estimate.sampled"), "20000");
+  EXPECT_GT(std::stod(db.json(result.out, "$.databases[0].rebuild_estimate.seconds")), 0);
+  EXPECT_TRUE(read_file(path("data/trends.db")) == bytes) << "the database changed";
 }
 
 TEST_F(ShellTest, DryRunOnALegacyDatabaseShowsTheAdoption) {
@@ -247,7 +279,9 @@ TEST_F(ShellTest, RepairBacksUpAndConvergesADriftedTable) {
   const std::string bytes = read_file(path("data/trends.db"));
   auto result = emf({"repair", "--dry-run", "--only", "trends"});
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
-  EXPECT_NE(result.out.find("would rebuild search_history (4 rows)"), std::string::npos)
+  EXPECT_NE(result.out.find("would rebuild search_history (4 rows): under a second holding the "
+                            "write lock; run it in a quiet moment"),
+            std::string::npos)
       << result.out;
   EXPECT_TRUE(read_file(path("data/trends.db")) == bytes) << "the database changed";
   EXPECT_FALSE(fs::exists(path("data/backups")));
