@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "failure_cause.h"
+
 namespace emf {
 
 std::string shown_path(std::string_view path) {
@@ -18,7 +20,15 @@ std::string shown_path(std::string_view path) {
 void throw_sqlite_error(sqlite3* db, int rc, std::string_view context) {
   const char* message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   if (rc == SQLITE_NOMEM) throw std::bad_alloc();
-  throw Error(fmt::format("{}: {}", context, message), rc);
+  // The extended code says more (which I/O failed), whether or not the
+  // caller's connection has extended codes on; SQLite masks it for them.
+  if (db != nullptr && (sqlite3_extended_errcode(db) & 0xff) == (rc & 0xff)) {
+    rc = sqlite3_extended_errcode(db);
+  }
+  const std::string cause = failure_cause(db, rc);
+  throw Error(fmt::format("{}{}{}{}{}", context, context.empty() ? "" : ": ", message,
+                          cause.empty() ? "" : "; ", cause),
+              rc);
 }
 
 Statement::Statement(sqlite3* db, std::string_view sql)
@@ -95,15 +105,9 @@ bool Statement::column_is_null(int index) const {
 }
 
 void exec(sqlite3* db, std::string_view sql) {
-  std::string text(sql);
-  char* message = nullptr;
-  int rc = sqlite3_exec(db, text.c_str(), nullptr, nullptr, &message);
-  if (rc != SQLITE_OK) {
-    std::string reason = message != nullptr ? message : sqlite3_errstr(rc);
-    sqlite3_free(message);
-    if (rc == SQLITE_NOMEM) throw std::bad_alloc();
-    throw Error(reason, rc);
-  }
+  const std::string text(sql);
+  const int rc = sqlite3_exec(db, text.c_str(), nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) throw_sqlite_error(db, rc, "");
 }
 
 std::optional<std::string> query_optional_text(sqlite3* db, std::string_view sql) {

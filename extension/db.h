@@ -16,7 +16,9 @@
 
 namespace emf {
 
-// Throws emf::Error with the connection's message and extended result code.
+// Throws emf::Error with the connection's message (after "context: ", unless
+// empty), the cause where that message does not say it (failure_cause.h),
+// and the extended result code.
 [[noreturn]] void throw_sqlite_error(sqlite3* db, int rc, std::string_view context);
 
 class Statement {

@@ -289,8 +289,7 @@ std::int64_t convert_rows(sqlite3* db, std::string_view schema, std::string_view
   const UpdateParts parts = split_update(sql);
   const std::optional<std::string> table = statement_object_name(update);
   if ((rc & 0xff) != SQLITE_CONSTRAINT || parts.condition.empty() || !table) {
-    if (rc == SQLITE_NOMEM) throw std::bad_alloc();
-    throw Error(message, rc);
+    throw_sqlite_error(db, rc, "");
   }
   // Convert what can be, then list what the condition still selects.
   exec(db, "UPDATE OR IGNORE" + parts.head.substr(std::string_view("UPDATE").size()) + " WHERE " +
@@ -314,8 +313,7 @@ void create_index_or_diagnose(sqlite3* db, std::string_view schema, std::string_
   const std::int64_t misfits_before = misfits.count();
   const int rc = sqlite3_extended_errcode(db);
   const std::string message = sqlite3_errmsg(db);
-  if (rc == SQLITE_NOMEM) throw std::bad_alloc();
-  if ((rc & 0xff) != SQLITE_CONSTRAINT) throw Error(message, rc);
+  if ((rc & 0xff) != SQLITE_CONSTRAINT) throw_sqlite_error(db, rc, "");
   // A UNIQUE index that rows break: every row whose key an earlier row has.
   const std::vector<Token> tokens = tokenize(create_index);
   std::size_t on = 0;

@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "db.h"
+#include "failure_cause.h"
 
 namespace emf::shell {
 
@@ -17,6 +18,8 @@ namespace {
 // How long a command waits for another process holding the write lock.
 constexpr int kBusyTimeoutMs = 10000;
 
+// What to do, for failures whose cause SQLite's message names (failure_cause
+// diagnoses the others: a full disk, a -shm that cannot be written).
 std::string advice(int code, const Target& target) {
   switch (code & 0xff) {
     case SQLITE_BUSY:
@@ -30,8 +33,6 @@ std::string advice(int code, const Target& target) {
       return "check that its folder exists and is writable";
     case SQLITE_CORRUPT:
       return "the file is damaged; restore it from a backup";
-    case SQLITE_FULL:
-      return "the disk is full; free some space";
     case SQLITE_PERM:
     case SQLITE_AUTH:
       return "permission denied; check the permissions";
@@ -141,9 +142,14 @@ Connection::~Connection() {
   sqlite3_close_v2(db_);
 }
 
+std::string Connection::help(int code) const {
+  std::string cause = failure_cause(db_, code);
+  return cause.empty() ? advice(code, target_) : cause;
+}
+
 void Connection::fail(int code, std::string_view what) const {
   std::string reason = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(code);
-  std::string help = advice(code, target_);
+  std::string help = this->help(code);
   throw DatabaseError(fmt::format("{}: {}{}{}", what, reason, help.empty() ? "" : "; ", help),
                       code);
 }
@@ -174,9 +180,10 @@ std::string Connection::call(std::string_view function, const Arguments& argumen
   auto statement = prepare(sql, arguments);
   const int rc = sqlite3_step(statement.get());
   if (rc != SQLITE_ROW) {
-    // The extension's message already names the function.
+    // The extension's message already names the function, and the cause
+    // failure_cause finds.
     std::string reason = sqlite3_errmsg(db_);
-    std::string help = advice(rc, target_);
+    std::string help = failure_cause(db_, rc).empty() ? advice(rc, target_) : "";
     throw DatabaseError(fmt::format("{}{}{}", reason, help.empty() ? "" : "; ", help), rc);
   }
   const auto* text = sqlite3_column_text(statement.get(), 0);
@@ -197,7 +204,7 @@ std::vector<std::vector<std::string>> Connection::rows(std::string_view sql,
     result.push_back(std::move(row));
   }
   if (rc != SQLITE_DONE) {
-    std::string help = advice(rc, target_);
+    std::string help = this->help(rc);
     throw DatabaseError(fmt::format("{}{}{}", sqlite3_errmsg(db_), help.empty() ? "" : "; ", help),
                         rc);
   }

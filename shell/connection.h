@@ -49,6 +49,8 @@ class Connection {
   void open_for_reading(const std::string& path);
   int try_read_schema();
   void read_schema();
+  // What to do about a failure: its cause, or advice by result code.
+  std::string help(int code) const;
   [[noreturn]] void fail(int code, std::string_view what) const;
   // Prepares and binds; steps are the caller's.
   std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> prepare(std::string_view sql,

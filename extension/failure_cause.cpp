@@ -1,0 +1,187 @@
+// Diagnosing failures; see failure_cause.h.
+#include "failure_cause.h"
+
+#include <fmt/format.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+#include <optional>
+#include <vector>
+
+#include "db.h"
+#include "error.h"
+
+namespace emf {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// SQLite's largest max_page_count before 3.45; from 3.45 it is larger. A
+// smaller one was set by someone.
+constexpr std::int64_t kDefaultMaxPageCount = 1073741823;
+
+// The attached schemas; "main" alone when even that list cannot be read
+// (a -shm that cannot be mapped fails every read).
+std::vector<std::string> schemas(sqlite3* db) {
+  try {
+    return schema_names(db);
+  } catch (const Error&) {
+    return {"main"};
+  }
+}
+
+std::vector<std::string> file_schemas(sqlite3* db) {
+  std::vector<std::string> files;
+  for (std::string& schema : schemas(db)) {
+    if (is_file_schema(db, schema)) files.push_back(std::move(schema));
+  }
+  return files;
+}
+
+std::string bytes_text(double bytes) {
+  if (bytes >= 1e9) return fmt::format("{:.1f} GB", bytes / 1e9);
+  if (bytes >= 1e6) return fmt::format("{:.1f} MB", bytes / 1e6);
+  return fmt::format("{:.0f} KB", bytes / 1e3);
+}
+
+// A table whose rowids can grow no more: the largest is taken, or
+// AUTOINCREMENT has handed it out once (and never reuses one).
+std::optional<std::string> table_out_of_ids(sqlite3* db, const std::string& schema) {
+  const std::string quoted = quote_identifier(schema);
+  constexpr std::int64_t kLargest = std::numeric_limits<std::int64_t>::max();
+  if (query_optional_text(
+          db, "SELECT 1 FROM " + quoted + ".sqlite_schema WHERE name = 'sqlite_sequence'")) {
+    if (auto name = query_optional_text(
+            db,
+            fmt::format("SELECT name FROM {}.sqlite_sequence WHERE seq = {}", quoted, kLargest))) {
+      return name;
+    }
+  }
+  Statement tables(db, "SELECT name FROM " + quoted +
+                           ".sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
+                           "ESCAPE '\\'");
+  while (tables.step()) {
+    const std::string name = tables.column_text(0);
+    try {
+      if (query_optional_text(db, fmt::format("SELECT 1 FROM {}.{} WHERE rowid = {}", quoted,
+                                              quote_identifier(name), kLargest))) {
+        return name;
+      }
+    } catch (const Error&) {
+      // WITHOUT ROWID, or a virtual table: no rowid to run out of.
+    }
+  }
+  return std::nullopt;
+}
+
+std::string system_error(sqlite3* db) {
+  const int number = sqlite3_system_errno(db);
+  return number != 0 ? std::string(std::strerror(number)) : std::string();
+}
+
+// SQLite records no system error for SQLITE_FULL (only for I/O errors), so
+// the free space is what tells.
+std::string disk_full(sqlite3* db, const std::string& schema) {
+  const fs::path file(sqlite3_db_filename(db, schema.c_str()));
+  const fs::path folder = file.parent_path().empty() ? fs::path(".") : file.parent_path();
+  std::string free_space;
+  struct statvfs disk {};
+  if (::statvfs(folder.c_str(), &disk) == 0) {
+    free_space = fmt::format(" ({} free now)",
+                             bytes_text(static_cast<double>(disk.f_bavail) * disk.f_frsize));
+  }
+  return fmt::format(
+      "the disk is full: free space on the disk holding {}{}, or in SQLite's temporary folder "
+      "(SQLITE_TMPDIR, else /var/tmp or /tmp), then run it again",
+      shown_path(folder.string()), free_space);
+}
+
+std::string full(sqlite3* db) {
+  for (const std::string& schema : schemas(db)) {
+    if (const auto table = table_out_of_ids(db, schema)) {
+      return fmt::format(
+          "not the disk: table {} has used every rowid (the largest, {}, is taken, and "
+          "AUTOINCREMENT never reuses one); copy its rows into a new table with ids from 1, or "
+          "delete the row with the largest id if nothing refers to it",
+          *table, std::numeric_limits<std::int64_t>::max());
+    }
+  }
+  for (const std::string& schema : schemas(db)) {
+    const std::string quoted = quote_identifier(schema);
+    const std::int64_t limit = query_int(db, "PRAGMA " + quoted + ".max_page_count");
+    if (limit < kDefaultMaxPageCount) {
+      const std::int64_t page_size = query_int(db, "PRAGMA " + quoted + ".page_size");
+      return fmt::format(
+          "not the disk: PRAGMA max_page_count holds {} to {} pages ({}) on this connection, "
+          "and the work needs more; raise it",
+          schema, limit, bytes_text(static_cast<double>(limit) * page_size));
+    }
+  }
+  const auto files = file_schemas(db);
+  if (files.empty()) {
+    return "the memory or temporary storage is full: free memory, or space in SQLite's "
+           "temporary folder (SQLITE_TMPDIR, else /var/tmp or /tmp), then run it again";
+  }
+  return disk_full(db, files.front());
+}
+
+// The WAL index beside a database that cannot be opened for writing: a
+// folder, another user's file, or a file on a full disk.
+std::optional<std::string> unwritable_shm(sqlite3* db, int code) {
+  for (const std::string& schema : file_schemas(db)) {
+    const std::string file = sqlite3_db_filename(db, schema.c_str());
+    const std::string shm = file + "-shm";
+    std::error_code error;
+    const bool folder = fs::is_directory(shm, error);
+    const bool unwritable = fs::exists(shm, error) && ::access(shm.c_str(), W_OK) != 0;
+    const bool shm_failed = code == SQLITE_IOERR_SHMOPEN || code == SQLITE_IOERR_SHMSIZE ||
+                            code == SQLITE_IOERR_SHMMAP || code == SQLITE_IOERR_SHMLOCK;
+    if (!folder && !unwritable && !shm_failed) continue;
+    const std::string reason = system_error(db);
+    return fmt::format(
+        "the WAL index {} cannot be written{}{}: WAL needs it beside the database; {}",
+        shown_path(shm), folder ? " (it is a folder)" : "",
+        reason.empty() || folder ? "" : fmt::format(" ({})", reason),
+        folder || unwritable
+            ? "while no program uses the database, remove it (or give this user write permission)"
+            : "free space on its disk, then run it again");
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string failure_cause(sqlite3* db, int code) {
+  // The diagnosis reads the database, and a read that fails would ask again.
+  thread_local bool diagnosing = false;
+  if (db == nullptr || diagnosing) return {};
+  struct Guard {
+    Guard() { diagnosing = true; }
+    ~Guard() { diagnosing = false; }
+  } guard;
+  try {
+    switch (code & 0xff) {
+      case SQLITE_FULL:
+        return full(db);
+      case SQLITE_READONLY:
+      case SQLITE_IOERR:
+        if (auto shm = unwritable_shm(db, code)) return *shm;
+        if ((code & 0xff) == SQLITE_IOERR) {
+          const std::string reason = system_error(db);
+          return reason.empty() ? std::string() : "the operating system says: " + reason;
+        }
+        return {};
+      default:
+        return {};
+    }
+  } catch (const std::exception&) {
+    return {};  // the diagnosis is a courtesy; the failure itself is reported anyway
+  }
+}
+
+}  // namespace emf
