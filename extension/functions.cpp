@@ -185,6 +185,7 @@ std::vector<ReportTable::Row> migration_rows(sqlite3* db, const Arguments& argum
        migration_statuses(read_history(db, schema, kind), kind)) {
     const char* status = migration.state == MigrationStatus::State::pending    ? "pending"
                          : migration.state == MigrationStatus::State::modified ? "modified"
+                         : migration.state == MigrationStatus::State::newer    ? "newer"
                                                                                : "applied";
     rows.push_back({std::int64_t{migration.version}, migration.name, migration.checksum,
                     migration.applied_at ? ReportTable::Cell(*migration.applied_at)

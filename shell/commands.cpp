@@ -155,14 +155,16 @@ Outcome status(const Target& target, const ReportReader& reader, const Terminal&
       "SELECT version, name, status, applied_at FROM emf_migrations(?1) ORDER BY version",
       {target.kind});
   std::vector<json::Value> migrations;
-  std::vector<std::string> pending, modified;
-  int version = 0, latest = 0;
+  std::vector<std::string> pending, modified, newer;
+  int version = 0, latest = 0, latest_known = 0;
   for (const auto& row : rows) {
     const std::string name = fmt::format("{:0>3}_{}", row[0], row[1]);
     latest = std::max(latest, std::stoi(row[0]));
-    if (row[2] == "applied" || row[2] == "modified") version = std::max(version, std::stoi(row[0]));
+    if (row[2] != "newer") latest_known = std::max(latest_known, std::stoi(row[0]));
+    if (row[2] != "pending") version = std::max(version, std::stoi(row[0]));
     if (row[2] == "pending") pending.push_back(name);
     if (row[2] == "modified") modified.push_back(name);
+    if (row[2] == "newer") newer.push_back(name);
     if (verbose || row[2] != "applied") {
       const Tone tone = row[2] == "applied"   ? Tone::good
                         : row[2] == "pending" ? Tone::warn
@@ -180,8 +182,14 @@ Outcome status(const Target& target, const ReportReader& reader, const Terminal&
   outcome.fields = {{"exists", true},
                     {"version", version},
                     {"migrations", json::Raw{json::array(reader.scratch(), migrations)}}};
-  outcome.ok = pending.empty() && modified.empty();
-  if (version == 0) {
+  outcome.ok = pending.empty() && modified.empty() && newer.empty();
+  if (!newer.empty()) {
+    // As emf check and emf init say: this emf must not touch it.
+    outcome.tone = Tone::bad;
+    outcome.state = fmt::format(
+        "version {}, migrated by a newer emf ({}): upgrade emf (this one knows version {})",
+        version, fmt::join(newer, ", "), latest_known);
+  } else if (version == 0) {
     outcome.tone = Tone::bad;
     outcome.state = "not initialised: run emf init";
   } else if (!modified.empty()) {

@@ -146,6 +146,7 @@ TEST(Migrations, ADatabaseFromANewerEmfIsRefused) {
   EXPECT_EQ(db.text("SELECT status || ' ' || detail FROM emf_objects('metrics') WHERE type = "
                     "'migration'"),
             "extra applied by a newer emf; this one knows versions up to 2");
+  EXPECT_EQ(db.text("SELECT status FROM emf_migrations('metrics') WHERE version = 7"), "newer");
   // Every function that writes refuses it the same way, changing nothing:
   // repair would put older definitions back, reset an older schema.
   db.exec("DROP INDEX idx_video_metrics_platform");

@@ -164,6 +164,16 @@ TEST_F(ShellTest, RepairDryRunAndCheckNameWhatToRunFirst) {
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.out.find("upgrade emf (a newer emf migrated this database)"), std::string::npos)
       << result.out;
+  // status agrees with check: not "version 9 (latest)" and exit 0.
+  result = emf({"status", "--only", "trends"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.out.find("version 9, migrated by a newer emf (009_future): upgrade emf (this "
+                            "one knows version 3)"),
+            std::string::npos)
+      << result.out;
+  Db db;
+  result = emf({"status", "--only", "trends", "--json"});
+  EXPECT_EQ(db.json(result.out, "$.databases[0].migrations[3].status"), "newer");
 }
 
 // What only reads leaves nothing beside the database: no -wal, no -shm
