@@ -204,6 +204,11 @@ PrivateConnection::PrivateConnection() {
   }
 }
 
+std::chrono::milliseconds busy_patience(sqlite3* db) {
+  const std::int64_t timeout = query_int(db, "PRAGMA busy_timeout");
+  return timeout > 0 ? std::chrono::milliseconds(timeout) : kBusyPatience;
+}
+
 PrivateConnection::~PrivateConnection() {
   sqlite3_close(db_);
 }

@@ -53,19 +53,22 @@ class Statement {
 };
 
 // How long an emf function waits out other connections before it reports
-// SQLITE_BUSY: a call that found the database busy is run again until then
-// (functions.cpp). SQLite reports some waits at once, without the busy
-// handler: BEGIN IMMEDIATE against another writer on a connection without a
-// busy timeout, a journal mode switch while another process has the file
-// open, a reader while another connection recovers the WAL index.
+// SQLITE_BUSY: the connection's own busy timeout (PRAGMA busy_timeout), or
+// kBusyPatience when it has none. A call that found the database busy is run
+// again until then (functions.cpp), since SQLite reports some waits at once,
+// without the busy handler: BEGIN IMMEDIATE against another writer on a
+// connection without a busy timeout, a journal mode switch while another
+// process has the file open, a reader while another connection recovers the
+// WAL index.
 inline constexpr std::chrono::milliseconds kBusyPatience{5000};
+std::chrono::milliseconds busy_patience(sqlite3* db);
 
 // Runs work() again while it throws an Error with SQLITE_BUSY, pausing a
-// little longer each time, for up to kBusyPatience; then lets it throw. The
+// little longer each time, for up to busy_patience(db); then lets it throw. The
 // work must be all or nothing, so that each try starts from a clean slate.
 template <typename Work>
-auto with_patience(Work work) -> decltype(work()) {
-  const auto deadline = std::chrono::steady_clock::now() + kBusyPatience;
+auto with_patience(sqlite3* db, Work work) -> decltype(work()) {
+  const auto deadline = std::chrono::steady_clock::now() + busy_patience(db);
   int pause_ms = 1;
   for (;;) {
     try {

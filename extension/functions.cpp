@@ -115,11 +115,11 @@ constexpr FunctionSpec kFunctions[] = {
 };
 
 // Runs the implementation; a call that found the database busy is run
-// again, for up to kBusyPatience (see db.h for the waits SQLite reports at
+// again, for up to busy_patience(db) (see db.h for the waits SQLite reports at
 // once). Every function is all or nothing (read-only, or one transaction
 // rolled back on failure), so a retry starts from a clean slate.
 std::string run_with_patience(const FunctionSpec& spec, sqlite3* db, const Arguments& arguments) {
-  return with_patience([&] { return spec.implementation(db, arguments); });
+  return with_patience(db, [&] { return spec.implementation(db, arguments); });
 }
 
 // A function that writes runs once per statement: called for each row of a

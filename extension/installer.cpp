@@ -50,7 +50,7 @@ void switch_to_wal(sqlite3* db, std::string_view schema, std::vector<std::string
   // still says what this call applied.
   std::string mode;
   try {
-    mode = with_patience([&] {
+    mode = with_patience(db, [&] {
       return query_optional_text(db, "PRAGMA " + quote_identifier(schema) + ".journal_mode = WAL")
           .value_or("unknown");
     });

@@ -145,9 +145,9 @@ int run_backup(const std::vector<Target>& targets, const CommandOptions& options
     Connection connection(target, Connection::Mode::read_only);
     const std::string backup =
         back_up(connection, target, backup_folder(target, options.backup_dir), terminal);
-    outcome.state = fmt::format("backed up to {} ({} bytes)",
-                                display_path(reader.value(backup, "$.path").value_or("?")),
-                                reader.value(backup, "$.bytes").value_or("?"));
+    outcome.state = fmt::format(
+        "backed up to {} ({})", display_path(reader.value(backup, "$.path").value_or("?")),
+        human_size(std::stoll(reader.value(backup, "$.bytes").value_or("0"))));
     outcome.fields.emplace_back("backup", json::Raw{backup});
     return outcome;
   });

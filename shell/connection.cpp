@@ -15,8 +15,9 @@ namespace emf::shell {
 
 namespace {
 
-// How long a command waits for another process holding the write lock.
-constexpr int kBusyTimeoutMs = 10000;
+// How long a command waits for another process holding the write lock
+// (--busy-timeout); the extension's functions wait as long.
+int busy_timeout_ms = kDefaultBusyTimeoutMs;
 
 // What to do, for failures whose cause SQLite's message names (failure_cause
 // diagnoses the others: a full disk, a -shm that cannot be written).
@@ -42,6 +43,10 @@ std::string advice(int code, const Target& target) {
 }
 
 }  // namespace
+
+void Connection::set_busy_timeout(int milliseconds) {
+  busy_timeout_ms = milliseconds;
+}
 
 Connection::Connection(const Target& target, Mode mode) : target_(target) {
   std::error_code ignored;
@@ -127,7 +132,7 @@ void Connection::open_for_reading(const std::string& path) {
 
 // The first read of the schema tells a database from any other file.
 int Connection::try_read_schema() {
-  sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+  sqlite3_busy_timeout(db_, busy_timeout_ms);
   sqlite3_extended_result_codes(db_, 1);
   return sqlite3_exec(db_, "PRAGMA foreign_keys = ON; SELECT count(*) FROM sqlite_schema", nullptr,
                       nullptr, nullptr);

@@ -25,6 +25,8 @@ class DatabaseError : public std::runtime_error {
   int code_;
 };
 
+inline constexpr int kDefaultBusyTimeoutMs = 10000;
+
 class Connection {
  public:
   enum class Mode {
@@ -34,6 +36,8 @@ class Connection {
     scratch     // an empty in-memory database standing in for the file
   };
   Connection(const Target& target, Mode mode);
+  // For every connection opened after it (the program's --busy-timeout).
+  static void set_busy_timeout(int milliseconds);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;

@@ -20,6 +20,7 @@ void Output::add(const Target& target, Outcome outcome) {
     databases_.push_back(json::Raw{json::object(reader_.scratch(), members)});
     return;
   }
+  if (terminal_.quiet() && outcome.ok) return;
   const std::string head = fmt::format("{:<14} {:<32} ", target.kind, display_path(target.path));
   // A long state wraps to the terminal, under the details' indent.
   const std::vector<std::string> state = wrap(outcome.state, terminal_.width(), head.size(), 4);

@@ -2,6 +2,7 @@
 #include "targets.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <map>
 
@@ -9,16 +10,24 @@
 
 #include "dotenv.h"
 #include "error.h"
+#include "kinds.h"
 
 namespace emf::shell {
 
 namespace fs = std::filesystem;
 
 const std::vector<std::pair<std::string, std::string>>& known_kinds() {
-  static const std::vector<std::pair<std::string, std::string>> kinds = {
-      {"trends", "TRENDS_DB_PATH"},
-      {"metrics", "METRICS_DB_PATH"},
-      {"image_library", "IMAGE_LIBRARY_DB_PATH"}};
+  // The extension's list; each kind's variable is its name in capitals.
+  static const std::vector<std::pair<std::string, std::string>> kinds = [] {
+    std::vector<std::pair<std::string, std::string>> list;
+    for (const Kind kind : kAllKinds) {
+      std::string variable(kind_name(kind));
+      std::transform(variable.begin(), variable.end(), variable.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+      list.emplace_back(std::string(kind_name(kind)), variable + "_DB_PATH");
+    }
+    return list;
+  }();
   return kinds;
 }
 

@@ -7,6 +7,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <iterator>
+#include <string_view>
 
 namespace emf::shell {
 
@@ -23,14 +25,34 @@ std::size_t terminal_width() {
   return 80;
 }
 
+bool colour_by_default() {
+  const char* no_color = std::getenv("NO_COLOR");
+  const char* term = std::getenv("TERM");
+  return ::isatty(STDOUT_FILENO) != 0 && (no_color == nullptr || *no_color == '\0') &&
+         (term == nullptr || std::string_view(term) != "dumb");
+}
+
 }  // namespace
 
-Terminal::Terminal()
+Terminal::Terminal(ColorMode color, bool quiet)
     : stdin_tty_(::isatty(STDIN_FILENO) != 0),
       stderr_tty_(::isatty(STDERR_FILENO) != 0),
-      color_(::isatty(STDOUT_FILENO) != 0 &&
-             (std::getenv("NO_COLOR") == nullptr || *std::getenv("NO_COLOR") == '\0')),
+      color_(color == ColorMode::always || (color == ColorMode::automatic && colour_by_default())),
+      quiet_(quiet),
       width_(terminal_width()) {}
+
+std::string human_size(std::int64_t bytes) {
+  constexpr const char* kUnits[] = {"KiB", "MiB", "GiB", "TiB"};
+  if (bytes < 1024) return fmt::format("{} bytes", bytes);
+  double value = static_cast<double>(bytes) / 1024;
+  std::size_t unit = 0;
+  while (value >= 1024 && unit + 1 < std::size(kUnits)) {
+    value /= 1024;
+    ++unit;
+  }
+  return value < 10 ? fmt::format("{:.1f} {}", value, kUnits[unit])
+                    : fmt::format("{:.0f} {}", value, kUnits[unit]);
+}
 
 std::string Terminal::paint(Tone tone, std::string_view text) const {
   if (!color_ || tone == Tone::plain) return std::string(text);

@@ -1,6 +1,7 @@
-// What the shell prints and how: colour only when stdout is a terminal and
-// NO_COLOR is unset, and a progress bar on stderr only when it is a
-// terminal (nothing extra when piped).
+// What the shell prints and how: colour when asked (--color), or by default
+// only when stdout is a terminal, NO_COLOR is unset and TERM is not dumb; a
+// progress bar on stderr only when it is a terminal (nothing extra when
+// piped); with --quiet, only what went wrong.
 #pragma once
 
 #include <chrono>
@@ -13,9 +14,12 @@ namespace emf::shell {
 
 enum class Tone { plain, good, warn, bad, dim };
 
+enum class ColorMode { automatic, always, never };
+
 class Terminal {
  public:
-  Terminal();
+  explicit Terminal(ColorMode color = ColorMode::automatic, bool quiet = false);
+  bool quiet() const { return quiet_; }
   bool stdin_interactive() const { return stdin_tty_; }
   bool progress_enabled() const { return stderr_tty_; }
   // text in the tone's colour, when colour is on.
@@ -29,8 +33,12 @@ class Terminal {
   bool stdin_tty_;
   bool stderr_tty_;
   bool color_;
+  bool quiet_;
   std::size_t width_;
 };
+
+// A size as people read it: "640 MiB", "12 KiB", "512 bytes".
+std::string human_size(std::int64_t bytes);
 
 // Text wrapped at spaces to lines of at most `width` columns (a longer word
 // stays whole), the first line already `used` columns in, the others

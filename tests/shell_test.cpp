@@ -335,7 +335,6 @@ TEST_F(ShellTest, BadUsageExitsTwo) {
                                              {"seed", "--rows", "many"},
                                              {"--only", "trend"},
                                              {"--check", "seed"},
-                                             {"--check", "--reset"},
                                              {"check", "--env-file", "missing.env"}}) {
     auto result = emf(arguments);
     EXPECT_EQ(result.exit_code, 2) << fmt::format("{}", fmt::join(arguments, " "));
@@ -358,7 +357,8 @@ TEST_F(ShellTest, HelpOnEveryCommandAndVersion) {
   result = emf({"--version"});
   EXPECT_EQ(result.exit_code, 0);
   Db db;
-  EXPECT_EQ(result.out, db.text("SELECT emf_version()") + "\n");
+  EXPECT_EQ(result.out, fmt::format("emf {} (SQLite {})\n", db.text("SELECT emf_version()"),
+                                    db.text("SELECT sqlite_version()")));
 }
 
 TEST_F(ShellTest, ErrorsNameTheDatabaseAndSayWhatToDo) {
