@@ -2,6 +2,7 @@
 #include "sqlite_shell.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,6 +12,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "cli.h"
 #include "db.h"
 
 namespace emf::shell {
@@ -18,6 +20,8 @@ namespace emf::shell {
 namespace {
 
 namespace fs = std::filesystem;
+
+constexpr int kUsageError = 2;
 
 std::optional<fs::path> find_program(const std::string& name) {
   const char* path = std::getenv("PATH");
@@ -75,11 +79,32 @@ int run_sqlite_shell(const std::vector<std::string>& arguments, const TargetOpti
     const std::string target = rest.front();
     rest.erase(rest.begin());
     database = target;
+    bool is_kind = false;
+    std::vector<std::string> kinds;
     for (const auto& [kind, variable] : known_kinds()) {
+      kinds.push_back(kind);
       if (kind != target) continue;
       TargetOptions one = options;
       one.only = {kind};
       database = resolve_targets(one).front().path.string();
+      is_kind = true;
+    }
+    // sqlite3 would create whatever it is given: a typo would leave an
+    // empty database behind. emf shell opens databases that exist.
+    if (!fs::exists(database)) {
+      if (is_kind) {
+        fmt::print(stderr,
+                   "emf shell: there is no {} database at {} yet; create it with emf init\n",
+                   target, display_path(database));
+        return 1;
+      }
+      const bool looks_like_a_kind =
+          target.find('/') == std::string::npos && target.find('.') == std::string::npos;
+      const auto guess = looks_like_a_kind ? nearest(target, kinds) : std::nullopt;
+      fmt::print(stderr, "emf shell: {} is neither a kind ({}) nor an existing database file{}\n",
+                 target, fmt::join(kinds, ", "),
+                 guess ? fmt::format("; did you mean {}?", *guess) : "");
+      return kUsageError;
     }
   } else {
     // No database named: an in-memory one with the three attached by kind.

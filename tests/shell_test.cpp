@@ -318,6 +318,25 @@ TEST_F(ShellTest, ShellWorksInteractivelyOnATerminal) {
   EXPECT_NE(result.out.find("answer:42|"), std::string::npos) << result.out;
 }
 
+// sqlite3 creates whatever file it is given: emf shell opens only
+// databases that exist, and a typo of a kind gets a guess.
+TEST_F(ShellTest, ShellOpensOnlyDatabasesThatExist) {
+  auto result = emf({"shell", "trend"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.err,
+            "emf shell: trend is neither a kind (trends, metrics, image_library) nor an existing "
+            "database file; did you mean trends?\n");
+  result = emf({"shell", "metrics"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.err,
+            "emf shell: there is no metrics database at data/metrics.db yet; create it with emf "
+            "init\n");
+  result = emf({"shell", "elsewhere/x.db"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("elsewhere/x.db is neither a kind"), std::string::npos) << result.err;
+  EXPECT_TRUE(fs::is_empty(dir.path()));
+}
+
 TEST_F(ShellTest, ShellSaysWhenSqlite3IsNotInstalled) {
   ProcessOptions options;
   options.env["PATH"] = path("empty-bin");
