@@ -1,11 +1,19 @@
 // Backup files of the shell: where they go and how they are named.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include <fmt/format.h>
+
+#include "commands.h"
 #include "connection.h"
+#include "output.h"
+#include "report_reader.h"
 #include "targets.h"
 #include "terminal.h"
 
@@ -18,7 +26,42 @@ std::filesystem::path backup_folder(const Target& target, const std::optional<st
 // folder, adding _2, _3, ... when a backup of the same second exists; the
 // extension never overwrites, so a race only moves on to the next name. Shows
 // progress on a terminal. Returns emf_backup's report.
+// `operation` names the command an automatic backup comes before
+// ("repair"): such a backup is named ..._before_repair.db.
 std::string back_up(Connection& connection, const Target& target,
-                    const std::filesystem::path& folder, const Terminal& terminal);
+                    const std::filesystem::path& folder, const Terminal& terminal,
+                    std::string_view operation = {});
+
+// Deletes the oldest backups of the database in the folder beyond the
+// newest `keep`: those emf backup made (operation empty), or the automatic
+// ones (any other operation), never the other sort. Returns what it deleted.
+std::vector<std::filesystem::path> prune_backups(const Target& target,
+                                                 const std::filesystem::path& folder,
+                                                 bool automatic, std::int64_t keep);
+
+// How many automatic backups of each database are kept (--keep changes it).
+inline constexpr std::int64_t kAutomaticBackupsKept = 10;
+
+// The backup made before `operation` changes the database: a line of the
+// outcome ("backup before repair: ..."), its report in the JSON, and the
+// oldest automatic backups beyond the ones to keep deleted (said too).
+// Returns its path.
+std::string back_up_before(std::string_view operation, Connection& connection, const Target& target,
+                           const CommandOptions& options, const Terminal& terminal,
+                           const ReportReader& reader, Outcome& outcome);
+
+// Runs work(); when it fails, its error says where the backup made before
+// it is, so that no backup goes unreported.
+template <typename Work>
+auto keeping_backup(const std::string& backup_path, Work work) -> decltype(work()) {
+  if (backup_path.empty()) return work();
+  try {
+    return work();
+  } catch (const DatabaseError& error) {
+    throw DatabaseError(fmt::format("{} (the backup made before it is {})", error.what(),
+                                    display_path(backup_path)),
+                        error.code());
+  }
+}
 
 }  // namespace emf::shell

@@ -5,9 +5,11 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <regex>
 
 #include "backup_files.h"
 #include "commands.h"
@@ -53,7 +55,7 @@ fs::path backup_folder(const Target& target, const std::optional<std::string>& f
 }
 
 std::string back_up(Connection& connection, const Target& target, const fs::path& folder,
-                    const Terminal& terminal) {
+                    const Terminal& terminal, std::string_view operation) {
   std::error_code error;
   fs::create_directories(folder, error);
   if (error) {
@@ -77,8 +79,9 @@ std::string back_up(Connection& connection, const Target& target, const fs::path
   } clear{connection.get()};
 
   for (int attempt = 1; attempt <= 100; ++attempt) {
+    const std::string suffix = operation.empty() ? ".db" : fmt::format("_before_{}.db", operation);
     const fs::path candidate =
-        folder / (attempt == 1 ? stem + ".db" : fmt::format("{}_{}.db", stem, attempt));
+        folder / (attempt == 1 ? stem + suffix : fmt::format("{}_{}{}", stem, attempt, suffix));
     if (fs::exists(candidate)) continue;
     try {
       return connection.call("emf_backup", {candidate.string()});
@@ -90,6 +93,51 @@ std::string back_up(Connection& connection, const Target& target, const fs::path
   throw DatabaseError(
       fmt::format("100 backups named {}* already exist in {}", stem, display_path(folder)),
       SQLITE_CANTOPEN);
+}
+
+std::vector<fs::path> prune_backups(const Target& target, const fs::path& folder, bool automatic,
+                                    std::int64_t keep) {
+  // <stem>_backup_YYYYmmdd_HHMMSS[_N][_before_<operation>].db: the names
+  // back_up gives, in the order they were made once sorted by time and N.
+  const std::regex name(
+      fmt::format(R"(^{}_backup_(\d{{8}}_\d{{6}})(?:_(\d+))?(_before_[a-z]+)?\.db$)",
+                  std::regex_replace(target.path.stem().string(),
+                                     std::regex(R"([.^$|()\[\]{{}}*+?\\])"), R"(\$&)")));
+  std::vector<std::pair<std::pair<std::string, int>, fs::path>> found;
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(folder, error)) {
+    std::smatch match;
+    const std::string file = entry.path().filename().string();
+    if (!entry.is_regular_file(error) || !std::regex_match(file, match, name)) continue;
+    if (match[3].matched != automatic) continue;
+    found.push_back(
+        {{match[1].str(), match[2].matched ? std::stoi(match[2].str()) : 1}, entry.path()});
+  }
+  std::sort(found.begin(), found.end());
+  std::vector<fs::path> deleted;
+  const std::size_t kept = static_cast<std::size_t>(std::max<std::int64_t>(keep, 0));
+  for (std::size_t i = 0; i + kept < found.size(); ++i) {
+    if (fs::remove(found[i].second, error)) deleted.push_back(found[i].second);
+  }
+  return deleted;
+}
+
+std::string back_up_before(std::string_view operation, Connection& connection, const Target& target,
+                           const CommandOptions& options, const Terminal& terminal,
+                           const ReportReader& reader, Outcome& outcome) {
+  const fs::path folder = backup_folder(target, options.backup_dir);
+  const std::string backup = back_up(connection, target, folder, terminal, operation);
+  const std::string path = reader.value(backup, "$.path").value_or("");
+  outcome.details.push_back(fmt::format("backup before {}: {}", operation, display_path(path)));
+  outcome.fields.emplace_back("backup", json::Raw{backup});
+  const auto pruned =
+      prune_backups(target, folder, true, options.keep.value_or(kAutomaticBackupsKept));
+  if (!pruned.empty()) {
+    outcome.details.push_back(fmt::format("deleted {} older automatic backup{} (keeping {})",
+                                          pruned.size(), pruned.size() == 1 ? "" : "s",
+                                          options.keep.value_or(kAutomaticBackupsKept)));
+  }
+  return path;
 }
 
 int run_reset(const std::vector<Target>& targets, const CommandOptions& options,
@@ -112,21 +160,22 @@ int run_reset(const std::vector<Target>& targets, const CommandOptions& options,
         if (open) sqlite3_exec(connection.get(), "ROLLBACK", nullptr, nullptr, nullptr);
       }
     } transaction{connection};
+    std::string backup;
     if (existed) {
       connection.rows("BEGIN IMMEDIATE", {});
       transaction.open = true;
       Connection reader_connection(target, Connection::Mode::existing);
-      const std::string backup =
-          back_up(reader_connection, target, backup_folder(target, options.backup_dir), terminal);
-      outcome.details.push_back(
-          fmt::format("backup: {}", display_path(reader.value(backup, "$.path").value_or("?"))));
-      outcome.fields.emplace_back("backup", json::Raw{backup});
+      backup =
+          back_up_before("reset", reader_connection, target, options, terminal, reader, outcome);
     }
-    const std::string report = connection.call("emf_reset", {target.kind});
-    if (transaction.open) {
-      connection.rows("COMMIT", {});
-      transaction.open = false;
-    }
+    const std::string report = keeping_backup(backup, [&] {
+      std::string done = connection.call("emf_reset", {target.kind});
+      if (transaction.open) {
+        connection.rows("COMMIT", {});
+        transaction.open = false;
+      }
+      return done;
+    });
     outcome.fields.emplace_back("reset", json::Raw{report});
     outcome.state =
         fmt::format("reset (version {}){}", reader.value(report, "$.version").value_or("?"),
@@ -149,6 +198,18 @@ int run_backup(const std::vector<Target>& targets, const CommandOptions& options
         "backed up to {} ({})", display_path(reader.value(backup, "$.path").value_or("?")),
         human_size(std::stoll(reader.value(backup, "$.bytes").value_or("0"))));
     outcome.fields.emplace_back("backup", json::Raw{backup});
+    if (options.keep) {
+      const auto pruned =
+          prune_backups(target, backup_folder(target, options.backup_dir), false, *options.keep);
+      std::vector<json::Value> names;
+      for (const fs::path& file : pruned) names.emplace_back(file.string());
+      outcome.fields.emplace_back("deleted", json::Raw{json::array(reader.scratch(), names)});
+      if (!pruned.empty()) {
+        outcome.details.push_back(fmt::format("deleted {} older backup{} (keeping {})",
+                                              pruned.size(), pruned.size() == 1 ? "" : "s",
+                                              *options.keep));
+      }
+    }
     return outcome;
   });
 }
@@ -219,14 +280,12 @@ int run_repair(const std::vector<Target>& targets, const CommandOptions& options
       outcome.fields.emplace_back("check", json::Raw{before});
       return outcome;
     }
+    std::string backup;
     if (!options.no_backup) {
-      const std::string backup =
-          back_up(connection, target, backup_folder(target, options.backup_dir), terminal);
-      outcome.details.push_back(
-          fmt::format("backup: {}", display_path(reader.value(backup, "$.path").value_or("?"))));
-      outcome.fields.emplace_back("backup", json::Raw{backup});
+      backup = back_up_before("repair", connection, target, options, terminal, reader, outcome);
     }
-    const std::string report = connection.call("emf_repair", {target.kind});
+    const std::string report =
+        keeping_backup(backup, [&] { return connection.call("emf_repair", {target.kind}); });
     const std::string after = connection.call("emf_check", {target.kind});
     outcome.fields.emplace_back("repair", json::Raw{report});
     outcome.fields.emplace_back("check", json::Raw{after});

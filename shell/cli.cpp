@@ -14,6 +14,7 @@
 #include <map>
 #include <string_view>
 
+#include "backup_files.h"
 #include "commands.h"
 #include "connection.h"
 #include "dotenv.h"
@@ -167,6 +168,12 @@ void add_backup_dir(CLI::App& app, Invocation& invocation) {
                  "Write the backup made before changing a database here (default: backups/ "
                  "beside it)")
       ->type_name("DIR");
+  app.add_option("--keep", invocation.options.keep,
+                 fmt::format("Keep the newest N backups made before changes, per database "
+                             "(default {})",
+                             kAutomaticBackupsKept))
+      ->check(whole_number(1, std::numeric_limits<std::int64_t>::max()))
+      ->type_name("N");
 }
 
 void add_dry_run(CLI::App& app, Invocation& invocation, const char* what) {
@@ -208,6 +215,11 @@ void add_command_options(CLI::App& app, const std::string& name, Invocation& inv
     app.add_option("--dir,--backup-dir", invocation.options.backup_dir,
                    "Write the backups here (default: backups/ beside each database)")
         ->type_name("DIR");
+    app.add_option("--keep", invocation.options.keep,
+                   "Then delete the oldest backups emf backup made of each database in that "
+                   "folder, keeping the newest N")
+        ->check(whole_number(1, std::numeric_limits<std::int64_t>::max()))
+        ->type_name("N");
   } else if (name == "help") {
     app.add_option("command", invocation.help_topic, "The command to explain");
   }

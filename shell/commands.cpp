@@ -45,18 +45,15 @@ std::string changes(const ReportReader& reader, const std::string& report) {
 Outcome initialise(Connection& connection, const Target& target, const ReportReader& reader,
                    const Terminal& terminal, const CommandOptions& options) {
   Outcome outcome;
+  std::string backup;
   if (!options.no_backup) {
     const std::string plan = connection.call("emf_plan", {target.kind});
     if (reader.length(plan, "$.steps") > 0 && reader.value(plan, "$.has_data") == "1") {
-      const std::string backup =
-          back_up(connection, target, backup_folder(target, options.backup_dir), terminal);
-      outcome.details.push_back(
-          fmt::format("backup before migrating: {}",
-                      display_path(reader.value(backup, "$.path").value_or("?"))));
-      outcome.fields.emplace_back("backup", json::Raw{backup});
+      backup = back_up_before("migrating", connection, target, options, terminal, reader, outcome);
     }
   }
-  const std::string report = connection.call("emf_init", {target.kind});
+  const std::string report =
+      keeping_backup(backup, [&] { return connection.call("emf_init", {target.kind}); });
   const std::string check = connection.call("emf_check", {target.kind});
   outcome.fields.emplace_back("init", json::Raw{report});
   outcome.fields.emplace_back("check", json::Raw{check});
@@ -278,7 +275,10 @@ int run_seed(const std::vector<Target>& targets, const CommandOptions& options,
     CommandOptions quiet = options;
     quiet.verbose = false;
     Outcome outcome = initialise(connection, target, reader, terminal, quiet);
-    if (!outcome.ok) return outcome;
+    if (!outcome.ok) {
+      outcome.state = "not seeded: " + outcome.state;
+      return outcome;
+    }
 
     ProgressBar bar(terminal.progress_enabled() && options.rows.has_value(),
                     fmt::format("seeding {}", target.kind));

@@ -22,6 +22,9 @@ struct CommandOptions {
   std::optional<std::string> backup_dir;
   bool dry_run = false;    // init: print the plan, change nothing
   bool no_backup = false;  // init, seed, repair: no backup before changing a database with data
+  // backup: delete the oldest backups beyond this many; other commands: the
+  // automatic backups kept (kAutomaticBackupsKept when not given).
+  std::optional<std::int64_t> keep;
 };
 
 int run_init(const std::vector<Target>& targets, const CommandOptions& options,

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "support/fixtures.h"
 #include "support/shell_fixture.h"
 
 namespace emf::test {
@@ -145,6 +146,73 @@ TEST_F(ShellTest, TheOldScriptsFlagsWorkTogether) {
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find("--check, --seed and --reset stand for commands"), std::string::npos)
       << result.err;
+}
+
+}  // namespace
+}  // namespace emf::test
+
+namespace emf::test {
+namespace {
+
+std::vector<std::string> backups_in(const std::string& folder) {
+  std::vector<std::string> names;
+  if (!std::filesystem::exists(folder)) return names;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// A repair that fails after its backup says where that backup is.
+TEST_F(ShellTest, ABackupMadeBeforeAFailureIsReported) {
+  ASSERT_EQ(emf({"seed", "--only", "trends"}).exit_code, 0);
+  {
+    Db db(path("data/trends.db"), false);
+    drop_constraints(db, "search_history");
+    // A row the rebuilt table refuses: the repair fails after the backup.
+    db.exec("UPDATE search_history SET query = '' WHERE id = 1");
+  }
+  const auto result = emf({"repair", "--only", "trends"});
+  EXPECT_EQ(result.exit_code, 1);
+  const auto backups = backups_in(path("data/backups"));
+  ASSERT_EQ(backups.size(), 1u);
+  EXPECT_NE(result.err.find("(the backup made before it is data/backups/" + backups[0] + ")"),
+            std::string::npos)
+      << result.err;
+}
+
+TEST_F(ShellTest, KeepPrunesTheOldestBackupsOfItsOwnSort) {
+  ASSERT_EQ(emf({"init", "--only", "trends"}).exit_code, 0);
+  // Backups of earlier days, of both sorts, and a file that is not emf's.
+  for (const char* name : {"trends_backup_20260101_000000.db", "trends_backup_20260102_000000.db",
+                           "trends_backup_20260102_000000_2.db",
+                           "trends_backup_20260103_000000_before_reset.db", "notes.txt"}) {
+    write(std::string("data/backups/") + name, "x");
+  }
+  auto result = emf({"backup", "--only", "trends", "--keep", "2"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("deleted 2 older backups (keeping 2)"), std::string::npos)
+      << result.out;
+  auto left = backups_in(path("data/backups"));
+  ASSERT_EQ(left.size(), 4u);
+  EXPECT_EQ(left[0], "notes.txt");
+  EXPECT_EQ(left[1], "trends_backup_20260102_000000_2.db");
+  EXPECT_EQ(left[2], "trends_backup_20260103_000000_before_reset.db");
+  EXPECT_TRUE(left[3].starts_with("trends_backup_2026")) << left[3];
+  // Automatic backups keep their own count, and leave emf backup's alone.
+  result = emf({"reset", "--yes", "--only", "trends", "--keep", "1"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("deleted 1 older automatic backup (keeping 1)"), std::string::npos)
+      << result.out;
+  left = backups_in(path("data/backups"));
+  EXPECT_EQ(left.size(), 4u);
+  EXPECT_EQ(std::count_if(left.begin(), left.end(),
+                          [](const std::string& name) {
+                            return name.find("_before_reset") != std::string::npos;
+                          }),
+            1);
+  EXPECT_EQ(emf({"backup", "--keep", "0"}).exit_code, 2);
 }
 
 }  // namespace

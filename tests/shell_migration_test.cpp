@@ -298,7 +298,7 @@ TEST_F(ShellTest, RepairBacksUpAndConvergesADriftedTable) {
   result = emf({"repair", "--only", "trends"});
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
   EXPECT_NE(result.out.find("rebuilt search_history"), std::string::npos) << result.out;
-  EXPECT_NE(result.out.find("backup: data/backups/trends_backup_"), std::string::npos);
+  EXPECT_NE(result.out.find("backup before repair: data/backups/trends_backup_"), std::string::npos);
   EXPECT_EQ(emf({"check", "--only", "trends"}).exit_code, 0);
   EXPECT_EQ(count("data/trends.db", "search_history"), 4);
 }
