@@ -32,6 +32,18 @@ std::string back_up(Connection& connection, const Target& target,
                     const std::filesystem::path& folder, const Terminal& terminal,
                     std::string_view operation = {});
 
+// A backup file of a database, as back_up named it.
+struct BackupFile {
+  std::filesystem::path path;
+  std::string time;       // YYYYmmdd_HHMMSS, UTC
+  int counter = 1;        // _2, _3 ... for a second backup in the same second
+  std::string operation;  // what an automatic backup came before; empty for emf backup's
+  std::filesystem::file_time_type written;
+};
+
+// The backups of the database in the folder, oldest first.
+std::vector<BackupFile> list_backups(const Target& target, const std::filesystem::path& folder);
+
 // Deletes the oldest backups of the database in the folder beyond the
 // newest `keep`: those emf backup made (operation empty), or the automatic
 // ones (any other operation), never the other sort. Returns what it deleted.

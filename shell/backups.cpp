@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <iostream>
 #include <regex>
+#include <tuple>
 
 #include "backup_files.h"
 #include "commands.h"
@@ -95,29 +96,40 @@ std::string back_up(Connection& connection, const Target& target, const fs::path
       SQLITE_CANTOPEN);
 }
 
-std::vector<fs::path> prune_backups(const Target& target, const fs::path& folder, bool automatic,
-                                    std::int64_t keep) {
+std::vector<BackupFile> list_backups(const Target& target, const fs::path& folder) {
   // <stem>_backup_YYYYmmdd_HHMMSS[_N][_before_<operation>].db: the names
   // back_up gives, in the order they were made once sorted by time and N.
   const std::regex name(
-      fmt::format(R"(^{}_backup_(\d{{8}}_\d{{6}})(?:_(\d+))?(_before_[a-z]+)?\.db$)",
+      fmt::format(R"(^{}_backup_(\d{{8}}_\d{{6}})(?:_(\d+))?(?:_before_([a-z]+))?\.db$)",
                   std::regex_replace(target.path.stem().string(),
                                      std::regex(R"([.^$|()\[\]{{}}*+?\\])"), R"(\$&)")));
-  std::vector<std::pair<std::pair<std::string, int>, fs::path>> found;
+  std::vector<BackupFile> found;
   std::error_code error;
   for (const auto& entry : fs::directory_iterator(folder, error)) {
     std::smatch match;
     const std::string file = entry.path().filename().string();
     if (!entry.is_regular_file(error) || !std::regex_match(file, match, name)) continue;
-    if (match[3].matched != automatic) continue;
-    found.push_back(
-        {{match[1].str(), match[2].matched ? std::stoi(match[2].str()) : 1}, entry.path()});
+    found.push_back({entry.path(), match[1].str(), match[2].matched ? std::stoi(match[2].str()) : 1,
+                     match[3].str(), entry.last_write_time(error)});
   }
-  std::sort(found.begin(), found.end());
+  std::sort(found.begin(), found.end(), [](const BackupFile& a, const BackupFile& b) {
+    // Two backups of one second, of two sorts: the one written first.
+    return std::tie(a.time, a.counter, a.written) < std::tie(b.time, b.counter, b.written);
+  });
+  return found;
+}
+
+std::vector<fs::path> prune_backups(const Target& target, const fs::path& folder, bool automatic,
+                                    std::int64_t keep) {
+  std::vector<BackupFile> sort;
+  for (BackupFile& file : list_backups(target, folder)) {
+    if (file.operation.empty() != automatic) sort.push_back(std::move(file));
+  }
   std::vector<fs::path> deleted;
+  std::error_code error;
   const std::size_t kept = static_cast<std::size_t>(std::max<std::int64_t>(keep, 0));
-  for (std::size_t i = 0; i + kept < found.size(); ++i) {
-    if (fs::remove(found[i].second, error)) deleted.push_back(found[i].second);
+  for (std::size_t i = 0; i + kept < sort.size(); ++i) {
+    if (fs::remove(sort[i].path, error)) deleted.push_back(sort[i].path);
   }
   return deleted;
 }
@@ -184,11 +196,61 @@ int run_reset(const std::vector<Target>& targets, const CommandOptions& options,
   });
 }
 
+namespace {
+
+// emf backup --list: the backups of one database in its backup folder,
+// oldest first, each with its size, time and the version it holds.
+Outcome list_of_backups(const Target& target, const CommandOptions& options,
+                        const ReportReader& reader) {
+  Outcome outcome;
+  const fs::path folder = backup_folder(target, options.backup_dir);
+  std::vector<json::Value> items;
+  for (const BackupFile& file : list_backups(target, folder)) {
+    std::string version = "?";
+    try {
+      Target backup = target;
+      backup.path = file.path;
+      Connection connection(backup, Connection::Mode::read_only);
+      const auto rows = connection.rows(
+          "SELECT coalesce(max(version), 0) FROM emf_schema_history WHERE kind = ?1",
+          {target.kind});
+      version = rows.at(0).at(0);
+    } catch (const std::exception&) {
+      version = "unreadable";
+    }
+    std::error_code error;
+    const auto bytes = static_cast<std::int64_t>(fs::file_size(file.path, error));
+    // 20261201_091500 as 2026-12-01 09:15:00 UTC.
+    const std::string& t = file.time;
+    const std::string when =
+        fmt::format("{}-{}-{} {}:{}:{} UTC", t.substr(0, 4), t.substr(4, 2), t.substr(6, 2),
+                    t.substr(9, 2), t.substr(11, 2), t.substr(13, 2));
+    outcome.details.push_back(fmt::format(
+        "{}  {:>9}  version {:<3}  {}{}", when, human_size(bytes), version, display_path(file.path),
+        file.operation.empty() ? "" : " (before " + file.operation + ")"));
+    items.push_back(json::Raw{json::object(
+        reader.scratch(), {{"path", file.path.string()},
+                           {"time", when},
+                           {"bytes", bytes},
+                           {"version", version},
+                           {"before", file.operation.empty() ? json::Value(nullptr)
+                                                             : json::Value(file.operation)}})});
+  }
+  outcome.tone = Tone::dim;
+  outcome.state = fmt::format("{} backup{} in {}", items.size(), items.size() == 1 ? "" : "s",
+                              display_path(folder));
+  outcome.fields.emplace_back("backups", json::Raw{json::array(reader.scratch(), items)});
+  return outcome;
+}
+
+}  // namespace
+
 int run_backup(const std::vector<Target>& targets, const CommandOptions& options,
                const Terminal& terminal) {
   ReportReader reader;
   Output output(terminal, reader, options.json, "backup");
   return for_each_target(targets, output, [&](const Target& target) {
+    if (options.list) return list_of_backups(target, options, reader);
     if (!fs::exists(target.path)) return missing_database("nothing to back up");
     Outcome outcome;
     Connection connection(target, Connection::Mode::read_only);

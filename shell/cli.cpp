@@ -215,11 +215,15 @@ void add_command_options(CLI::App& app, const std::string& name, Invocation& inv
     app.add_option("--dir,--backup-dir", invocation.options.backup_dir,
                    "Write the backups here (default: backups/ beside each database)")
         ->type_name("DIR");
+    auto* list =
+        app.add_flag("--list", invocation.options.list,
+                     "List the backups in that folder (size, time, version) instead of making one");
     app.add_option("--keep", invocation.options.keep,
                    "Then delete the oldest backups emf backup made of each database in that "
                    "folder, keeping the newest N")
         ->check(whole_number(1, std::numeric_limits<std::int64_t>::max()))
-        ->type_name("N");
+        ->type_name("N")
+        ->excludes(list);
   } else if (name == "help") {
     app.add_option("command", invocation.help_topic, "The command to explain");
   }

@@ -25,6 +25,7 @@ struct CommandOptions {
   // backup: delete the oldest backups beyond this many; other commands: the
   // automatic backups kept (kAutomaticBackupsKept when not given).
   std::optional<std::int64_t> keep;
+  bool list = false;  // backup: list the backups instead of making one
 };
 
 int run_init(const std::vector<Target>& targets, const CommandOptions& options,

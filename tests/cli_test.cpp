@@ -215,5 +215,28 @@ TEST_F(ShellTest, KeepPrunesTheOldestBackupsOfItsOwnSort) {
   EXPECT_EQ(emf({"backup", "--keep", "0"}).exit_code, 2);
 }
 
+TEST_F(ShellTest, BackupListShowsEachBackupWithItsSizeTimeAndVersion) {
+  ASSERT_EQ(emf({"init", "--only", "trends"}).exit_code, 0);
+  ASSERT_EQ(emf({"backup", "--only", "trends"}).exit_code, 0);
+  write("data/backups/trends_backup_20260101_000000_before_repair.db", "not a database");
+  auto result = emf({"backup", "--list", "--only", "trends"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("2 backups in data/backups"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("2026-01-01 00:00:00 UTC   14 bytes  version unreadable  "
+                            "data/backups/trends_backup_20260101_000000_before_repair.db (before "
+                            "repair)"),
+            std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("KiB  version 3    data/backups/trends_backup_"), std::string::npos)
+      << result.out;
+  Db db;
+  result = emf({"backup", "--list", "--only", "trends", "--json"});
+  EXPECT_EQ(db.json(result.out, "$.databases[0].backups[0].before"), "repair");
+  EXPECT_EQ(db.json(result.out, "$.databases[0].backups[1].version"), "3");
+  // Listing makes nothing.
+  EXPECT_EQ(backups_in(path("data/backups")).size(), 2u);
+  EXPECT_EQ(emf({"backup", "--list", "--keep", "2"}).exit_code, 2);
+}
+
 }  // namespace
 }  // namespace emf::test
