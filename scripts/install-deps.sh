@@ -9,6 +9,9 @@ packages=(
   libfmt-dev libcli11-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3
+  # The client tests (tests/clients) and the Python package (python/): a venv
+  # with the system's setuptools and wheel builds it offline.
+  sqlite-utils python3-venv python3-setuptools python3-wheel
 )
 
 missing=()
