@@ -2,11 +2,16 @@
 #   make run   installs what is missing, builds, and creates, seeds and checks
 #              the three databases in data/
 #   make test  installs what is missing, builds, and runs every test
+#   make package  builds the Debian package $(PACKAGE_BUILD_DIR)/emf_<version>_<arch>.deb
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# The package has its own build, configured for /usr: the library then goes to
+# /usr/lib/<multiarch>, where the dynamic loader looks, and emf is built
+# knowing that folder. No tests there: `make test` runs them.
+PACKAGE_BUILD_DIR ?= $(BUILD_DIR)/package
 
-.PHONY: all deps configure build run test clean format
+.PHONY: all deps configure build run test package clean format
 
 all: build
 
@@ -24,6 +29,13 @@ run: build
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure --parallel $(JOBS) --timeout 600
+
+package: deps
+	cmake -S . -B $(PACKAGE_BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
+	  -DCMAKE_INSTALL_PREFIX=/usr -DEMF_BUILD_TESTS=OFF
+	cmake --build $(PACKAGE_BUILD_DIR) --parallel $(JOBS)
+	cd $(PACKAGE_BUILD_DIR) && cpack -G DEB
+	@ls -1 $(PACKAGE_BUILD_DIR)/emf_*.deb
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp' '*.h')

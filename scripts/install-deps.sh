@@ -12,6 +12,8 @@ packages=(
   # The client tests (tests/clients) and the Python package (python/): a venv
   # with the system's setuptools and wheel builds it offline.
   sqlite-utils python3-venv python3-setuptools python3-wheel
+  # make package: dpkg-shlibdeps works out the .deb's dependencies.
+  dpkg-dev
 )
 
 missing=()

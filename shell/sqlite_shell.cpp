@@ -43,6 +43,7 @@ std::optional<fs::path> find_extension() {
   if (!error) {
     candidates.push_back(self.parent_path() / "libemf.so");
     candidates.push_back(self.parent_path().parent_path() / "lib" / "libemf.so");
+    candidates.push_back(self.parent_path() / EMF_RELATIVE_LIBDIR / "libemf.so");
   }
   candidates.push_back(fs::path(EMF_INSTALL_LIBDIR) / "libemf.so");
   for (const fs::path& candidate : candidates) {
