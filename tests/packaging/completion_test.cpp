@@ -53,14 +53,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>> kCommandLine
 
 // A program on PATH (run() takes absolute paths), or "" when there is none.
 std::string program(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  std::istringstream folders(path != nullptr ? path : "/usr/bin:/bin");
-  std::string folder;
-  while (std::getline(folders, folder, ':')) {
-    const fs::path candidate = fs::path(folder.empty() ? "." : folder) / name;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
-  }
-  return {};
+  return find_on_path(name);
 }
 
 // What bash's completion of `words` (the last one being completed, "" for

@@ -26,14 +26,7 @@ const std::string kVersion = EMF_PROJECT_VERSION;
 
 // A program on PATH (run() takes absolute paths), or "" when there is none.
 std::string program(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  std::istringstream folders(path != nullptr ? path : "/usr/bin:/bin");
-  std::string folder;
-  while (std::getline(folders, folder, ':')) {
-    const fs::path candidate = fs::path(folder.empty() ? "." : folder) / name;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
-  }
-  return {};
+  return find_on_path(name);
 }
 
 bool contains(const std::string& text, const std::string& part) {

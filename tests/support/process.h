@@ -43,6 +43,9 @@ class Process {
 
 ProcessResult run(const std::vector<std::string>& argv, const ProcessOptions& options);
 
+// The path of an executable program on PATH, or "" when there is none.
+std::string find_on_path(const std::string& name);
+
 // On a pseudo-terminal (stdin, stdout and stderr all on it); `typed` is
 // written to the terminal once the program has printed `prompt` (or at once
 // when prompt is empty).
