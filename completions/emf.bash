@@ -3,7 +3,7 @@
 # first time `emf` is completed; it can also be sourced by hand. It uses
 # bash's own compgen only, so it works without the bash-completion package.
 
-_emf_commands="init status check repair seed reset backup shell help"
+_emf_commands="init status check repair seed reset backup restore optimize shell help"
 _emf_kinds="trends metrics image_library"
 # Options every command takes (before or after its name).
 _emf_global_options="--only --json --data-dir --env-file -v --verbose -q --quiet --color
@@ -18,6 +18,8 @@ _emf_command_options() {
     seed) echo "--rows --random-seed --no-backup --backup-dir --keep" ;;
     reset) echo "-y --yes --backup-dir --keep" ;;
     backup) echo "--dir --backup-dir --keep --list" ;;
+    restore) echo "--latest -y --yes --no-backup --backup-dir --keep" ;;
+    optimize) echo "--no-backup --backup-dir --keep" ;;
   esac
 }
 
@@ -133,6 +135,10 @@ _emf() {
   case "$command" in
     "")
       COMPREPLY=($(compgen -W "$_emf_commands" -- "$current"))
+      ;;
+    restore)
+      # The backup file to put back.
+      _emf_complete_paths "$current"
       ;;
     help)
       # One command name, once.

@@ -134,6 +134,18 @@ std::string sqlite_format(const char* format, std::string_view text) {
 
 }  // namespace
 
+std::string file_uri(std::string_view path) {
+  std::string uri = "file:";
+  for (const char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      uri += fmt::format("%{:02x}", static_cast<unsigned char>(c));
+    } else {
+      uri += c;
+    }
+  }
+  return uri;
+}
+
 std::string quote_identifier(std::string_view name) {
   return sqlite_format("\"%.*w\"", name);
 }

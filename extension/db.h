@@ -89,6 +89,10 @@ void exec(sqlite3* db, std::string_view sql);
 std::optional<std::string> query_optional_text(sqlite3* db, std::string_view sql);
 std::int64_t query_int(sqlite3* db, std::string_view sql);
 
+// "file:<path>" for sqlite3_open_v2 with SQLITE_OPEN_URI, with %, ? and #
+// escaped (uri.html, 3.1); add the query ("?immutable=1") after it.
+std::string file_uri(std::string_view path);
+
 // "name" with embedded quotes doubled: safe to paste as an identifier.
 std::string quote_identifier(std::string_view name);
 // 'text' with embedded quotes doubled: safe to paste as a string literal.

@@ -25,6 +25,7 @@
 #include "json.h"
 #include "repair.h"
 #include "report_table.h"
+#include "restore.h"
 #include "seed.h"
 #include "version.h"
 
@@ -106,12 +107,37 @@ std::string backup_function(sqlite3* db, const Arguments& arguments) {
   return backup_report_json(db, backup_schema(db, arguments.schema(1), path));
 }
 
+// An optional path: NULL or left out means none.
+std::optional<std::string> optional_path(const Arguments& arguments, std::size_t index,
+                                         std::string_view name) {
+  if (!arguments.given(index)) return std::nullopt;
+  return arguments.text(index, name, "the path of a file that does not exist yet, or NULL");
+}
+
+std::string restore_function(sqlite3* db, const Arguments& arguments) {
+  const std::string path = arguments.text(0, "path", "the path of a backup file");
+  return restore_report_json(db, restore_schema(db, arguments.schema(1), path,
+                                                optional_path(arguments, 2, "save_current_to")));
+}
+
+std::string optimize_function(sqlite3* db, const Arguments& arguments) {
+  const Kind kind = *arguments.kind(0);
+  return optimize_report_json(db, optimize_schema(db, arguments.schema(1), kind,
+                                                  optional_path(arguments, 2, "save_current_to")));
+}
+
 constexpr FunctionSpec kFunctions[] = {
-    {"emf_version", 0, 0, kPure, version_function}, {"emf_debug", 0, 0, kPure, debug_function},
-    {"emf_init", 1, 2, kWrites, init_function},     {"emf_check", 0, 2, kReads, check_function},
-    {"emf_plan", 1, 2, kReads, plan_function},      {"emf_seed", 1, 3, kWrites, seed_function},
-    {"emf_reset", 1, 2, kWrites, reset_function},   {"emf_repair", 1, 2, kWrites, repair_function},
+    {"emf_version", 0, 0, kPure, version_function},
+    {"emf_debug", 0, 0, kPure, debug_function},
+    {"emf_init", 1, 2, kWrites, init_function},
+    {"emf_check", 0, 2, kReads, check_function},
+    {"emf_plan", 1, 2, kReads, plan_function},
+    {"emf_seed", 1, 3, kWrites, seed_function},
+    {"emf_reset", 1, 2, kWrites, reset_function},
+    {"emf_repair", 1, 2, kWrites, repair_function},
     {"emf_backup", 1, 2, kWrites, backup_function},
+    {"emf_restore", 1, 3, kWrites, restore_function},
+    {"emf_optimize", 1, 3, kWrites, optimize_function},
 };
 
 // Runs the implementation; a call that found the database busy is run

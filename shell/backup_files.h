@@ -44,6 +44,11 @@ struct BackupFile {
 // The backups of the database in the folder, oldest first.
 std::vector<BackupFile> list_backups(const Target& target, const std::filesystem::path& folder);
 
+// The name the next backup of the database would take in the folder
+// (created if missing), for an operation that writes it itself.
+std::filesystem::path next_backup_name(const Target& target, const std::filesystem::path& folder,
+                                       std::string_view operation);
+
 // Deletes the oldest backups of the database in the folder beyond the
 // newest `keep`: those emf backup made (operation empty), or the automatic
 // ones (any other operation), never the other sort. Returns what it deleted.

@@ -19,6 +19,7 @@
 #include "output.h"
 #include "progress.h"
 #include "rebuild_estimate.h"
+#include "report_reader.h"
 
 namespace emf::shell {
 
@@ -26,17 +27,19 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Asks on a terminal; elsewhere only --yes will do.
+// Asks on a terminal; elsewhere only --yes will do. `command` is reset or
+// restore; `change` what it does to each database.
 bool confirmed(const std::vector<Target>& targets, const CommandOptions& options,
-               const Terminal& terminal) {
+               const Terminal& terminal, std::string_view command, std::string_view change) {
   if (options.yes) return true;
   if (!terminal.stdin_interactive()) {
     fmt::print(stderr,
-               "emf reset: refusing to reset without confirmation; run it again with --yes "
-               "(each database is backed up first)\n");
+               "emf {0}: refusing to {0} without confirmation; run it again with --yes "
+               "(each database is backed up first)\n",
+               command);
     return false;
   }
-  fmt::print("This deletes every row of:\n");
+  fmt::print("This {}:\n", change);
   for (const Target& target : targets) {
     fmt::print("  {:<14} {}\n", target.kind, display_path(target.path));
   }
@@ -45,7 +48,7 @@ bool confirmed(const std::vector<Target>& targets, const CommandOptions& options
   std::string answer;
   std::getline(std::cin, answer);
   if (answer == "yes") return true;
-  fmt::print(stderr, "emf reset: nothing was reset\n");
+  fmt::print(stderr, "emf {}: nothing was changed\n", command);
   return false;
 }
 
@@ -55,22 +58,55 @@ fs::path backup_folder(const Target& target, const std::optional<std::string>& f
   return folder ? fs::absolute(*folder).lexically_normal() : target.path.parent_path() / "backups";
 }
 
-std::string back_up(Connection& connection, const Target& target, const fs::path& folder,
-                    const Terminal& terminal, std::string_view operation) {
+namespace {
+
+void create_backup_folder(const fs::path& folder) {
   std::error_code error;
   fs::create_directories(folder, error);
   if (error) {
     throw DatabaseError(fmt::format("cannot create the backup folder {}: {}; choose another with "
-                                    "--dir (backup) or --backup-dir (reset)",
+                                    "--dir (backup) or --backup-dir (the other commands)",
                                     display_path(folder), error.message()),
                         SQLITE_CANTOPEN);
   }
+}
+
+// The attempt-th name of a backup made now: <name>_backup_YYYYmmdd_HHMMSS
+// (UTC), then _2, _3, ..., and _before_<operation> for an automatic one.
+fs::path backup_name(const Target& target, const fs::path& folder, std::string_view operation,
+                     int attempt) {
   const std::time_t now = std::time(nullptr);
   std::tm utc{};
   gmtime_r(&now, &utc);
   const std::string stem =
       fmt::format("{}_backup_{:%Y%m%d_%H%M%S}", target.path.stem().string(), utc);
+  const std::string suffix = operation.empty() ? ".db" : fmt::format("_before_{}.db", operation);
+  return folder / (attempt == 1 ? stem + suffix : fmt::format("{}_{}{}", stem, attempt, suffix));
+}
 
+constexpr int kBackupNameAttempts = 100;
+
+[[noreturn]] void no_free_backup_name(const Target& target, const fs::path& folder) {
+  throw DatabaseError(fmt::format("{} backups of {} of this second already exist in {}",
+                                  kBackupNameAttempts, target.kind, display_path(folder)),
+                      SQLITE_CANTOPEN);
+}
+
+}  // namespace
+
+fs::path next_backup_name(const Target& target, const fs::path& folder,
+                          std::string_view operation) {
+  create_backup_folder(folder);
+  for (int attempt = 1; attempt <= kBackupNameAttempts; ++attempt) {
+    fs::path candidate = backup_name(target, folder, operation, attempt);
+    if (!fs::exists(candidate)) return candidate;
+  }
+  no_free_backup_name(target, folder);
+}
+
+std::string back_up(Connection& connection, const Target& target, const fs::path& folder,
+                    const Terminal& terminal, std::string_view operation) {
+  create_backup_folder(folder);
   ProgressBar bar(terminal.progress_enabled(), fmt::format("backing up {}", target.kind));
   set_progress_observer(connection.get(), [&bar](std::string_view, std::int64_t done,
                                                  std::int64_t total) { bar.update(done, total); });
@@ -79,10 +115,8 @@ std::string back_up(Connection& connection, const Target& target, const fs::path
     ~ClearObserver() { set_progress_observer(db, nullptr); }
   } clear{connection.get()};
 
-  for (int attempt = 1; attempt <= 100; ++attempt) {
-    const std::string suffix = operation.empty() ? ".db" : fmt::format("_before_{}.db", operation);
-    const fs::path candidate =
-        folder / (attempt == 1 ? stem + suffix : fmt::format("{}_{}{}", stem, attempt, suffix));
+  for (int attempt = 1; attempt <= kBackupNameAttempts; ++attempt) {
+    const fs::path candidate = backup_name(target, folder, operation, attempt);
     if (fs::exists(candidate)) continue;
     try {
       return connection.call("emf_backup", {candidate.string()});
@@ -91,9 +125,7 @@ std::string back_up(Connection& connection, const Target& target, const fs::path
       throw;
     }
   }
-  throw DatabaseError(
-      fmt::format("100 backups named {}* already exist in {}", stem, display_path(folder)),
-      SQLITE_CANTOPEN);
+  no_free_backup_name(target, folder);
 }
 
 std::vector<BackupFile> list_backups(const Target& target, const fs::path& folder) {
@@ -154,7 +186,7 @@ std::string back_up_before(std::string_view operation, Connection& connection, c
 
 int run_reset(const std::vector<Target>& targets, const CommandOptions& options,
               const Terminal& terminal) {
-  if (!confirmed(targets, options, terminal)) return 1;
+  if (!confirmed(targets, options, terminal, "reset", "deletes every row of")) return 1;
   ReportReader reader;
   Output output(terminal, reader, options.json, "reset");
   return for_each_target(targets, output, [&](const Target& target) {
@@ -366,6 +398,100 @@ int run_repair(const std::vector<Target>& targets, const CommandOptions& options
         outcome.details.push_back(std::move(line));
       }
     }
+    return outcome;
+  });
+}
+
+namespace {
+
+// The kinds a file holds, by emf_check on it.
+std::vector<std::string> kinds_in(const Target& target, const fs::path& file,
+                                  const ReportReader& reader) {
+  Target backup = target;
+  backup.path = file;
+  Connection connection(backup, Connection::Mode::read_only);
+  std::vector<std::string> kinds;
+  const std::string check = connection.call("emf_check", {});
+  for (std::int64_t i = 0; i < reader.length(check, "$.kinds"); ++i) {
+    kinds.push_back(reader.value(check, fmt::format("$.kinds[{}].kind", i)).value_or(""));
+  }
+  return kinds;
+}
+
+}  // namespace
+
+int run_restore(const std::vector<Target>& all_targets, const CommandOptions& options,
+                const Terminal& terminal) {
+  ReportReader reader;
+  // A file names its kind; --latest takes each database's newest backup.
+  std::vector<Target> targets;
+  if (options.restore_from) {
+    const fs::path file = fs::absolute(*options.restore_from);
+    if (!fs::is_regular_file(file)) {
+      fmt::print(stderr, "emf restore: {} is not a file\n", display_path(file));
+      return 2;
+    }
+    const auto kinds = kinds_in(all_targets.front(), file, reader);
+    for (const Target& target : all_targets) {
+      if (std::find(kinds.begin(), kinds.end(), target.kind) != kinds.end()) {
+        targets.push_back(target);
+      }
+    }
+    if (targets.empty()) {
+      fmt::print(stderr, "emf restore: {} holds {}, none of the databases chosen\n",
+                 display_path(file),
+                 kinds.empty() ? "no emf database" : fmt::format("{}", fmt::join(kinds, ", ")));
+      return 1;
+    }
+  } else {
+    targets = all_targets;
+  }
+  if (!confirmed(targets, options, terminal, "restore", "replaces every row of")) return 1;
+  Output output(terminal, reader, options.json, "restore");
+  return for_each_target(targets, output, [&](const Target& target) {
+    Outcome outcome;
+    const fs::path folder = backup_folder(target, options.backup_dir);
+    fs::path from;
+    if (options.restore_from) {
+      from = fs::absolute(*options.restore_from);
+    } else {
+      const auto backups = list_backups(target, folder);
+      if (backups.empty()) {
+        outcome.ok = false;
+        outcome.tone = Tone::bad;
+        outcome.state = fmt::format("no backup to restore in {}", display_path(folder));
+        return outcome;
+      }
+      from = backups.back().path;
+    }
+    // A database that was lost is created and filled; one that exists is
+    // saved first, under the same write lock as the restore.
+    const bool existed = fs::exists(target.path);
+    Connection connection(target, existed ? Connection::Mode::existing : Connection::Mode::create);
+    std::optional<fs::path> save;
+    if (existed && !options.no_backup) save = next_backup_name(target, folder, "restore");
+    const std::string report =
+        save ? connection.call("emf_restore", {from.string(), std::string("main"), save->string()})
+             : connection.call("emf_restore", {from.string()});
+    outcome.fields.emplace_back("restore", json::Raw{report});
+    if (save) {
+      outcome.details.push_back(fmt::format("backup before restore: {}", display_path(*save)));
+      const auto pruned =
+          prune_backups(target, folder, true, options.keep.value_or(kAutomaticBackupsKept));
+      if (!pruned.empty()) {
+        outcome.details.push_back(fmt::format("deleted {} older automatic backup{} (keeping {})",
+                                              pruned.size(), pruned.size() == 1 ? "" : "s",
+                                              options.keep.value_or(kAutomaticBackupsKept)));
+      }
+    }
+    const std::string check = connection.call("emf_check", {target.kind});
+    outcome.fields.emplace_back("check", json::Raw{check});
+    outcome.ok = reader.value(check, "$.ok") == "1";
+    outcome.tone = outcome.ok ? Tone::good : Tone::warn;
+    outcome.state =
+        fmt::format("restored from {} ({}){}", display_path(from),
+                    human_size(std::stoll(reader.value(report, "$.bytes").value_or("0"))),
+                    outcome.ok ? "" : "; " + remedy(reader, check));
     return outcome;
   });
 }

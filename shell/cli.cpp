@@ -42,6 +42,7 @@ struct Invocation {
   std::string help_topic;
   // The old script's flags, run in its order: reset, seed, check.
   bool old_check = false, old_seed = false, old_reset = false;
+  bool latest = false;  // restore --latest
 };
 
 struct Command {
@@ -65,6 +66,10 @@ const std::vector<Command>& commands() {
       {"reset", "Back each database up, then drop and recreate it",
        "emf reset --yes --only metrics", run_reset},
       {"backup", "Write consistent online backups", "emf backup --dir /srv/backups", run_backup},
+      {"restore", "Put a backup back while the database is live (the current state saved first)",
+       "emf restore --latest --only trends --yes", run_restore},
+      {"optimize", "Update statistics, checkpoint the WAL, and vacuum when much space is free",
+       "emf optimize --only metrics", run_optimize},
       {"shell",
        "The sqlite3 shell with libemf loaded: [trends|metrics|image_library|PATH] [sqlite3 "
        "arguments...]",
@@ -224,6 +229,19 @@ void add_command_options(CLI::App& app, const std::string& name, Invocation& inv
         ->check(whole_number(1, std::numeric_limits<std::int64_t>::max()))
         ->type_name("N")
         ->excludes(list);
+  } else if (name == "restore") {
+    auto* file = app.add_option("backup", invocation.options.restore_from,
+                                "The backup file to put back (its kind says which database)")
+                     ->type_name("FILE");
+    app.add_flag("--latest", invocation.latest,
+                 "Put back the newest backup of each database, from its backup folder")
+        ->excludes(file);
+    app.add_flag("-y,--yes", invocation.options.yes, "Do not ask for confirmation");
+    add_no_backup(app, invocation);
+    add_backup_dir(app, invocation);
+  } else if (name == "optimize") {
+    add_no_backup(app, invocation);
+    add_backup_dir(app, invocation);
   } else if (name == "help") {
     app.add_option("command", invocation.help_topic, "The command to explain");
   }
@@ -344,6 +362,9 @@ int run_command_line(int argc, char** argv) {
         fmt::format("--check, --seed and --reset stand for commands; use them "
                     "without one, or use '{}' alone",
                     command));
+  }
+  if (command == "restore" && invocation.latest == invocation.options.restore_from.has_value()) {
+    return usage_error("name the backup to put back, or give --latest", command);
   }
   if (command == "help") {
     // As --help prints them (app.help() would describe the selected help

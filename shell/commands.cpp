@@ -332,4 +332,42 @@ int run_seed(const std::vector<Target>& targets, const CommandOptions& options,
   });
 }
 
+int run_optimize(const std::vector<Target>& targets, const CommandOptions& options,
+                 const Terminal& terminal) {
+  ReportReader reader;
+  Output output(terminal, reader, options.json, "optimize");
+  return for_each_target(targets, output, [&](const Target& target) {
+    if (!std::filesystem::exists(target.path)) return missing_database("run emf init");
+    Outcome outcome;
+    Connection connection(target, Connection::Mode::existing);
+    const std::filesystem::path folder = backup_folder(target, options.backup_dir);
+    // Used only when it vacuums: the state before is saved there first.
+    std::optional<std::filesystem::path> save;
+    if (!options.no_backup) save = next_backup_name(target, folder, "optimize");
+    const std::string report =
+        save ? connection.call("emf_optimize", {target.kind, std::string("main"), save->string()})
+             : connection.call("emf_optimize", {target.kind});
+    outcome.fields.emplace_back("optimize", json::Raw{report});
+    if (const auto saved = reader.value(report, "$.saved_current")) {
+      outcome.details.push_back(fmt::format("backup before optimize: {}", display_path(*saved)));
+      const auto pruned =
+          prune_backups(target, folder, true, options.keep.value_or(kAutomaticBackupsKept));
+      if (!pruned.empty()) {
+        outcome.details.push_back(fmt::format("deleted {} older automatic backup{} (keeping {})",
+                                              pruned.size(), pruned.size() == 1 ? "" : "s",
+                                              options.keep.value_or(kAutomaticBackupsKept)));
+      }
+    }
+    const auto size = [&](const char* path) {
+      return human_size(std::stoll(reader.value(report, path).value_or("0")));
+    };
+    const std::string checkpoint = reader.value(report, "$.checkpoint").value_or("");
+    outcome.state = fmt::format("{} -> {}; statistics updated{}; {}", size("$.bytes_before"),
+                                size("$.bytes_after"),
+                                checkpoint.empty() ? "" : "; WAL checkpoint " + checkpoint,
+                                reader.value(report, "$.vacuum").value_or(""));
+    return outcome;
+  });
+}
+
 }  // namespace emf::shell

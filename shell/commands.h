@@ -25,7 +25,8 @@ struct CommandOptions {
   // backup: delete the oldest backups beyond this many; other commands: the
   // automatic backups kept (kAutomaticBackupsKept when not given).
   std::optional<std::int64_t> keep;
-  bool list = false;  // backup: list the backups instead of making one
+  bool list = false;                        // backup: list the backups instead of making one
+  std::optional<std::string> restore_from;  // restore: the backup file (else --latest)
 };
 
 int run_init(const std::vector<Target>& targets, const CommandOptions& options,
@@ -40,6 +41,10 @@ int run_backup(const std::vector<Target>& targets, const CommandOptions& options
                const Terminal& terminal);
 int run_status(const std::vector<Target>& targets, const CommandOptions& options,
                const Terminal& terminal);
+int run_restore(const std::vector<Target>& targets, const CommandOptions& options,
+                const Terminal& terminal);
+int run_optimize(const std::vector<Target>& targets, const CommandOptions& options,
+                 const Terminal& terminal);
 int run_repair(const std::vector<Target>& targets, const CommandOptions& options,
                const Terminal& terminal);
 

@@ -115,16 +115,7 @@ void Connection::open_for_reading(const std::string& path) {
   }
   sqlite3_close_v2(db_);
   db_ = nullptr;
-  // In a URI, %, ? and # in the path are escaped (uri.html, 3.1).
-  std::string escaped;
-  for (const char c : path) {
-    if (c == '%' || c == '?' || c == '#') {
-      escaped += fmt::format("%{:02x}", static_cast<unsigned char>(c));
-    } else {
-      escaped += c;
-    }
-  }
-  rc = sqlite3_open_v2(("file:" + escaped + "?immutable=1").c_str(), &db_,
+  rc = sqlite3_open_v2((file_uri(path) + "?immutable=1").c_str(), &db_,
                        SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr);
   if (rc != SQLITE_OK) fail(rc, "cannot open it");
   read_schema();

@@ -238,5 +238,70 @@ TEST_F(ShellTest, BackupListShowsEachBackupWithItsSizeTimeAndVersion) {
   EXPECT_EQ(emf({"backup", "--list", "--keep", "2"}).exit_code, 2);
 }
 
+TEST_F(ShellTest, RestorePutsTheNewestBackupBackAfterSavingTheCurrentState) {
+  ASSERT_EQ(emf({"seed", "--only", "trends"}).exit_code, 0);
+  ASSERT_EQ(emf({"backup", "--only", "trends"}).exit_code, 0);
+  const std::int64_t rows = count("data/trends.db", "search_history");
+  {
+    Db db(path("data/trends.db"), false);
+    db.exec("DELETE FROM search_history");
+  }
+  // Without --yes, and not on a terminal: refused, nothing changed.
+  auto result = emf({"restore", "--latest", "--only", "trends"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("emf restore: refusing to restore without confirmation"),
+            std::string::npos)
+      << result.err;
+  EXPECT_EQ(count("data/trends.db", "search_history"), 0);
+  EXPECT_EQ(emf({"restore", "--only", "trends", "--yes"}).exit_code, 2);
+
+  result = emf({"restore", "--latest", "--only", "trends", "--yes"});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_NE(result.out.find("restored from data/backups/trends_backup_"), std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("backup before restore: data/backups/trends_backup_"),
+            std::string::npos)
+      << result.out;
+  EXPECT_EQ(count("data/trends.db", "search_history"), rows);
+  // The state it replaced is kept, and nothing else appeared beside the backups.
+  const auto backups = backups_in(path("data/backups"));
+  ASSERT_EQ(backups.size(), 2u);
+  EXPECT_EQ(count("data/backups/" + backups[1], "search_history"), 0);
+  EXPECT_EQ(emf({"check", "--only", "trends"}).exit_code, 0);
+}
+
+TEST_F(ShellTest, RestoreOfAFileGoesToTheDatabaseOfItsKind) {
+  ASSERT_EQ(emf({"seed"}).exit_code, 0);
+  ASSERT_EQ(emf({"backup", "--dir", "saved"}).exit_code, 0);
+  const auto saved = backups_in(path("saved"));
+  ASSERT_EQ(saved.size(), 3u);
+  const std::string metrics_backup = "saved/" + saved[1];
+  ASSERT_TRUE(metrics_backup.find("metrics_backup_") != std::string::npos) << metrics_backup;
+  // A lost database is created and filled.
+  fs::remove(path("data/metrics.db"));
+  auto result = emf({"restore", metrics_backup, "--yes"});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_NE(result.out.find("metrics        data/metrics.db"), std::string::npos) << result.out;
+  EXPECT_EQ(result.out.find("trends"), std::string::npos) << result.out;
+  EXPECT_EQ(emf({"check"}).exit_code, 0);
+  // A file of another kind than the databases chosen.
+  result = emf({"restore", metrics_backup, "--only", "trends", "--yes"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("holds metrics, none of the databases chosen"), std::string::npos)
+      << result.err;
+}
+
+TEST_F(ShellTest, OptimizeReportsSizesAndWhatItDid) {
+  ASSERT_EQ(emf({"seed", "--only", "metrics"}).exit_code, 0);
+  const auto result = emf({"optimize", "--only", "metrics"});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_NE(result.out.find(" KiB -> "), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("statistics updated; WAL checkpoint done; not needed: "),
+            std::string::npos)
+      << result.out;
+  // No vacuum, no backup.
+  EXPECT_TRUE(backups_in(path("data/backups")).empty());
+}
+
 }  // namespace
 }  // namespace emf::test

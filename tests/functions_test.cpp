@@ -18,15 +18,18 @@ TEST(Functions, RegisteredExactlyWithTheirFlags) {
       "SELECT name, narg, (flags & 0x800) != 0, (flags & 0x80000) != 0, (flags & 0x200000) != 0 "
       "FROM pragma_function_list WHERE name LIKE 'emf%' ORDER BY name, narg");
   const std::vector<std::vector<std::string>> expected = {
-      {"emf_backup", "1", "0", "1", "0"}, {"emf_backup", "2", "0", "1", "0"},
-      {"emf_check", "0", "0", "0", "0"},  {"emf_check", "1", "0", "0", "0"},
-      {"emf_check", "2", "0", "0", "0"},  {"emf_debug", "0", "1", "0", "1"},
-      {"emf_init", "1", "0", "1", "0"},   {"emf_init", "2", "0", "1", "0"},
-      {"emf_plan", "1", "0", "0", "0"},   {"emf_plan", "2", "0", "0", "0"},
-      {"emf_repair", "1", "0", "1", "0"}, {"emf_repair", "2", "0", "1", "0"},
-      {"emf_reset", "1", "0", "1", "0"},  {"emf_reset", "2", "0", "1", "0"},
-      {"emf_seed", "1", "0", "1", "0"},   {"emf_seed", "2", "0", "1", "0"},
-      {"emf_seed", "3", "0", "1", "0"},   {"emf_version", "0", "1", "0", "1"},
+      {"emf_backup", "1", "0", "1", "0"},   {"emf_backup", "2", "0", "1", "0"},
+      {"emf_check", "0", "0", "0", "0"},    {"emf_check", "1", "0", "0", "0"},
+      {"emf_check", "2", "0", "0", "0"},    {"emf_debug", "0", "1", "0", "1"},
+      {"emf_init", "1", "0", "1", "0"},     {"emf_init", "2", "0", "1", "0"},
+      {"emf_optimize", "1", "0", "1", "0"}, {"emf_optimize", "2", "0", "1", "0"},
+      {"emf_optimize", "3", "0", "1", "0"}, {"emf_plan", "1", "0", "0", "0"},
+      {"emf_plan", "2", "0", "0", "0"},     {"emf_repair", "1", "0", "1", "0"},
+      {"emf_repair", "2", "0", "1", "0"},   {"emf_reset", "1", "0", "1", "0"},
+      {"emf_reset", "2", "0", "1", "0"},    {"emf_restore", "1", "0", "1", "0"},
+      {"emf_restore", "2", "0", "1", "0"},  {"emf_restore", "3", "0", "1", "0"},
+      {"emf_seed", "1", "0", "1", "0"},     {"emf_seed", "2", "0", "1", "0"},
+      {"emf_seed", "3", "0", "1", "0"},     {"emf_version", "0", "1", "0", "1"},
   };
   EXPECT_EQ(rows, expected);
   EXPECT_EQ(db.rows("SELECT name FROM pragma_module_list WHERE name LIKE 'emf%' ORDER BY name"),

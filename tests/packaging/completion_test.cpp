@@ -47,6 +47,8 @@ const std::vector<std::pair<std::string, std::vector<std::string>>> kCommandLine
     {"seed", {"--rows", "--random-seed", "--no-backup", "--backup-dir", "--keep"}},
     {"reset", {"-y", "--yes", "--backup-dir", "--keep"}},
     {"backup", {"--dir", "--backup-dir", "--keep", "--list"}},
+    {"restore", {"--latest", "-y", "--yes", "--no-backup", "--backup-dir", "--keep"}},
+    {"optimize", {"--no-backup", "--backup-dir", "--keep"}},
     {"shell", {}},
     {"help", {}},
 };
@@ -143,7 +145,8 @@ TEST(CompletionTest, BashRegistersTheCompletionForEmf) {
 
 TEST(CompletionTest, BashCompletesCommands) {
   EXPECT_EQ(complete({"emf", "ch"}), Words({"check"}));
-  EXPECT_EQ(complete({"emf", "re"}), Words({"repair", "reset"}));
+  EXPECT_EQ(complete({"emf", "re"}), Words({"repair", "reset", "restore"}));
+  EXPECT_EQ(complete({"emf", "--json", "op"}), Words({"optimize"}));
   EXPECT_EQ(complete({"emf", "--json", "st"}), Words({"status"}));
   // After an option's value, a command again.
   EXPECT_EQ(complete({"emf", "--data-dir", "/srv/emf", "st"}), Words({"status"}));
@@ -175,6 +178,7 @@ TEST(CompletionTest, BashCompletesEachCommandsOptions) {
   }
   EXPECT_FALSE(backup.contains("--rows"));
   EXPECT_EQ(complete({"emf", "seed", "--r"}), Words({"--rows", "--random-seed"}));
+  EXPECT_EQ(complete({"emf", "restore", "--l"}), Words({"--latest"}));
   EXPECT_EQ(complete({"emf", "--ver"}), Words({"--verbose", "--version"}));
   EXPECT_EQ(complete({"emf", "--color", "a"}), Words({"auto", "always"}));
   // A number: nothing to offer, and not the commands.
@@ -191,6 +195,7 @@ TEST(CompletionTest, BashCompletesPathsAndTheDatabasesOfShell) {
   // Folders only for a folder.
   EXPECT_EQ(complete({"emf", "--data-dir", ""}, folder.path()), Words({"data"}));
   EXPECT_EQ(complete({"emf", "backup", "--dir", "d"}, folder.path()), Words({"data"}));
+  EXPECT_EQ(complete({"emf", "restore", "tr"}, folder.path()), Words({"trends_backup.db"}));
   // shell: a kind or a file, then sqlite3's arguments (files).
   EXPECT_EQ(
       complete({"emf", "shell", ""}, folder.path()),

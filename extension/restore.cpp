@@ -1,0 +1,494 @@
+// Restoring and optimizing a live database; see restore.h.
+#include "restore.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <set>
+
+#include "backup.h"
+#include "db.h"
+#include "history.h"
+#include "json.h"
+
+namespace emf {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// A connection of emf's own to a database file.
+class FileConnection {
+ public:
+  FileConnection(const std::string& path, int flags) {
+    const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+    if (rc != SQLITE_OK) {
+      const std::string reason = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+      sqlite3_close(db_);
+      db_ = nullptr;
+      throw Error(fmt::format("cannot open {}: {}", shown_path(path), reason), rc);
+    }
+    sqlite3_extended_result_codes(db_, 1);
+  }
+  ~FileConnection() { sqlite3_close(db_); }
+  FileConnection(const FileConnection&) = delete;
+  FileConnection& operator=(const FileConnection&) = delete;
+  sqlite3* get() const { return db_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+// A backup is a finished file: opened immutable, SQLite reads it alone and
+// leaves no -wal or -shm beside it (a read-only open of a WAL-mode file
+// would). With a -wal beside it (a copy of a live database), its changes
+// are read too, through an ordinary read-only open.
+std::string finished_file_uri(const fs::path& path) {
+  std::error_code ignored;
+  const bool wal_beside = fs::exists(path.string() + "-wal", ignored);
+  return file_uri(path.string()) + (wal_beside ? "?mode=ro" : "?immutable=1");
+}
+
+std::string file_of(sqlite3* db, std::string_view schema, std::string_view function) {
+  const char* file = sqlite3_db_filename(db, std::string(schema).c_str());
+  if (file == nullptr || file[0] == '\0') {
+    throw Error(fmt::format("schema {} is not a database file; {} replaces a file's content",
+                            schema, function));
+  }
+  return file;
+}
+
+void refuse_in_transaction(sqlite3* db, std::string_view function) {
+  if (!sqlite3_get_autocommit(db)) {
+    throw Error(
+        fmt::format("cannot run inside a transaction: {} replaces the whole database; "
+                    "commit or roll back first",
+                    function));
+  }
+}
+
+std::int64_t pragma_int(sqlite3* db, std::string_view schema, std::string_view pragma) {
+  return query_int(db, fmt::format("PRAGMA {}.{}", quote_identifier(schema), pragma));
+}
+
+// Tells whether anyone committed to the file between two marks. In WAL
+// mode, PRAGMA data_version of a connection of our own, refreshed by a read;
+// in rollback-journal mode, the file change counter of the header (bytes
+// 24-27), which every commit increments.
+class CommitWatcher {
+ public:
+  CommitWatcher(const std::string& file, bool wal)
+      : file_(file), wal_(wal), reader_(file, SQLITE_OPEN_READONLY) {}
+  sqlite3* reader() const { return reader_.get(); }
+  std::int64_t mark() const {
+    if (wal_) {
+      query_int(reader_.get(), "SELECT count(*) FROM sqlite_schema");
+      return query_int(reader_.get(), "PRAGMA data_version");
+    }
+    unsigned char counter[4] = {};
+    const int fd = ::open(file_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      throw Error(fmt::format("cannot read the header of {}", shown_path(file_)), SQLITE_IOERR);
+    }
+    // A new, empty database has no header yet: nothing was committed.
+    const ssize_t read = ::pread(fd, counter, sizeof counter, 24);
+    ::close(fd);
+    if (read != sizeof counter) return 0;
+    return (std::int64_t{counter[0]} << 24) | (counter[1] << 16) | (counter[2] << 8) | counter[3];
+  }
+
+ private:
+  std::string file_;
+  bool wal_;
+  FileConnection reader_;
+};
+
+// A file that is removed unless kept: a copy that must not outlive a
+// failure.
+class ScratchFile {
+ public:
+  explicit ScratchFile(fs::path path) : path_(std::move(path)) {}
+  ~ScratchFile() {
+    if (keep_) return;
+    std::error_code ignored;
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"}) {
+      fs::remove(path_.string() + suffix, ignored);
+    }
+  }
+  ScratchFile(const ScratchFile&) = delete;
+  ScratchFile& operator=(const ScratchFile&) = delete;
+  const fs::path& path() const { return path_; }
+  void keep() { keep_ = true; }
+
+ private:
+  fs::path path_;
+  bool keep_ = false;
+};
+
+// A name beside `file` that no file has.
+fs::path unused_name_beside(const std::string& file, std::string_view purpose) {
+  std::string pattern = fmt::format("{}.{}-XXXXXX", file, purpose);
+  const int fd = ::mkstemp(pattern.data());
+  if (fd < 0) {
+    throw Error(fmt::format("cannot create a file beside {}: {}", shown_path(file),
+                            std::system_category().message(errno)),
+                SQLITE_CANTOPEN);
+  }
+  ::close(fd);
+  ::unlink(pattern.c_str());  // VACUUM INTO wants a name that does not exist
+  return pattern;
+}
+
+// Saves the current state of the file to `path` as emf_backup does, and
+// returns its mark: what was saved is the state at that mark.
+std::int64_t save_current(const CommitWatcher& watcher, const std::string& path,
+                          std::optional<ScratchFile>& saved) {
+  const std::int64_t before = watcher.mark();
+  backup_schema(watcher.reader(), "main", path);
+  saved.emplace(path);
+  if (watcher.mark() != before) {
+    throw Error(
+        "another connection committed while the current state was being saved; nothing "
+        "was replaced; run it again",
+        SQLITE_BUSY);
+  }
+  return before;
+}
+
+// Copies the whole of `source` over the schema with the backup API: it takes
+// the write lock first (a step of no pages), checks that nothing was
+// committed since `expected`, then copies every page and commits at once.
+void put_back(sqlite3* db, std::string_view schema, sqlite3* source, const CommitWatcher& watcher,
+              std::int64_t expected) {
+  sqlite3_backup* raw = sqlite3_backup_init(db, std::string(schema).c_str(), source, "main");
+  if (raw == nullptr) throw_sqlite_error(db, sqlite3_errcode(db), "cannot start the copy");
+  std::unique_ptr<sqlite3_backup, int (*)(sqlite3_backup*)> backup(raw, sqlite3_backup_finish);
+  const auto deadline = std::chrono::steady_clock::now() + busy_patience(db);
+  int rc;
+  while ((rc = sqlite3_backup_step(raw, 0)) == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+    if (std::chrono::steady_clock::now() >= deadline) break;
+    sqlite3_sleep(20);
+  }
+  if (rc != SQLITE_OK && rc != SQLITE_DONE) {
+    throw Error(fmt::format("cannot take the write lock: {}", sqlite3_errstr(rc)), rc);
+  }
+  if (watcher.mark() != expected) {
+    throw Error("another connection committed meanwhile; nothing was replaced; run it again",
+                SQLITE_BUSY);
+  }
+  rc = sqlite3_backup_step(raw, -1);
+  if (rc != SQLITE_DONE) throw Error(fmt::format("the copy failed: {}", sqlite3_errstr(rc)), rc);
+  rc = sqlite3_backup_finish(backup.release());
+  if (rc != SQLITE_OK) throw_sqlite_error(db, rc, "the copy failed");
+}
+
+void refuse_different_page_size(sqlite3* db, std::string_view schema, sqlite3* source, bool wal) {
+  // SQLite cannot copy pages of another size into a WAL database.
+  const std::int64_t ours = pragma_int(db, schema, "page_size");
+  const std::int64_t theirs = query_int(source, "PRAGMA main.page_size");
+  if (wal && ours != theirs) {
+    throw Error(
+        fmt::format("the backup's pages are {} bytes and the database's {}; SQLite "
+                    "cannot copy pages of another size into a WAL database",
+                    theirs, ours));
+  }
+}
+
+std::vector<std::pair<Kind, int>> kinds_of(sqlite3* db, std::string_view schema) {
+  std::vector<std::pair<Kind, int>> kinds;
+  for (const Kind kind : installed_kinds(db, schema)) {
+    const auto history = read_history(db, schema, kind);
+    refuse_newer(kind, history);
+    kinds.emplace_back(kind, history.empty() ? 0 : history.back().version);
+  }
+  return kinds;
+}
+
+std::string kind_list(const std::vector<std::pair<Kind, int>>& kinds) {
+  std::vector<std::string> names;
+  for (const auto& [kind, version] : kinds) names.emplace_back(kind_name(kind));
+  return names.empty() ? "no emf kind" : fmt::format("{}", fmt::join(names, ", "));
+}
+
+// Whether every table of `live` has the same rows, rowids included, in
+// `copy` (both attached to one connection).
+std::optional<std::string> first_table_that_differs(sqlite3* db) {
+  // Statistics are not rows of anyone's: ANALYZE samples them afresh.
+  Statement tables(db,
+                   "SELECT name, sql FROM main.sqlite_schema WHERE type = 'table' AND sql NOT "
+                   "LIKE 'CREATE VIRTUAL%' AND name NOT LIKE 'sqlite\\_stat%' ESCAPE '\\'");
+  std::vector<std::string> names;
+  while (tables.step()) names.push_back(tables.column_text(0));
+  for (const std::string& name : names) {
+    const std::string table = quote_identifier(name);
+    std::string columns = "rowid, *";
+    try {
+      Statement probe(db, fmt::format("SELECT rowid FROM main.{} LIMIT 0", table));
+    } catch (const Error&) {
+      columns = "*";  // WITHOUT ROWID: its key is among the columns
+    }
+    const std::int64_t same = query_int(
+        db, fmt::format("SELECT (SELECT count(*) FROM main.{0}) = (SELECT count(*) FROM copy.{0}) "
+                        "AND NOT EXISTS (SELECT {1} FROM main.{0} EXCEPT SELECT {1} FROM copy.{0})",
+                        table, columns));
+    if (same == 0) return name;
+  }
+  return std::nullopt;
+}
+
+// What makes a database unfit for write_compact_copy, if anything.
+std::optional<std::string> cannot_copy(sqlite3* live) {
+  if (auto name = query_optional_text(
+          live, "SELECT name FROM main.sqlite_schema WHERE sql LIKE 'CREATE VIRTUAL%' LIMIT 1")) {
+    return fmt::format(
+        "the database has a virtual table ({}), whose content emf cannot copy "
+        "row by row",
+        *name);
+  }
+  return std::nullopt;
+}
+
+// A compact copy of the database, as VACUUM makes one, but keeping every
+// rowid (VACUUM may renumber those of a table without an INTEGER PRIMARY
+// KEY): each table created from its own SQL and filled in rowid order, then
+// the indexes, views and triggers, in a connection where the copy is main,
+// so that every statement is stored as the user wrote it.
+void write_compact_copy(sqlite3* live, const std::string& live_file, const fs::path& path) {
+  FileConnection copy(file_uri(path.string()),
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI);
+  sqlite3* db = copy.get();
+  exec(db, fmt::format(
+               "PRAGMA page_size = {}; PRAGMA auto_vacuum = {}; PRAGMA encoding = {}",
+               query_int(live, "PRAGMA main.page_size"), query_int(live, "PRAGMA main.auto_vacuum"),
+               quote_literal(query_optional_text(live, "PRAGMA main.encoding").value_or("UTF-8"))));
+  exec(db, fmt::format("ATTACH {} AS live", quote_literal(file_uri(live_file) + "?mode=ro")));
+  std::vector<std::pair<std::string, std::string>> tables, others;
+  {
+    Statement objects(db,
+                      "SELECT type, name, sql FROM live.sqlite_schema WHERE sql IS NOT NULL AND "
+                      "name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid");
+    while (objects.step()) {
+      auto& list = objects.column_text(0) == "table" ? tables : others;
+      list.emplace_back(objects.column_text(1), objects.column_text(2));
+    }
+  }
+  exec(db, "BEGIN");
+  for (const auto& [name, sql] : tables) exec(db, sql);
+  for (const auto& [name, sql] : tables) {
+    std::vector<std::string> columns;
+    Statement info(db, fmt::format("SELECT name FROM pragma_table_xinfo({}, 'live') WHERE hidden "
+                                   "= 0 ORDER BY cid",
+                                   quote_literal(name)));
+    while (info.step()) columns.push_back(quote_identifier(info.column_text(0)));
+    const std::string table = quote_identifier(name);
+    bool has_rowid = true;
+    try {
+      Statement probe(db, fmt::format("SELECT rowid FROM live.{} LIMIT 0", table));
+    } catch (const Error&) {
+      has_rowid = false;  // WITHOUT ROWID: its key is among the columns
+    }
+    const std::string list =
+        fmt::format("{}{}", has_rowid ? "rowid, " : "", fmt::join(columns, ", "));
+    exec(db, fmt::format("INSERT INTO main.{0} ({1}) SELECT {1} FROM live.{0}{2}", table, list,
+                         has_rowid ? " ORDER BY rowid" : ""));
+  }
+  if (query_optional_text(db, "SELECT 1 FROM live.sqlite_schema WHERE name = 'sqlite_sequence'")) {
+    exec(db,
+         "DELETE FROM main.sqlite_sequence; INSERT INTO main.sqlite_sequence SELECT * FROM "
+         "live.sqlite_sequence");
+  }
+  for (const auto& [name, sql] : others) exec(db, sql);
+  exec(db, fmt::format("PRAGMA main.user_version = {}; PRAGMA main.application_id = {}",
+                       query_int(db, "PRAGMA live.user_version"),
+                       query_int(db, "PRAGMA live.application_id")));
+  exec(db, "COMMIT");
+  exec(db, "DETACH live");
+  if (query_optional_text(live, "SELECT 1 FROM main.sqlite_schema WHERE name = 'sqlite_stat1'")) {
+    exec(db, "PRAGMA analysis_limit = 1000; ANALYZE");
+  }
+}
+
+}  // namespace
+
+RestoreReport restore_schema(sqlite3* db, std::string_view schema, std::string_view from,
+                             const std::optional<std::string>& save_current_to) {
+  refuse_in_transaction(db, "emf_restore");
+  const std::string file = file_of(db, schema, "emf_restore");
+  std::error_code error;
+  const fs::path source_path = fs::absolute(fs::path(std::string(from)), error);
+  if (error || !fs::is_regular_file(source_path)) {
+    throw Error(fmt::format("{} is not a file", shown_path(from)), SQLITE_CANTOPEN);
+  }
+  if (fs::equivalent(source_path, file, error)) {
+    throw Error(fmt::format("{} is the database itself", shown_path(from)), SQLITE_CANTOPEN);
+  }
+  FileConnection source(finished_file_uri(source_path), SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
+  const std::string integrity =
+      query_optional_text(source.get(), "PRAGMA main.integrity_check").value_or("?");
+  if (integrity != "ok") {
+    throw Error(fmt::format("{} fails integrity_check ({}); it is not put back",
+                            shown_path(source_path.string()), integrity),
+                SQLITE_CORRUPT);
+  }
+  RestoreReport report;
+  report.from = source_path.string();
+  report.kinds = kinds_of(source.get(), "main");
+  if (report.kinds.empty()) {
+    throw Error(
+        fmt::format("{} holds no emf database (no emf_schema_history)", shown_path(report.from)));
+  }
+  const auto current = kinds_of(db, schema);
+  std::set<Kind> ours, theirs;
+  for (const auto& [kind, version] : current) ours.insert(kind);
+  for (const auto& [kind, version] : report.kinds) theirs.insert(kind);
+  if (!ours.empty() && ours != theirs) {
+    throw Error(fmt::format("{} holds {}, the database {}; restore a backup of the same kind",
+                            shown_path(report.from), kind_list(report.kinds), kind_list(current)));
+  }
+  const bool wal = journal_mode(db, schema) == "wal";
+  refuse_different_page_size(db, schema, source.get(), wal);
+
+  CommitWatcher watcher(file, wal);
+  std::optional<ScratchFile> saved;
+  const std::int64_t mark =
+      save_current_to ? save_current(watcher, *save_current_to, saved) : watcher.mark();
+  put_back(db, schema, source.get(), watcher, mark);
+  if (saved) {
+    saved->keep();
+    report.saved_current = fs::absolute(saved->path()).string();
+  }
+  report.bytes = static_cast<std::int64_t>(fs::file_size(file, error));
+  return report;
+}
+
+std::string restore_report_json(sqlite3* db, const RestoreReport& report) {
+  std::vector<json::Value> kinds;
+  for (const auto& [kind, version] : report.kinds) {
+    kinds.push_back(json::Raw{
+        json::object(db, {{"kind", std::string(kind_name(kind))}, {"version", version}})});
+  }
+  return json::object(
+      db, {{"from", report.from},
+           {"kinds", json::Raw{json::array(db, kinds)}},
+           {"bytes", report.bytes},
+           {"saved_current",
+            report.saved_current ? json::Value(*report.saved_current) : json::Value(nullptr)}});
+}
+
+OptimizeReport optimize_schema(sqlite3* db, std::string_view schema, Kind kind,
+                               const std::optional<std::string>& save_current_to) {
+  refuse_in_transaction(db, "emf_optimize");
+  const std::string file = file_of(db, schema, "emf_optimize");
+  const auto history = read_history(db, schema, kind);
+  refuse_newer(kind, history);
+  if (history.empty()) {
+    throw Error(fmt::format("{} is not initialised in schema {}; run emf_init('{}') first",
+                            kind_name(kind), schema, kind_name(kind)));
+  }
+  OptimizeReport report;
+  const std::int64_t page_size = pragma_int(db, schema, "page_size");
+  report.pages_before = pragma_int(db, schema, "page_count");
+  report.free_pages_before = pragma_int(db, schema, "freelist_count");
+  report.bytes_before = report.pages_before * page_size;
+
+  // Statistics for the query planner, each index sampled, not read whole.
+  const std::int64_t limit = query_int(db, "PRAGMA analysis_limit");
+  exec(db, "PRAGMA analysis_limit = 1000");
+  try {
+    exec(db, "ANALYZE " + quote_identifier(schema));
+  } catch (...) {
+    exec(db, fmt::format("PRAGMA analysis_limit = {}", limit));
+    throw;
+  }
+  exec(db, fmt::format("PRAGMA analysis_limit = {}", limit));
+  report.analyzed = true;
+
+  const bool wal = journal_mode(db, schema) == "wal";
+  if (wal) {
+    Statement checkpoint(
+        db, fmt::format("PRAGMA {}.wal_checkpoint(TRUNCATE)", quote_identifier(schema)));
+    checkpoint.step();
+    report.checkpoint = checkpoint.column_int(0) == 0
+                            ? "done"
+                            : "not complete: other connections are reading; it completes later";
+  }
+
+  const std::int64_t free_bytes = report.free_pages_before * page_size;
+  const bool worth_it =
+      free_bytes >= kVacuumMinimumFreeBytes &&
+      report.free_pages_before >= static_cast<std::int64_t>(kVacuumFreeShare * report.pages_before);
+  if (!worth_it) {
+    report.vacuum =
+        fmt::format("not needed: {} of {} pages free (a VACUUM runs from {:.0f}% and {} KiB free)",
+                    report.free_pages_before, report.pages_before, kVacuumFreeShare * 100,
+                    kVacuumMinimumFreeBytes / 1024);
+  } else {
+    CommitWatcher watcher(file, wal);
+    if (const auto reason = cannot_copy(watcher.reader())) {
+      report.vacuum = fmt::format("not vacuumed: {}; run VACUUM yourself", *reason);
+      report.free_pages_after = pragma_int(db, schema, "freelist_count");
+      report.bytes_after = pragma_int(db, schema, "page_count") * page_size;
+      return report;
+    }
+    ScratchFile copy(unused_name_beside(file, "emf-vacuum"));
+    const std::int64_t mark = watcher.mark();
+    write_compact_copy(watcher.reader(), file, copy.path());
+    {
+      // Put back only a copy that holds every row as it was, rowid and all.
+      exec(watcher.reader(), fmt::format("ATTACH {} AS copy", quote_literal(copy.path().string())));
+      const auto differs = first_table_that_differs(watcher.reader());
+      exec(watcher.reader(), "DETACH copy");
+      if (differs) {
+        throw Error(
+            fmt::format("a VACUUM would change the rows or rowids of table {}; nothing "
+                        "was changed",
+                        *differs));
+      }
+    }
+    std::optional<ScratchFile> saved;
+    if (save_current_to) {
+      if (save_current(watcher, *save_current_to, saved) != mark) {
+        throw Error(
+            "another connection committed during the VACUUM; nothing was replaced; run "
+            "it again",
+            SQLITE_BUSY);
+      }
+    }
+    FileConnection vacuumed(finished_file_uri(copy.path()), SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
+    refuse_different_page_size(db, schema, vacuumed.get(), wal);
+    put_back(db, schema, vacuumed.get(), watcher, mark);
+    if (saved) {
+      saved->keep();
+      report.saved_current = fs::absolute(saved->path()).string();
+    }
+    report.vacuumed = true;
+    report.vacuum = fmt::format("vacuumed: {} free pages given back", report.free_pages_before);
+  }
+  report.free_pages_after = pragma_int(db, schema, "freelist_count");
+  report.bytes_after = pragma_int(db, schema, "page_count") * page_size;
+  return report;
+}
+
+std::string optimize_report_json(sqlite3* db, const OptimizeReport& report) {
+  return json::object(
+      db,
+      {{"bytes_before", report.bytes_before},
+       {"bytes_after", report.bytes_after},
+       {"pages_before", report.pages_before},
+       {"free_pages_before", report.free_pages_before},
+       {"free_pages_after", report.free_pages_after},
+       {"analyzed", report.analyzed},
+       {"checkpoint", report.checkpoint ? json::Value(*report.checkpoint) : json::Value(nullptr)},
+       {"vacuumed", report.vacuumed},
+       {"vacuum", report.vacuum},
+       {"saved_current",
+        report.saved_current ? json::Value(*report.saved_current) : json::Value(nullptr)}});
+}
+
+}  // namespace emf
