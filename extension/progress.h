@@ -1,4 +1,4 @@
-// Progress of long operations (synthetic seeding, backups), for a program
+// Progress of long operations (synthetic seeding, backups, rebuilds), for a program
 // that links the emf core and wants to show it, such as the emf shell. An
 // observer is registered per connection; without one, reporting costs a
 // lookup. The loadable extension has no observer: nothing is reported.
@@ -12,7 +12,8 @@
 
 namespace emf {
 
-// task: "seed" or "backup"; done and total in the task's units (rows, pages).
+// task: "seed", "backup" or "rebuild <table>"; done and total in the task's
+// units (rows, pages).
 using ProgressObserver =
     std::function<void(std::string_view task, std::int64_t done, std::int64_t total)>;
 

@@ -5,9 +5,11 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "db.h"
 #include "migrations.h"
+#include "progress.h"
 #include "sql_text.h"
 #include "table_definition.h"
 
@@ -380,6 +382,39 @@ void Rebuild::set_aside() {
   }
 }
 
+// Copies in rowid order, a chunk at a time (all in the caller's
+// transaction), so that a long rebuild reports its progress ("rebuild
+// <table>", rows done of the table's rows). `insert` ends in a WHERE
+// condition; the chunk's rowid range is added to it. Returns the rows
+// inserted.
+std::int64_t Rebuild::copy_in_chunks(const std::string& table, const std::string& insert,
+                                     const std::string& source) {
+  constexpr std::int64_t kChunkRows = 50000;
+  const std::int64_t rows = query_int(db_, "SELECT count(*) FROM " + source);
+  Statement boundary(db_, fmt::format("SELECT rowid FROM {} WHERE rowid >= ?1 ORDER BY rowid "
+                                      "LIMIT 1 OFFSET {}",
+                                      source, kChunkRows - 1));
+  Statement chunk(db_, insert + " AND rowid BETWEEN ?1 AND ?2");
+  std::int64_t copied = 0, done = 0;
+  std::int64_t low = std::numeric_limits<std::int64_t>::min();
+  for (;;) {
+    boundary.reset();
+    boundary.bind_int(1, low);
+    // The last chunk ends at the largest rowid.
+    const std::int64_t high =
+        boundary.step() ? boundary.column_int(0) : std::numeric_limits<std::int64_t>::max();
+    chunk.reset();
+    chunk.bind_int(1, low).bind_int(2, high);
+    chunk.run();
+    copied += sqlite3_changes(db_);
+    done = std::min(rows, done + kChunkRows);
+    report_progress(db_, "rebuild " + table, done, rows);
+    if (high == std::numeric_limits<std::int64_t>::max()) break;
+    low = high + 1;
+  }
+  return copied;
+}
+
 bool Rebuild::rebuild_table(std::string_view create_table_sql, Misfits& misfits) {
   const std::optional<std::string> object_name = statement_object_name(create_table_sql);
   if (!object_name) throw Error("a rebuild needs a CREATE TABLE statement");
@@ -453,9 +488,12 @@ bool Rebuild::rebuild_table(std::string_view create_table_sql, Misfits& misfits)
     columns += (columns.empty() ? "" : ", ") + quote_identifier(column);
   }
   const std::string rowid = alias.empty() ? "rowid, " : "";
-  exec(db_, fmt::format("INSERT OR IGNORE INTO {} ({}{}) SELECT {}{} FROM {}{}", scratch, rowid,
-                        columns, rowid, columns, source, copied_rows));
-  const std::int64_t copied = sqlite3_changes(db_);
+  const std::int64_t copied = copy_in_chunks(
+      table,
+      fmt::format("INSERT OR IGNORE INTO {} ({}{}) SELECT {}{} FROM {} WHERE {}", scratch, rowid,
+                  columns, rowid, columns, source,
+                  copied_rows.empty() ? "1" : copied_rows.substr(std::string(" WHERE ").size())),
+      source);
   const std::int64_t total = query_int(db_, "SELECT count(*) FROM " + source + copied_rows);
   if (copied != total) {
     diagnose(db_, schema_, table, scratch_name, definition, shared, alias, unfit_ids, misfits);

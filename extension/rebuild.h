@@ -152,6 +152,10 @@ class Rebuild {
   bool started() const { return set_aside_done_; }
 
  private:
+  // Runs a copy a chunk of rows at a time, reporting progress.
+  std::int64_t copy_in_chunks(const std::string& table, const std::string& insert,
+                              const std::string& source);
+
   sqlite3* db_;
   std::string schema_;
   bool set_aside_done_ = false;

@@ -20,6 +20,7 @@
 #include "progress.h"
 #include "rebuild_estimate.h"
 #include "report_reader.h"
+#include "task_progress.h"
 
 namespace emf::shell {
 
@@ -378,8 +379,10 @@ int run_repair(const std::vector<Target>& targets, const CommandOptions& options
     if (!options.no_backup) {
       backup = back_up_before("repair", connection, target, options, terminal, reader, outcome);
     }
-    const std::string report =
-        keeping_backup(backup, [&] { return connection.call("emf_repair", {target.kind}); });
+    const std::string report = keeping_backup(backup, [&] {
+      const TaskProgress progress(connection.get(), terminal, target.kind);
+      return connection.call("emf_repair", {target.kind});
+    });
     const std::string after = connection.call("emf_check", {target.kind});
     outcome.fields.emplace_back("repair", json::Raw{report});
     outcome.fields.emplace_back("check", json::Raw{after});

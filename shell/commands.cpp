@@ -15,6 +15,7 @@
 #include "output.h"
 #include "progress.h"
 #include "rebuild_estimate.h"
+#include "task_progress.h"
 
 namespace emf::shell {
 
@@ -52,8 +53,10 @@ Outcome initialise(Connection& connection, const Target& target, const ReportRea
       backup = back_up_before("migrating", connection, target, options, terminal, reader, outcome);
     }
   }
-  const std::string report =
-      keeping_backup(backup, [&] { return connection.call("emf_init", {target.kind}); });
+  const std::string report = keeping_backup(backup, [&] {
+    const TaskProgress progress(connection.get(), terminal, target.kind);
+    return connection.call("emf_init", {target.kind});
+  });
   const std::string check = connection.call("emf_check", {target.kind});
   outcome.fields.emplace_back("init", json::Raw{report});
   outcome.fields.emplace_back("check", json::Raw{check});

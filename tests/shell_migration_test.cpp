@@ -277,6 +277,30 @@ TEST_F(ShellTest, InitRefusesALegacyDatabaseWhoseRowsDoNotFitAndListsThem) {
   EXPECT_TRUE(read_file(path("data/metrics.db")) == bytes) << "the database changed";
 }
 
+// A long rebuild shows its progress on a terminal, table by table, and
+// nothing of it in a pipe.
+TEST_F(ShellTest, ALongUpgradeShowsItsProgressOnATerminal) {
+  make_version_1_trends(path("data/trends.db"));
+  {
+    Db db(path("data/trends.db"), false);
+    db.exec(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 120000) "
+        "INSERT INTO trending_topics (topic, source) SELECT 'topic ' || i, 'x' FROM n");
+  }
+  fs::copy_file(path("data/trends.db"), path("piped.db"));
+  const auto result = run_on_terminal({EMF_SHELL_PATH, "init", "--only", "trends", "--no-backup"},
+                                      ProcessOptions{dir.path(), {{"NO_COLOR", "1"}}, {}});
+  EXPECT_EQ(result.exit_code, 0) << result.out;
+  EXPECT_NE(result.out.find("trends: rebuild trending_topics ["), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("100%"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("2 tables rebuilt"), std::string::npos) << result.out;
+  const auto piped = emf({"init", "--no-backup", "--only", "trends"},
+                         ProcessOptions{dir.path(), {{"TRENDS_DB_PATH", "piped.db"}}, {}});
+  EXPECT_NE(piped.out.find("2 tables rebuilt"), std::string::npos) << piped.out;
+  EXPECT_EQ(piped.out.find("rebuild trending_topics ["), std::string::npos) << piped.out;
+  EXPECT_EQ(piped.err.find("rebuild trending_topics ["), std::string::npos) << piped.err;
+}
+
 // emf repair rebuilds a table that drifted by hand, after a backup.
 TEST_F(ShellTest, RepairBacksUpAndConvergesADriftedTable) {
   ASSERT_EQ(emf({"seed", "--only", "trends"}).exit_code, 0);
@@ -298,7 +322,8 @@ TEST_F(ShellTest, RepairBacksUpAndConvergesADriftedTable) {
   result = emf({"repair", "--only", "trends"});
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
   EXPECT_NE(result.out.find("rebuilt search_history"), std::string::npos) << result.out;
-  EXPECT_NE(result.out.find("backup before repair: data/backups/trends_backup_"), std::string::npos);
+  EXPECT_NE(result.out.find("backup before repair: data/backups/trends_backup_"),
+            std::string::npos);
   EXPECT_EQ(emf({"check", "--only", "trends"}).exit_code, 0);
   EXPECT_EQ(count("data/trends.db", "search_history"), 4);
 }
