@@ -303,5 +303,19 @@ TEST_F(ShellTest, OptimizeReportsSizesAndWhatItDid) {
   EXPECT_TRUE(backups_in(path("data/backups")).empty());
 }
 
+// A database seed cannot seed says why, even with --quiet.
+TEST_F(ShellTest, SeedSaysWhyItCannotSeed) {
+  ASSERT_EQ(emf({"init", "--only", "trends"}).exit_code, 0);
+  {
+    Db db(path("data/trends.db"), false);
+    db.exec("DROP TRIGGER update_trending_topics_timestamp");
+  }
+  const auto result = emf({"seed", "--only", "trends", "--quiet"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.out.find("not seeded: problems (version 3): run emf repair"), std::string::npos)
+      << result.out;
+  EXPECT_EQ(count("data/trends.db", "trending_topics"), 0);
+}
+
 }  // namespace
 }  // namespace emf::test
