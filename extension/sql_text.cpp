@@ -452,4 +452,13 @@ std::string qualify_statement(std::string_view statement, std::string_view schem
   return replace_object_name(statement, quote_identifier(schema) + "." + name);
 }
 
+std::size_t past_matching(const std::vector<Token>& tokens, std::size_t open) {
+  int depth = 0;
+  for (std::size_t i = open; i < tokens.size(); ++i) {
+    if (is_punctuation(tokens[i], "(")) ++depth;
+    if (is_punctuation(tokens[i], ")") && --depth == 0) return i + 1;
+  }
+  return tokens.size();
+}
+
 }  // namespace emf

@@ -89,4 +89,25 @@ std::string replace_object_name(std::string_view statement, std::string_view rep
 // schema.
 std::string qualify_statement(std::string_view statement, std::string_view schema);
 
+// The index just past the parenthesis matching tokens[open].
+std::size_t past_matching(const std::vector<Token>& tokens, std::size_t open);
+
+// Calls item(begin, end) for each comma-separated item of the list whose
+// parentheses are tokens[open] and tokens[close - 1].
+template <typename Item>
+void for_each_item(const std::vector<Token>& tokens, std::size_t open, std::size_t close,
+                   Item item) {
+  std::size_t item_begin = open + 1;
+  int depth = 0;
+  for (std::size_t i = open + 1; i + 1 < close; ++i) {
+    if (is_punctuation(tokens[i], "(")) ++depth;
+    if (is_punctuation(tokens[i], ")")) --depth;
+    if (depth == 0 && is_punctuation(tokens[i], ",")) {
+      if (i > item_begin) item(item_begin, i);
+      item_begin = i + 1;
+    }
+  }
+  if (close - 1 > item_begin) item(item_begin, close - 1);
+}
+
 }  // namespace emf

@@ -67,6 +67,11 @@ std::string back_up_before(std::string_view operation, Connection& connection, c
                            const CommandOptions& options, const Terminal& terminal,
                            const ReportReader& reader, Outcome& outcome);
 
+// Deletes the automatic backups of the database in the folder beyond those
+// to keep (--keep, else kAutomaticBackupsKept), and says so in the outcome.
+void prune_automatic_backups(const Target& target, const std::filesystem::path& folder,
+                             const CommandOptions& options, Outcome& outcome);
+
 // Runs work(); when it fails, its error says where the backup made before
 // it is, so that no backup goes unreported.
 template <typename Work>

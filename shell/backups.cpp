@@ -175,14 +175,18 @@ std::string back_up_before(std::string_view operation, Connection& connection, c
   const std::string path = reader.value(backup, "$.path").value_or("");
   outcome.details.push_back(fmt::format("backup before {}: {}", operation, display_path(path)));
   outcome.fields.emplace_back("backup", json::Raw{backup});
-  const auto pruned =
-      prune_backups(target, folder, true, options.keep.value_or(kAutomaticBackupsKept));
+  prune_automatic_backups(target, folder, options, outcome);
+  return path;
+}
+
+void prune_automatic_backups(const Target& target, const fs::path& folder,
+                             const CommandOptions& options, Outcome& outcome) {
+  const std::int64_t keep = options.keep.value_or(kAutomaticBackupsKept);
+  const auto pruned = prune_backups(target, folder, true, keep);
   if (!pruned.empty()) {
     outcome.details.push_back(fmt::format("deleted {} older automatic backup{} (keeping {})",
-                                          pruned.size(), pruned.size() == 1 ? "" : "s",
-                                          options.keep.value_or(kAutomaticBackupsKept)));
+                                          pruned.size(), pruned.size() == 1 ? "" : "s", keep));
   }
-  return path;
 }
 
 int run_reset(const std::vector<Target>& targets, const CommandOptions& options,
@@ -479,13 +483,7 @@ int run_restore(const std::vector<Target>& all_targets, const CommandOptions& op
     outcome.fields.emplace_back("restore", json::Raw{report});
     if (save) {
       outcome.details.push_back(fmt::format("backup before restore: {}", display_path(*save)));
-      const auto pruned =
-          prune_backups(target, folder, true, options.keep.value_or(kAutomaticBackupsKept));
-      if (!pruned.empty()) {
-        outcome.details.push_back(fmt::format("deleted {} older automatic backup{} (keeping {})",
-                                              pruned.size(), pruned.size() == 1 ? "" : "s",
-                                              options.keep.value_or(kAutomaticBackupsKept)));
-      }
+      prune_automatic_backups(target, folder, options, outcome);
     }
     const std::string check = connection.call("emf_check", {target.kind});
     outcome.fields.emplace_back("check", json::Raw{check});

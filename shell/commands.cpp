@@ -353,13 +353,7 @@ int run_optimize(const std::vector<Target>& targets, const CommandOptions& optio
     outcome.fields.emplace_back("optimize", json::Raw{report});
     if (const auto saved = reader.value(report, "$.saved_current")) {
       outcome.details.push_back(fmt::format("backup before optimize: {}", display_path(*saved)));
-      const auto pruned =
-          prune_backups(target, folder, true, options.keep.value_or(kAutomaticBackupsKept));
-      if (!pruned.empty()) {
-        outcome.details.push_back(fmt::format("deleted {} older automatic backup{} (keeping {})",
-                                              pruned.size(), pruned.size() == 1 ? "" : "s",
-                                              options.keep.value_or(kAutomaticBackupsKept)));
-      }
+      prune_automatic_backups(target, folder, options, outcome);
     }
     const auto size = [&](const char* path) {
       return human_size(std::stoll(reader.value(report, path).value_or("0")));

@@ -32,16 +32,6 @@ constexpr std::string_view kHistoryTable = "emf_schema_history";
 
 // ---------------------------------------------------------------- the SQL text
 
-// The index just past the parenthesis matching tokens[open].
-std::size_t past_matching(const std::vector<Token>& tokens, std::size_t open) {
-  int depth = 0;
-  for (std::size_t i = open; i < tokens.size(); ++i) {
-    if (is_punctuation(tokens[i], "(")) ++depth;
-    if (is_punctuation(tokens[i], ")") && --depth == 0) return i + 1;
-  }
-  return tokens.size();
-}
-
 // Tokens [begin, end) as written, each run of white space or comments
 // between two tokens one space (none just inside parentheses): the SQL's own
 // spelling, on one line for a table cell.
@@ -116,18 +106,7 @@ TableText parse_table(std::string_view sql) {
     }
   };
 
-  // The comma-separated items between the outer parentheses.
-  std::size_t item_begin = open + 1;
-  int depth = 0;
-  for (std::size_t i = open + 1; i + 1 < close; ++i) {
-    if (is_punctuation(tokens[i], "(")) ++depth;
-    if (is_punctuation(tokens[i], ")")) --depth;
-    if (depth == 0 && is_punctuation(tokens[i], ",")) {
-      if (i > item_begin) read_item(item_begin, i);
-      item_begin = i + 1;
-    }
-  }
-  if (close - 1 > item_begin) read_item(item_begin, close - 1);
+  for_each_item(tokens, open, close, read_item);
   return result;
 }
 
