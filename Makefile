@@ -3,6 +3,9 @@
 #              the three databases in data/
 #   make test  installs what is missing, builds, and runs every test
 #   make package  builds the Debian package $(PACKAGE_BUILD_DIR)/emf_<version>_<arch>.deb
+#   make coverage builds with --coverage in $(COVERAGE_DIR), runs every test,
+#              and prints gcovr's summary of extension/ and shell/ (HTML in
+#              $(COVERAGE_DIR)/coverage/index.html)
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -10,8 +13,13 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # /usr/lib/<multiarch>, where the dynamic loader looks, and emf is built
 # knowing that folder. No tests there: `make test` runs them.
 PACKAGE_BUILD_DIR ?= $(BUILD_DIR)/package
+COVERAGE_DIR ?= build-coverage
+# Throw branches and branches the compiler proved unreachable are left out;
+# nothing else is.
+GCOVR_FLAGS = --root . --filter 'extension/' --filter 'shell/' \
+  --exclude-throw-branches --exclude-unreachable-branches
 
-.PHONY: all deps configure build run test package clean format
+.PHONY: all deps configure build run test package coverage clean format
 
 all: build
 
@@ -43,6 +51,16 @@ package: deps
 .PHONY: schema-doc
 schema-doc: configure
 	cmake --build $(BUILD_DIR) --parallel $(JOBS) --target schema-doc
+
+coverage:
+	./scripts/install-deps.sh --coverage
+	cmake -S . -B $(COVERAGE_DIR) -DCMAKE_BUILD_TYPE=Debug -DEMF_COVERAGE=ON
+	cmake --build $(COVERAGE_DIR) --parallel $(JOBS)
+	find $(COVERAGE_DIR) -name '*.gcda' -delete
+	cd $(COVERAGE_DIR) && ctest --output-on-failure --parallel $(JOBS) --timeout 900
+	mkdir -p $(COVERAGE_DIR)/coverage
+	gcovr $(GCOVR_FLAGS) --print-summary \
+	  --html-details $(COVERAGE_DIR)/coverage/index.html $(COVERAGE_DIR)
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp' '*.h')

@@ -23,6 +23,10 @@ class Arguments {
   bool given(std::size_t index) const {
     return index < values_.size() && values_[index] != nullptr;
   }
+  // Given, as SQL NULL.
+  bool is_null(std::size_t index) const {
+    return given(index) && sqlite3_value_type(values_[index]) == SQLITE_NULL;
+  }
   // A kind name; nullopt only where null_means_all and the value is NULL or absent.
   std::optional<Kind> kind(std::size_t index, bool null_means_all = false) const;
   // An attached schema (default main), as SQLite spells it; temp is refused.

@@ -18,6 +18,7 @@
 #include "db.h"
 #include "json.h"
 #include "progress.h"
+#include "temporary_file.h"
 
 namespace emf {
 
@@ -40,65 +41,6 @@ void fsync_path(const fs::path& path, int flags) {
   if (rc != 0)
     throw Error(fmt::format("cannot sync {}: {}", path.string(), errno_text(error)), SQLITE_IOERR);
 }
-
-constexpr const char* kSqliteSiblings[] = {"", "-journal", "-wal", "-shm"};
-
-// "<name>.tmp-XXXXXX": what mkstemp() makes of a temporary file's pattern.
-bool names_a_temporary(const std::string& name) {
-  const std::size_t at = name.rfind(".tmp-");
-  if (at == std::string::npos || at == 0 || name.size() - at != 11) return false;
-  return std::all_of(name.begin() + static_cast<std::ptrdiff_t>(at) + 5, name.end(),
-                     [](unsigned char c) { return std::isalnum(c) != 0; });
-}
-
-// Removes the temporary files of backups that a killed process left in the
-// folder. A backup holds an exclusive lock on its temporary file while it
-// writes: one whose lock can be taken has no writer left.
-void remove_stale_temporaries(const fs::path& folder) {
-  std::error_code error;
-  for (const fs::directory_entry& entry : fs::directory_iterator(folder, error)) {
-    const std::string name = entry.path().filename().string();
-    if (!names_a_temporary(name) || !entry.is_regular_file(error)) continue;
-    const int fd = ::open(entry.path().c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) continue;
-    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) {
-      std::error_code ignored;
-      for (const char* suffix : kSqliteSiblings)
-        fs::remove(entry.path().string() + suffix, ignored);
-    }
-    ::close(fd);
-  }
-}
-
-// The temporary file, locked while this backup writes it, removed unless it
-// was linked into place.
-class TemporaryFile {
- public:
-  explicit TemporaryFile(const fs::path& target) {
-    remove_stale_temporaries(target.parent_path());
-    std::string pattern = target.string() + ".tmp-XXXXXX";
-    fd_ = ::mkstemp(pattern.data());
-    if (fd_ < 0) {
-      throw Error(fmt::format("cannot create a file in {}: {}", target.parent_path().string(),
-                              errno_text(errno)),
-                  SQLITE_CANTOPEN);
-    }
-    path_ = pattern;
-    ::flock(fd_, LOCK_EX);  // new and ours alone: never waits
-  }
-  ~TemporaryFile() {
-    std::error_code ignored;
-    for (const char* suffix : kSqliteSiblings) fs::remove(path_.string() + suffix, ignored);
-    ::close(fd_);  // and the lock with it
-  }
-  TemporaryFile(const TemporaryFile&) = delete;
-  TemporaryFile& operator=(const TemporaryFile&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  int fd_ = -1;
-  fs::path path_;
-};
 
 void copy_schema(sqlite3* source, std::string_view schema, const fs::path& destination_path) {
   sqlite3* destination = nullptr;
@@ -179,7 +121,7 @@ BackupReport backup_schema(sqlite3* db, std::string_view schema, std::string_vie
                 SQLITE_CANTOPEN);
   }
 
-  TemporaryFile temporary(target);
+  TemporaryFile temporary(target, ".tmp-");
   copy_schema(db, schema, temporary.path());
   fsync_path(temporary.path(), O_RDONLY);
   // link() fails when the target exists: no race can make us overwrite.

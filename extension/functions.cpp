@@ -110,7 +110,7 @@ std::string backup_function(sqlite3* db, const Arguments& arguments) {
 // An optional path: NULL or left out means none.
 std::optional<std::string> optional_path(const Arguments& arguments, std::size_t index,
                                          std::string_view name) {
-  if (!arguments.given(index)) return std::nullopt;
+  if (!arguments.given(index) || arguments.is_null(index)) return std::nullopt;
   return arguments.text(index, name, "the path of a file that does not exist yet, or NULL");
 }
 

@@ -5,9 +5,11 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <set>
@@ -16,6 +18,8 @@
 #include "db.h"
 #include "history.h"
 #include "json.h"
+#include "migrations.h"
+#include "temporary_file.h"
 
 namespace emf {
 
@@ -23,18 +27,21 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A connection of emf's own to a database file.
+// A connection of emf's own to a database file, waiting for locks as long
+// as the caller's connection would.
 class FileConnection {
  public:
-  FileConnection(const std::string& path, int flags) {
-    const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  FileConnection(const std::string& uri, int flags, std::string_view shown,
+                 std::chrono::milliseconds patience) {
+    const int rc = sqlite3_open_v2(uri.c_str(), &db_, flags | SQLITE_OPEN_URI, nullptr);
     if (rc != SQLITE_OK) {
       const std::string reason = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
       sqlite3_close(db_);
       db_ = nullptr;
-      throw Error(fmt::format("cannot open {}: {}", shown_path(path), reason), rc);
+      throw Error(fmt::format("cannot open {}: {}", shown_path(shown), reason), rc);
     }
     sqlite3_extended_result_codes(db_, 1);
+    sqlite3_busy_timeout(db_, static_cast<int>(patience.count()));
   }
   ~FileConnection() { sqlite3_close(db_); }
   FileConnection(const FileConnection&) = delete;
@@ -45,14 +52,24 @@ class FileConnection {
   sqlite3* db_ = nullptr;
 };
 
-// A backup is a finished file: opened immutable, SQLite reads it alone and
-// leaves no -wal or -shm beside it (a read-only open of a WAL-mode file
-// would). With a -wal beside it (a copy of a live database), its changes
-// are read too, through an ordinary read-only open.
+// A backup is a finished file: with no -wal beside it, opened immutable,
+// SQLite reads it alone and leaves no -wal or -shm beside it (a read-only
+// open of a WAL-mode file would). With a -wal beside it (a copy of a live
+// database), an ordinary read-only open reads its changes too.
 std::string finished_file_uri(const fs::path& path) {
   std::error_code ignored;
   const bool wal_beside = fs::exists(path.string() + "-wal", ignored);
   return file_uri(path.string()) + (wal_beside ? "?mode=ro" : "?immutable=1");
+}
+
+// Whether the file's header says WAL (bytes 18 and 19 are 2).
+bool header_says_wal(const fs::path& path) {
+  unsigned char header[20] = {};
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return false;
+  const std::size_t read = std::fread(header, 1, sizeof header, file);
+  std::fclose(file);
+  return read == sizeof header && header[18] == 2 && header[19] == 2;
 }
 
 std::string file_of(sqlite3* db, std::string_view schema, std::string_view function) {
@@ -77,82 +94,75 @@ std::int64_t pragma_int(sqlite3* db, std::string_view schema, std::string_view p
   return query_int(db, fmt::format("PRAGMA {}.{}", quote_identifier(schema), pragma));
 }
 
-// Tells whether anyone committed to the file between two marks. In WAL
+// Tells whether anyone committed to the database between two marks. In WAL
 // mode, PRAGMA data_version of a connection of our own, refreshed by a read;
 // in rollback-journal mode, the file change counter of the header (bytes
-// 24-27), which every commit increments.
+// 24-27, which every commit increments), read through the caller's own
+// handle on the file: opening and closing another handle would drop the
+// process's POSIX locks on it, the write lock included.
 class CommitWatcher {
  public:
-  CommitWatcher(const std::string& file, bool wal)
-      : file_(file), wal_(wal), reader_(file, SQLITE_OPEN_READONLY) {}
+  CommitWatcher(sqlite3* db, std::string_view schema, const std::string& file, bool wal)
+      : db_(db),
+        schema_(schema),
+        wal_(wal),
+        reader_(file_uri(file) + "?mode=ro", SQLITE_OPEN_READONLY, file, busy_patience(db)) {}
   sqlite3* reader() const { return reader_.get(); }
   std::int64_t mark() const {
     if (wal_) {
       query_int(reader_.get(), "SELECT count(*) FROM sqlite_schema");
       return query_int(reader_.get(), "PRAGMA data_version");
     }
+    sqlite3_file* handle = nullptr;
     unsigned char counter[4] = {};
-    const int fd = ::open(file_.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      throw Error(fmt::format("cannot read the header of {}", shown_path(file_)), SQLITE_IOERR);
+    if (sqlite3_file_control(db_, schema_.c_str(), SQLITE_FCNTL_FILE_POINTER, &handle) !=
+            SQLITE_OK ||
+        handle == nullptr || handle->pMethods == nullptr) {
+      throw Error("cannot read the database's header", SQLITE_IOERR);
     }
     // A new, empty database has no header yet: nothing was committed.
-    const ssize_t read = ::pread(fd, counter, sizeof counter, 24);
-    ::close(fd);
-    if (read != sizeof counter) return 0;
+    const int rc = handle->pMethods->xRead(handle, counter, sizeof counter, 24);
+    if (rc == SQLITE_IOERR_SHORT_READ) return 0;
+    if (rc != SQLITE_OK) throw Error("cannot read the database's header", rc);
     return (std::int64_t{counter[0]} << 24) | (counter[1] << 16) | (counter[2] << 8) | counter[3];
   }
 
  private:
-  std::string file_;
+  sqlite3* db_;
+  std::string schema_;
   bool wal_;
   FileConnection reader_;
 };
 
-// A file that is removed unless kept: a copy that must not outlive a
-// failure.
-class ScratchFile {
- public:
-  explicit ScratchFile(fs::path path) : path_(std::move(path)) {}
-  ~ScratchFile() {
-    if (keep_) return;
-    std::error_code ignored;
-    for (const char* suffix : {"", "-journal", "-wal", "-shm"}) {
-      fs::remove(path_.string() + suffix, ignored);
+// The sibling files SQLite keeps beside a database: not a place to save to.
+void refuse_save_path(const std::string& file, const std::string& path) {
+  std::error_code error;
+  const fs::path wanted = fs::absolute(path, error);
+  for (const char* suffix : {"", "-journal", "-wal", "-shm"}) {
+    if (wanted == fs::absolute(file + suffix, error)) {
+      throw Error(fmt::format("cannot save the current state to {}: SQLite uses that file for the "
+                              "database itself",
+                              shown_path(path)),
+                  SQLITE_CANTOPEN);
     }
   }
-  ScratchFile(const ScratchFile&) = delete;
-  ScratchFile& operator=(const ScratchFile&) = delete;
-  const fs::path& path() const { return path_; }
-  void keep() { keep_ = true; }
-
- private:
-  fs::path path_;
-  bool keep_ = false;
-};
-
-// A name beside `file` that no file has.
-fs::path unused_name_beside(const std::string& file, std::string_view purpose) {
-  std::string pattern = fmt::format("{}.{}-XXXXXX", file, purpose);
-  const int fd = ::mkstemp(pattern.data());
-  if (fd < 0) {
-    throw Error(fmt::format("cannot create a file beside {}: {}", shown_path(file),
-                            std::system_category().message(errno)),
+  if (fs::exists(fs::symlink_status(wanted, error))) {
+    throw Error(fmt::format("{} already exists; the current state is saved to a new file only",
+                            shown_path(path)),
                 SQLITE_CANTOPEN);
   }
-  ::close(fd);
-  ::unlink(pattern.c_str());  // VACUUM INTO wants a name that does not exist
-  return pattern;
 }
 
-// Saves the current state of the file to `path` as emf_backup does, and
+// Saves the current state of the database to `path` as emf_backup does, and
 // returns its mark: what was saved is the state at that mark.
 std::int64_t save_current(const CommitWatcher& watcher, const std::string& path,
-                          std::optional<ScratchFile>& saved) {
+                          std::optional<std::string>& saved) {
   const std::int64_t before = watcher.mark();
-  backup_schema(watcher.reader(), "main", path);
-  saved.emplace(path);
+  saved = backup_schema(watcher.reader(), "main", path).path;
   if (watcher.mark() != before) {
+    std::error_code ignored;
+    fs::remove(*saved, ignored);  // ours, a moment old, and of no state now
+    saved.reset();
     throw Error(
         "another connection committed while the current state was being saved; nothing "
         "was replaced; run it again",
@@ -200,11 +210,11 @@ void refuse_different_page_size(sqlite3* db, std::string_view schema, sqlite3* s
   }
 }
 
+// The kinds a database holds, at their versions.
 std::vector<std::pair<Kind, int>> kinds_of(sqlite3* db, std::string_view schema) {
   std::vector<std::pair<Kind, int>> kinds;
   for (const Kind kind : installed_kinds(db, schema)) {
     const auto history = read_history(db, schema, kind);
-    refuse_newer(kind, history);
     kinds.emplace_back(kind, history.empty() ? 0 : history.back().version);
   }
   return kinds;
@@ -218,6 +228,31 @@ std::string kind_list(const std::vector<std::pair<Kind, int>>& kinds) {
 
 // Whether every table of `live` has the same rows, rowids included, in
 // `copy` (both attached to one connection).
+// How to name a table's rowid in SQL: the first of rowid, _rowid_ and oid
+// that is not one of its columns (a column of that name hides it); nullopt
+// for a WITHOUT ROWID table.
+std::optional<std::string> rowid_name(sqlite3* db, std::string_view schema,
+                                      const std::string& table) {
+  std::set<std::string> columns;
+  Statement info(db, fmt::format("SELECT lower(name) FROM pragma_table_xinfo({}, {})",
+                                 quote_literal(table), quote_literal(schema)));
+  while (info.step()) columns.insert(info.column_text(0));
+  for (const char* alias : {"rowid", "_rowid_", "oid"}) {
+    if (columns.contains(alias)) continue;
+    try {
+      Statement probe(db, fmt::format("SELECT {} FROM {}.{} LIMIT 0", alias,
+                                      quote_identifier(schema), quote_identifier(table)));
+      return std::string(alias);
+    } catch (const Error&) {
+      return std::nullopt;  // WITHOUT ROWID
+    }
+  }
+  throw Error(
+      fmt::format("table {} has columns named rowid, _rowid_ and oid, which hide its "
+                  "rowids; emf cannot copy them",
+                  table));
+}
+
 std::optional<std::string> first_table_that_differs(sqlite3* db) {
   // Statistics are not rows of anyone's: ANALYZE samples them afresh.
   Statement tables(db,
@@ -227,12 +262,9 @@ std::optional<std::string> first_table_that_differs(sqlite3* db) {
   while (tables.step()) names.push_back(tables.column_text(0));
   for (const std::string& name : names) {
     const std::string table = quote_identifier(name);
-    std::string columns = "rowid, *";
-    try {
-      Statement probe(db, fmt::format("SELECT rowid FROM main.{} LIMIT 0", table));
-    } catch (const Error&) {
-      columns = "*";  // WITHOUT ROWID: its key is among the columns
-    }
+    // WITHOUT ROWID: its key is among the columns.
+    const auto rowid = rowid_name(db, "main", name);
+    const std::string columns = rowid ? *rowid + ", *" : "*";
     const std::int64_t same = query_int(
         db, fmt::format("SELECT (SELECT count(*) FROM main.{0}) = (SELECT count(*) FROM copy.{0}) "
                         "AND NOT EXISTS (SELECT {1} FROM main.{0} EXCEPT SELECT {1} FROM copy.{0})",
@@ -259,9 +291,9 @@ std::optional<std::string> cannot_copy(sqlite3* live) {
 // KEY): each table created from its own SQL and filled in rowid order, then
 // the indexes, views and triggers, in a connection where the copy is main,
 // so that every statement is stored as the user wrote it.
-void write_compact_copy(sqlite3* live, const std::string& live_file, const fs::path& path) {
-  FileConnection copy(file_uri(path.string()),
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI);
+void write_compact_copy(sqlite3* live, const std::string& live_file, const fs::path& path,
+                        std::chrono::milliseconds patience) {
+  FileConnection copy(file_uri(path.string()), SQLITE_OPEN_READWRITE, path.string(), patience);
   sqlite3* db = copy.get();
   exec(db, fmt::format(
                "PRAGMA page_size = {}; PRAGMA auto_vacuum = {}; PRAGMA encoding = {}",
@@ -287,16 +319,12 @@ void write_compact_copy(sqlite3* live, const std::string& live_file, const fs::p
                                    quote_literal(name)));
     while (info.step()) columns.push_back(quote_identifier(info.column_text(0)));
     const std::string table = quote_identifier(name);
-    bool has_rowid = true;
-    try {
-      Statement probe(db, fmt::format("SELECT rowid FROM live.{} LIMIT 0", table));
-    } catch (const Error&) {
-      has_rowid = false;  // WITHOUT ROWID: its key is among the columns
-    }
+    // WITHOUT ROWID: its key is among the columns.
+    const auto rowid = rowid_name(db, "live", name);
     const std::string list =
-        fmt::format("{}{}", has_rowid ? "rowid, " : "", fmt::join(columns, ", "));
+        fmt::format("{}{}", rowid ? *rowid + ", " : "", fmt::join(columns, ", "));
     exec(db, fmt::format("INSERT INTO main.{0} ({1}) SELECT {1} FROM live.{0}{2}", table, list,
-                         has_rowid ? " ORDER BY rowid" : ""));
+                         rowid ? " ORDER BY " + *rowid : ""));
   }
   if (query_optional_text(db, "SELECT 1 FROM live.sqlite_schema WHERE name = 'sqlite_sequence'")) {
     exec(db,
@@ -328,9 +356,33 @@ RestoreReport restore_schema(sqlite3* db, std::string_view schema, std::string_v
   if (fs::equivalent(source_path, file, error)) {
     throw Error(fmt::format("{} is the database itself", shown_path(from)), SQLITE_CANTOPEN);
   }
-  FileConnection source(finished_file_uri(source_path), SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
-  const std::string integrity =
-      query_optional_text(source.get(), "PRAGMA main.integrity_check").value_or("?");
+  // A -journal beside it: a copy taken in the middle of a transaction, whose
+  // pages may be ones that were never committed.
+  if (fs::file_size(source_path.string() + "-journal", error) > 0 && !error) {
+    throw Error(fmt::format("{} has a -journal beside it: it was copied in the middle of a "
+                            "transaction; open it once with sqlite3 (which rolls that back), "
+                            "then restore it",
+                            shown_path(source_path.string())),
+                SQLITE_CANTOPEN);
+  }
+  if (save_current_to) refuse_save_path(file, *save_current_to);
+  // Immutable only for a finished WAL-mode backup (nothing writes it without
+  // a -wal); any other file is read under a lock, one read transaction for
+  // the check and the copy.
+  const bool finished =
+      header_says_wal(source_path) && !fs::exists(source_path.string() + "-wal", error);
+  FileConnection source(
+      finished ? finished_file_uri(source_path) : file_uri(source_path.string()) + "?mode=ro",
+      SQLITE_OPEN_READONLY, source_path.string(), busy_patience(db));
+  exec(source.get(), "BEGIN");
+  std::string integrity;
+  try {
+    integrity = query_optional_text(source.get(), "PRAGMA main.integrity_check").value_or("?");
+  } catch (const Error& failure) {
+    throw Error(fmt::format("{} is not a database SQLite can read ({})",
+                            shown_path(source_path.string()), failure.what()),
+                SQLITE_NOTADB);
+  }
   if (integrity != "ok") {
     throw Error(fmt::format("{} fails integrity_check ({}); it is not put back",
                             shown_path(source_path.string()), integrity),
@@ -343,6 +395,16 @@ RestoreReport restore_schema(sqlite3* db, std::string_view schema, std::string_v
     throw Error(
         fmt::format("{} holds no emf database (no emf_schema_history)", shown_path(report.from)));
   }
+  for (const auto& [kind, version] : report.kinds) {
+    if (version > latest_version(kind)) {
+      throw Error(
+          fmt::format("{} holds {} at version {}, which a newer emf made; this emf knows "
+                      "versions up to {}; upgrade emf to restore it",
+                      shown_path(report.from), kind_name(kind), version, latest_version(kind)));
+    }
+  }
+  // The database may be at any version, a newer emf's too: a restore is how
+  // an upgrade is undone.
   const auto current = kinds_of(db, schema);
   std::set<Kind> ours, theirs;
   for (const auto& [kind, version] : current) ours.insert(kind);
@@ -354,16 +416,21 @@ RestoreReport restore_schema(sqlite3* db, std::string_view schema, std::string_v
   const bool wal = journal_mode(db, schema) == "wal";
   refuse_different_page_size(db, schema, source.get(), wal);
 
-  CommitWatcher watcher(file, wal);
-  std::optional<ScratchFile> saved;
+  CommitWatcher watcher(db, schema, file, wal);
+  std::optional<std::string> saved;
   const std::int64_t mark =
       save_current_to ? save_current(watcher, *save_current_to, saved) : watcher.mark();
-  put_back(db, schema, source.get(), watcher, mark);
-  if (saved) {
-    saved->keep();
-    report.saved_current = fs::absolute(saved->path()).string();
+  try {
+    put_back(db, schema, source.get(), watcher, mark);
+  } catch (const Error& failure) {
+    // Nothing was replaced when the lock or the check failed; the saved
+    // state is then of no use, and a retry saves it again.
+    if (saved && failure.code() == SQLITE_BUSY) fs::remove(*saved, error);
+    throw;
   }
-  report.bytes = static_cast<std::int64_t>(fs::file_size(file, error));
+  exec(source.get(), "COMMIT");
+  report.saved_current = saved;
+  report.bytes = pragma_int(db, schema, "page_count") * pragma_int(db, schema, "page_size");
   return report;
 }
 
@@ -391,6 +458,7 @@ OptimizeReport optimize_schema(sqlite3* db, std::string_view schema, Kind kind,
     throw Error(fmt::format("{} is not initialised in schema {}; run emf_init('{}') first",
                             kind_name(kind), schema, kind_name(kind)));
   }
+  if (save_current_to) refuse_save_path(file, *save_current_to);
   OptimizeReport report;
   const std::int64_t page_size = pragma_int(db, schema, "page_size");
   report.pages_before = pragma_int(db, schema, "page_count");
@@ -410,14 +478,15 @@ OptimizeReport optimize_schema(sqlite3* db, std::string_view schema, Kind kind,
   report.analyzed = true;
 
   const bool wal = journal_mode(db, schema) == "wal";
-  if (wal) {
-    Statement checkpoint(
+  const auto checkpoint = [&] {
+    Statement statement(
         db, fmt::format("PRAGMA {}.wal_checkpoint(TRUNCATE)", quote_identifier(schema)));
-    checkpoint.step();
-    report.checkpoint = checkpoint.column_int(0) == 0
-                            ? "done"
-                            : "not complete: other connections are reading; it completes later";
-  }
+    statement.step();
+    return statement.column_int(0) == 0
+               ? std::string("done")
+               : std::string("not complete: other connections are reading; it completes later");
+  };
+  if (wal) report.checkpoint = checkpoint();
 
   const std::int64_t free_bytes = report.free_pages_before * page_size;
   const bool worth_it =
@@ -429,46 +498,58 @@ OptimizeReport optimize_schema(sqlite3* db, std::string_view schema, Kind kind,
                     report.free_pages_before, report.pages_before, kVacuumFreeShare * 100,
                     kVacuumMinimumFreeBytes / 1024);
   } else {
-    CommitWatcher watcher(file, wal);
+    CommitWatcher watcher(db, schema, file, wal);
     if (const auto reason = cannot_copy(watcher.reader())) {
-      report.vacuum = fmt::format("not vacuumed: {}; run VACUUM yourself", *reason);
-      report.free_pages_after = pragma_int(db, schema, "freelist_count");
-      report.bytes_after = pragma_int(db, schema, "page_count") * page_size;
-      return report;
-    }
-    ScratchFile copy(unused_name_beside(file, "emf-vacuum"));
-    const std::int64_t mark = watcher.mark();
-    write_compact_copy(watcher.reader(), file, copy.path());
-    {
-      // Put back only a copy that holds every row as it was, rowid and all.
-      exec(watcher.reader(), fmt::format("ATTACH {} AS copy", quote_literal(copy.path().string())));
+      report.vacuum = fmt::format(
+          "not compacted: {}; SQLite's VACUUM would, but may renumber the rowids of tables "
+          "without an INTEGER PRIMARY KEY",
+          *reason);
+    } else {
+      // The copy gets the database's own permissions: it holds all its rows.
+      struct stat status {};
+      const mode_t mode = ::stat(file.c_str(), &status) == 0 ? (status.st_mode & 0777) : 0600;
+      TemporaryFile copy(file, ".emf-vacuum-", mode);
+      const std::int64_t mark = watcher.mark();
+      write_compact_copy(watcher.reader(), file, copy.path(), busy_patience(db));
+      exec(watcher.reader(),
+           fmt::format("ATTACH {} AS copy", quote_literal(file_uri(copy.path().string()))));
       const auto differs = first_table_that_differs(watcher.reader());
       exec(watcher.reader(), "DETACH copy");
-      if (differs) {
+      if (watcher.mark() != mark) {
         throw Error(
-            fmt::format("a VACUUM would change the rows or rowids of table {}; nothing "
-                        "was changed",
-                        *differs));
-      }
-    }
-    std::optional<ScratchFile> saved;
-    if (save_current_to) {
-      if (save_current(watcher, *save_current_to, saved) != mark) {
-        throw Error(
-            "another connection committed during the VACUUM; nothing was replaced; run "
-            "it again",
+            "another connection committed during the compaction; nothing was replaced; run it "
+            "again",
             SQLITE_BUSY);
       }
+      if (differs) {
+        throw Error(
+            fmt::format("the compacted copy differs from the database in table {}; "
+                        "nothing was changed",
+                        *differs));
+      }
+      std::optional<std::string> saved;
+      if (save_current_to && save_current(watcher, *save_current_to, saved) != mark) {
+        throw Error(
+            "another connection committed during the compaction; nothing was replaced; run it "
+            "again",
+            SQLITE_BUSY);
+      }
+      FileConnection compacted(finished_file_uri(copy.path()), SQLITE_OPEN_READONLY,
+                               copy.path().string(), busy_patience(db));
+      refuse_different_page_size(db, schema, compacted.get(), wal);
+      try {
+        put_back(db, schema, compacted.get(), watcher, mark);
+      } catch (const Error& failure) {
+        std::error_code ignored;
+        if (saved && failure.code() == SQLITE_BUSY) fs::remove(*saved, ignored);
+        throw;
+      }
+      report.saved_current = saved;
+      report.vacuumed = true;
+      report.vacuum = fmt::format("compacted: {} free pages given back", report.free_pages_before);
+      // The copy went through the WAL: move it into the file now.
+      if (wal) report.checkpoint = checkpoint();
     }
-    FileConnection vacuumed(finished_file_uri(copy.path()), SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
-    refuse_different_page_size(db, schema, vacuumed.get(), wal);
-    put_back(db, schema, vacuumed.get(), watcher, mark);
-    if (saved) {
-      saved->keep();
-      report.saved_current = fs::absolute(saved->path()).string();
-    }
-    report.vacuumed = true;
-    report.vacuum = fmt::format("vacuumed: {} free pages given back", report.free_pages_before);
   }
   report.free_pages_after = pragma_int(db, schema, "freelist_count");
   report.bytes_after = pragma_int(db, schema, "page_count") * page_size;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs, with apt-get, the Debian packages that building and testing emf
-# need, and only those that are missing. Safe to run again.
+# need, and only those that are missing. Safe to run again. With --coverage,
+# also what `make coverage` needs.
 set -euo pipefail
 
 packages=(
@@ -15,6 +16,10 @@ packages=(
   # make package: dpkg-shlibdeps works out the .deb's dependencies.
   dpkg-dev
 )
+# make coverage: gcovr reads what the --coverage build recorded.
+if [ "${1:-}" = "--coverage" ]; then
+  packages+=(gcovr)
+fi
 
 missing=()
 for package in "${packages[@]}"; do

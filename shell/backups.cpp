@@ -462,7 +462,10 @@ int run_restore(const std::vector<Target>& all_targets, const CommandOptions& op
     if (options.restore_from) {
       from = fs::absolute(*options.restore_from);
     } else {
-      const auto backups = list_backups(target, folder);
+      // The newest backup, but not one a restore made of what it replaced:
+      // a second --latest would undo the first.
+      auto backups = list_backups(target, folder);
+      std::erase_if(backups, [](const BackupFile& file) { return file.operation == "restore"; });
       if (backups.empty()) {
         outcome.ok = false;
         outcome.tone = Tone::bad;

@@ -268,6 +268,9 @@ TEST_F(ShellTest, RestorePutsTheNewestBackupBackAfterSavingTheCurrentState) {
   ASSERT_EQ(backups.size(), 2u);
   EXPECT_EQ(count("data/backups/" + backups[1], "search_history"), 0);
   EXPECT_EQ(emf({"check", "--only", "trends"}).exit_code, 0);
+  // A second --latest takes the same backup, not the state the first replaced.
+  ASSERT_EQ(emf({"restore", "--latest", "--only", "trends", "--yes"}).exit_code, 0);
+  EXPECT_EQ(count("data/trends.db", "search_history"), rows);
 }
 
 TEST_F(ShellTest, RestoreOfAFileGoesToTheDatabaseOfItsKind) {

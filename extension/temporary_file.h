@@ -1,0 +1,32 @@
+// A file emf writes beside another before it is done with it (a backup's
+// copy, a compacted database), locked while it is being written and
+// removed unless kept. The files of a process that was killed are removed
+// by the next one of the same tag, never one still being written.
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <string_view>
+
+namespace emf {
+
+class TemporaryFile {
+ public:
+  // "<beside><tag>XXXXXX", created with `mode` (before the umask), after
+  // removing stale files of the same tag in that folder.
+  TemporaryFile(const std::filesystem::path& beside, std::string_view tag, mode_t mode = 0600);
+  ~TemporaryFile();
+  TemporaryFile(const TemporaryFile&) = delete;
+  TemporaryFile& operator=(const TemporaryFile&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  // Leaves the file (and its SQLite siblings) in place.
+  void keep() { keep_ = true; }
+
+ private:
+  int fd_ = -1;
+  std::filesystem::path path_;
+  bool keep_ = false;
+};
+
+}  // namespace emf
