@@ -13,8 +13,9 @@ packages=(
   # The client tests (tests/clients) and the Python package (python/): a venv
   # with the system's setuptools and wheel builds it offline.
   sqlite-utils python3-venv python3-setuptools python3-wheel
-  # make package: dpkg-shlibdeps works out the .deb's dependencies.
-  dpkg-dev
+  # make package: dpkg-shlibdeps works out the .deb's dependencies; zsh
+  # checks the zsh completion it ships.
+  dpkg-dev zsh
 )
 # make coverage: gcovr reads what the --coverage build recorded.
 if [ "${1:-}" = "--coverage" ]; then
