@@ -15,6 +15,10 @@
 #include "cli.h"
 #include "db.h"
 
+#ifdef EMF_COVERAGE
+extern "C" void __gcov_dump(void);
+#endif
+
 namespace emf::shell {
 
 namespace {
@@ -122,6 +126,10 @@ int run_sqlite_shell(const std::vector<std::string>& arguments, const TargetOpti
   std::vector<char*> argv;
   for (std::string& word : command) argv.push_back(word.data());
   argv.push_back(nullptr);
+#ifdef EMF_COVERAGE
+  // execv replaces this process before exit would write its coverage counts.
+  __gcov_dump();
+#endif
   ::execv(sqlite3_program->c_str(), argv.data());
   fmt::print(stderr, "emf shell: cannot run {}: {}\n", sqlite3_program->string(),
              std::system_category().message(errno));
