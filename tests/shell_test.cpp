@@ -235,7 +235,8 @@ TEST_F(ShellTest, ResetWithYesBacksEachDatabaseUpFirst) {
   for (const auto& entry : fs::directory_iterator(path("data/backups"))) {
     ++backups;
     const std::string name = entry.path().filename().string();
-    EXPECT_NE(result.out.find("backup before reset: data/backups/" + name), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("backup before reset: data/backups/" + name), std::string::npos)
+        << result.out;
     if (name.starts_with("trends_backup_")) {
       EXPECT_EQ(count("data/backups/" + name, "trending_topics"), 6);
     }
