@@ -18,7 +18,9 @@ std::string shown_path(std::string_view path) {
 }
 
 void throw_sqlite_error(sqlite3* db, int rc, std::string_view context) {
-  const char* message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  // A copy: failure_cause runs SQL on the connection, which frees the
+  // connection's message.
+  const std::string message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   if (rc == SQLITE_NOMEM) throw std::bad_alloc();
   // The extended code says more (which I/O failed), whether or not the
   // caller's connection has extended codes on; SQLite masks it for them.

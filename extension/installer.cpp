@@ -48,21 +48,26 @@ void switch_to_wal(sqlite3* db, std::string_view schema, std::vector<std::string
   // While another process has the file open this fails with SQLITE_BUSY at
   // once, without the busy handler: waited out here, so that the report
   // still says what this call applied.
-  std::string mode;
+  // The pragma is stepped to the end: SQLite returns the row 'wal' first,
+  // and an I/O error writing the header only at the next step.
   try {
-    mode = with_patience(db, [&] {
-      return query_optional_text(db, "PRAGMA " + quote_identifier(schema) + ".journal_mode = WAL")
-          .value_or("unknown");
+    with_patience(db, [&] {
+      exec(db, "PRAGMA " + quote_identifier(schema) + ".journal_mode = WAL");
+      return true;
     });
   } catch (const Error& error) {
     // The schema work has committed: report it done, and what is left.
-    if ((error.code() & 0xff) != SQLITE_BUSY) throw;
-    warnings.push_back(fmt::format(
-        "journal_mode stays '{}': another connection kept the file busy; call emf_init again to "
-        "switch to WAL",
-        journal_mode(db, schema)));
+    warnings.push_back(
+        (error.code() & 0xff) == SQLITE_BUSY
+            ? fmt::format("journal_mode stays '{}': another connection kept the file busy; call "
+                          "emf_init again to switch to WAL",
+                          journal_mode(db, schema))
+            : fmt::format("journal_mode stays '{}': switching to WAL failed ({}); call emf_init "
+                          "again to switch",
+                          journal_mode(db, schema), error.what()));
     return;
   }
+  const std::string mode = journal_mode(db, schema);
   if (mode != "wal") {
     warnings.push_back(
         fmt::format("journal_mode is '{}': this database or its VFS does not support WAL", mode));

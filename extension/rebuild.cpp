@@ -455,7 +455,8 @@ bool Rebuild::rebuild_table(std::string_view create_table_sql, Misfits& misfits)
   set_aside();
   const std::string scratch = qualified(schema_, scratch_name);
   exec(db_, replace_object_name(create_table_sql, scratch));
-  const SchemaObject* created = read_schema(db_, schema_).find(scratch_name);
+  const SchemaSnapshot after_create = read_schema(db_, schema_);
+  const SchemaObject* created = after_create.find(scratch_name);
   const std::string alias = created != nullptr ? created->rowid_alias : std::string();
   const std::string source = qualified(schema_, table);
   const std::int64_t misfits_before = misfits.count();
