@@ -28,8 +28,6 @@ namespace emf::shell {
 
 namespace {
 
-constexpr int kUsageError = 2;
-
 using Runner = int (*)(const std::vector<Target>&, const CommandOptions&, const Terminal&);
 
 // What the command line asked for.

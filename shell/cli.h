@@ -10,6 +10,9 @@
 
 namespace emf::shell {
 
+// The exit status of bad usage (1 is a problem found or an operation failed).
+inline constexpr int kUsageError = 2;
+
 int run_command_line(int argc, char** argv);
 
 // The name closest to a mistyped word, if one is close enough to guess.
