@@ -181,25 +181,38 @@ bool is_file_schema(sqlite3* db, std::string_view schema) {
   return file != nullptr && file[0] != '\0';
 }
 
+namespace {
+
+// Bytes 18 and 19 of the file's header (fileformat2 1.3.3): 2 in WAL mode, 1
+// in a rollback-journal mode; nullopt when the file has no header yet.
+std::optional<int> header_file_format(sqlite3* db, std::string_view schema) {
+  sqlite3_file* handle = nullptr;
+  unsigned char header[100] = {};
+  if (sqlite3_file_control(db, std::string(schema).c_str(), SQLITE_FCNTL_FILE_POINTER, &handle) !=
+          SQLITE_OK ||
+      handle == nullptr || handle->pMethods == nullptr ||
+      handle->pMethods->xRead(handle, header, sizeof header, 0) != SQLITE_OK ||
+      std::memcmp(header, "SQLite format 3", 16) != 0 || header[18] != header[19]) {
+    return std::nullopt;
+  }
+  return header[18];
+}
+
+}  // namespace
+
 std::string journal_mode(sqlite3* db, std::string_view schema) {
   std::string mode = query_optional_text(db, "PRAGMA " + quote_identifier(schema) + ".journal_mode")
                          .value_or("unknown");
-  // Opened immutable (read-only media), SQLite answers 'delete' whatever the
-  // file says; its header says WAL when bytes 18 and 19 are 2 (fileformat2
-  // 1.3.3), and that is the mode every writer will use.
   const char* file = sqlite3_db_filename(db, std::string(schema).c_str());
-  if (file == nullptr || file[0] == '\0' || !sqlite3_uri_boolean(file, "immutable", 0)) {
-    return mode;
-  }
-  sqlite3_file* handle = nullptr;
-  unsigned char header[100] = {};
-  if (sqlite3_file_control(db, std::string(schema).c_str(), SQLITE_FCNTL_FILE_POINTER, &handle) ==
-          SQLITE_OK &&
-      handle != nullptr && handle->pMethods != nullptr &&
-      handle->pMethods->xRead(handle, header, sizeof header, 0) == SQLITE_OK && header[18] == 2 &&
-      header[19] == 2) {
-    return "wal";
-  }
+  if (file == nullptr || file[0] == '\0') return mode;
+  const std::optional<int> format = header_file_format(db, schema);
+  // Opened immutable (read-only media), SQLite answers 'delete' whatever the
+  // file says; the header's WAL mark is the mode every writer will use.
+  if (sqlite3_uri_boolean(file, "immutable", 0)) return format == 2 ? "wal" : mode;
+  // A switch to WAL whose header failed to commit leaves the connection
+  // answering 'wal' for a file that is not: the file is what others open,
+  // and this connection falls back to 'delete' at its next read.
+  if (mode == "wal" && format == 1) return "delete";
   return mode;
 }
 

@@ -19,6 +19,7 @@ bool is_armed = false;
 bool fired = false;
 std::array<std::int64_t, 6> calls{};
 std::atomic<int> last_errno{0};
+std::atomic<std::int64_t> frozen_clock{0};  // 0: the default VFS's clock
 
 // Counts a call of the point; its error code when it must fail, else 0.
 int count(FaultPoint point) {
@@ -167,6 +168,10 @@ int vfs_sleep(sqlite3_vfs*, int microseconds) {
   return real_vfs->xSleep(real_vfs, microseconds);
 }
 int vfs_current_time(sqlite3_vfs*, double* now) {
+  if (const std::int64_t frozen = frozen_clock.load()) {
+    *now = static_cast<double>(frozen) / 86400000.0;
+    return SQLITE_OK;
+  }
   return real_vfs->xCurrentTime(real_vfs, now);
 }
 int vfs_get_last_error(sqlite3_vfs*, int size, char* message) {
@@ -177,6 +182,10 @@ int vfs_get_last_error(sqlite3_vfs*, int size, char* message) {
   return real_vfs->xGetLastError(real_vfs, size, message);
 }
 int vfs_current_time_int64(sqlite3_vfs*, sqlite3_int64* now) {
+  if (const std::int64_t frozen = frozen_clock.load()) {
+    *now = frozen;
+    return SQLITE_OK;
+  }
   return real_vfs->xCurrentTimeInt64(real_vfs, now);
 }
 
@@ -233,6 +242,10 @@ bool fault_fired() {
 std::int64_t fault_calls(FaultPoint point) {
   std::lock_guard lock(fault_mutex);
   return calls[static_cast<std::size_t>(point)];
+}
+
+void freeze_fault_vfs_clock(std::int64_t julian_ms) {
+  frozen_clock = julian_ms;
 }
 
 }  // namespace emf::test

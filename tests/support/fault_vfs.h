@@ -30,5 +30,10 @@ void disarm_fault();
 bool fault_fired();
 // Calls of the point counted since arm_fault() (or since the last disarm).
 std::int64_t fault_calls(FaultPoint point);
+// Stops the VFS's clock at the given time, in milliseconds since the Julian
+// epoch (as xCurrentTimeInt64 returns it), so that two runs of an operation
+// write the same times; 0 lets it run again. Armed or not, the other calls
+// go to the default VFS as before.
+void freeze_fault_vfs_clock(std::int64_t julian_ms);
 
 }  // namespace emf::test
