@@ -1,8 +1,7 @@
 // Databases made by other tools: adopted by emf_init (tables and rows kept,
 // emf's indexes, triggers and views in place, version 1 as the baseline),
-// then converged by emf_repair (SQLite's twelve-step rebuild) with every row
-// intact; what cannot be done is refused, changing nothing. And the drift
-// detail that tells a person what differs.
+// their tables rebuilt to emf's definitions with every row intact; what
+// cannot be done is refused, changing nothing.
 #include <gtest/gtest.h>
 
 #include <fmt/format.h>
@@ -163,34 +162,6 @@ TEST(Adoption, WorksOnAnAttachedSchema) {
   EXPECT_EQ(db.integer("SELECT count(*) FROM main.sqlite_schema"), 0);
 }
 
-TEST(Repair, ARowThatBreaksAConstraintStopsItAndNothingChanges) {
-  TempDir dir;
-  Db db(dir.file("t.db"));
-  db.exec("SELECT emf_init('trends'), emf_seed('trends')");
-  drop_constraints(db, "trending_topics");
-  drop_constraints(db, "search_history");
-  db.exec("UPDATE trending_topics SET relevance_score = 5.0 WHERE id IN (2, 3)");
-  db.exec("UPDATE search_history SET query = '' WHERE id = 1");
-  const std::string before = db.dump();
-  const auto error = db.error("SELECT emf_repair('trends')");
-  ASSERT_TRUE(error.has_value());
-  // Every row that blocks it, in one run.
-  EXPECT_EQ(*error,
-            "emf_repair: cannot repair trends: 3 values do not fit: "
-            "trending_topics.relevance_score: 2 rows (rowid 2: 5.0, rowid 3: 5.0): CHECK "
-            "constraint failed: relevance_score IS NULL OR (typeof(relevance_score) = 'real' AND "
-            "relevance_score BETWEEN 0.0 AND 1.0); search_history.query: 1 row "
-            "(rowid 1: ''): CHECK constraint failed: length(trim(query)) > 0; fix or delete those "
-            "rows, then run emf_repair again (nothing was changed)");
-  EXPECT_EQ(db.dump(), before);
-  EXPECT_EQ(db.integer("PRAGMA foreign_keys"), 1);
-  // Fixed, it goes through.
-  db.exec("UPDATE trending_topics SET relevance_score = 0.5 WHERE id IN (2, 3)");
-  db.exec("UPDATE search_history SET query = 'q' WHERE id = 1");
-  db.exec("SELECT emf_repair('trends')");
-  EXPECT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.ok"), "1");
-}
-
 // Copying into emf's column types applies their affinity: the text '007'
 // would become 7 and a 20-digit text a REAL. Values are kept exactly or the
 // rebuild refuses, naming them.
@@ -221,40 +192,6 @@ TEST(Adoption, NeverChangesAValueOnTheWay) {
   EXPECT_EQ(db.dump(), before);
 }
 
-// An index repair recreates that the rows break: the rows are named.
-TEST(Repair, AUniqueIndexTheRowsBreakNamesThem) {
-  Db db;
-  db.exec("SELECT emf_init('metrics')");
-  db.exec("DROP INDEX idx_video_metrics_one_snapshot_per_instant");
-  db.exec("DROP TRIGGER video_metrics_times_on_insert");
-  db.exec(
-      "INSERT INTO video_metrics (video_id, platform, timestamp) VALUES "
-      "('v', 'p', '2024-01-01 10:00:00.000'), ('v', 'p', '2024-01-01T10:00:00Z')");
-  const std::string before = db.dump();
-  const auto error = db.error("SELECT emf_repair('metrics')");
-  ASSERT_TRUE(error.has_value());
-  EXPECT_NE(error->find("video_metrics.video_id: 1 row (rowid 2: 'v'): UNIQUE constraint failed: "
-                        "index 'idx_video_metrics_one_snapshot_per_instant'; fix or delete those "
-                        "rows, then run emf_repair again (nothing was changed)"),
-            std::string::npos)
-      << *error;
-  EXPECT_EQ(db.dump(), before);
-}
-
-// Only a rebuild needs foreign keys off: recreating an index works inside
-// the caller's transaction with them on.
-TEST(Repair, RecreatesAnIndexInsideTheCallersTransaction) {
-  Db db;
-  db.exec("SELECT emf_init('trends')");
-  db.exec("DROP INDEX idx_trending_topics_source");
-  db.exec("PRAGMA foreign_keys = ON");
-  db.exec("BEGIN");
-  EXPECT_EQ(db.json(db.text("SELECT emf_repair('trends')"), "$.recreated"),
-            "[\"idx_trending_topics_source\"]");
-  db.exec("COMMIT");
-  EXPECT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.ok"), "1");
-}
-
 // A table of the other tool's under the name of an emf view is never
 // replaced: adoption refuses, naming it, and changes nothing.
 TEST(Adoption, ATableUnderTheNameOfAnEmfViewIsRefused) {
@@ -269,26 +206,6 @@ TEST(Adoption, ATableUnderTheNameOfAnEmfViewIsRefused) {
   EXPECT_NE(error->find("latest_video_metrics is a table, expected a view"), std::string::npos)
       << *error;
   EXPECT_EQ(db.dump(), before);
-}
-
-// Whatever of the user's SQLite accepts survives a repair's rebuild: a view
-// with an INSTEAD OF trigger, the connection's TEMP view and TEMP trigger on
-// a rebuilt table.
-TEST(Repair, KeepsTheUsersViewsTriggersAndTempObjects) {
-  Db db;
-  db.exec("SELECT emf_init('trends'), emf_seed('trends')");
-  db.exec(
-      "CREATE TABLE my_log (q TEXT); CREATE VIEW my_searches AS SELECT query FROM search_history; "
-      "CREATE TRIGGER my_insert INSTEAD OF INSERT ON my_searches BEGIN INSERT INTO "
-      "search_history (query) VALUES (NEW.query); END; CREATE TEMP VIEW recent AS SELECT query "
-      "FROM main.search_history; CREATE TEMP TRIGGER audit AFTER INSERT ON main.search_history "
-      "BEGIN INSERT INTO my_log VALUES (NEW.query); END");
-  drop_constraints(db, "search_history");
-  EXPECT_EQ(db.json(db.text("SELECT emf_repair('trends')"), "$.rebuilt"), "[\"search_history\"]");
-  db.exec("INSERT INTO my_searches (query) VALUES ('through the view')");
-  EXPECT_EQ(db.text("SELECT group_concat(q) FROM my_log"), "through the view");
-  EXPECT_EQ(db.integer("SELECT count(*) FROM recent"), 5);
-  EXPECT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.ok"), "1");
 }
 
 TEST(Adoption, NeverDropsAColumnItDoesNotKnow) {
@@ -354,119 +271,6 @@ TEST(Adoption, RefusesARebuildThatWouldBreakForeignKeys) {
             "missing row of image_library); nothing was changed");
   EXPECT_EQ(db.dump(), before);
   EXPECT_EQ(db.integer("PRAGMA foreign_keys"), 1);  // restored after the refusal too
-}
-
-TEST(Repair, NeedsAnInitialisedKind) {
-  Db db;
-  make_legacy(db, "trends");
-  const auto error = db.error("SELECT emf_repair('trends')");
-  ASSERT_TRUE(error.has_value());
-  EXPECT_EQ(*error,
-            "emf_repair: trends is not initialised and up to date in schema main; run "
-            "emf_init('trends') first");
-}
-
-TEST(Repair, RecreatesMissingAndChangedIndexesTriggersAndViews) {
-  Db db;
-  db.exec("SELECT emf_init('metrics'), emf_seed('metrics')");
-  db.exec("DROP INDEX idx_video_metrics_platform");
-  db.exec("DROP VIEW latest_video_metrics");
-  db.exec("CREATE VIEW latest_video_metrics AS SELECT 1");
-  const std::string report = db.text("SELECT emf_repair('metrics')");
-  EXPECT_EQ(db.json(report, "$.rebuilt"), "[]");
-  EXPECT_EQ(db.json(report, "$.recreated"),
-            "[\"idx_video_metrics_platform\",\"latest_video_metrics\"]");
-  EXPECT_EQ(db.json(db.text("SELECT emf_check('metrics')"), "$.ok"), "1");
-  EXPECT_EQ(db.integer("SELECT count(*) FROM latest_video_metrics"), 4);
-}
-
-// What differs, in words.
-std::string detail_of(Db& db, const std::string& kind, const std::string& name) {
-  return db.text(fmt::format(
-      "SELECT status || ': ' || coalesce(detail, '') FROM emf_objects('{}') WHERE name = '{}'",
-      kind, name));
-}
-
-// Replaces a table by one created from `sql`, keeping its rows and triggers.
-void replace_table(Db& db, const std::string& table, const std::string& sql) {
-  const auto triggers = db.rows(fmt::format(
-      "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = '{}'", table));
-  db.exec("PRAGMA foreign_keys = OFF");
-  db.exec("BEGIN");
-  db.exec(fmt::format("ALTER TABLE {} RENAME TO old_{}", table, table));
-  db.exec(sql);
-  db.exec(fmt::format("INSERT INTO {} SELECT * FROM old_{}", table, table));
-  db.exec(fmt::format("DROP TABLE old_{}", table));
-  for (const auto& trigger : triggers) db.exec(trigger[0]);
-  db.exec("COMMIT");
-}
-
-TEST(Drift, NamesTheConstraintTheColumnsOrTheBodyThatDiffers) {
-  Db db;
-  db.exec("SELECT emf_init('metrics'), emf_init('trends')");
-  db.exec("PRAGMA legacy_alter_table = ON");  // keep the view pointing at the name
-  replace_table(
-      db, "video_metadata",
-      "CREATE TABLE video_metadata (id INTEGER PRIMARY KEY AUTOINCREMENT, video_id TEXT "
-      "NOT NULL UNIQUE CHECK (length(trim(video_id)) > 0), title TEXT COLLATE NOCASE, "
-      "description TEXT, topic TEXT, script_path TEXT, audio_path TEXT, video_path TEXT, "
-      "duration_seconds REAL CHECK (duration_seconds IS NULL OR "
-      "(typeof(duration_seconds) = 'real' AND duration_seconds >= 0)), created_at TEXT "
-      "NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')) CONSTRAINT "
-      "created_at_is_a_time CHECK (typeof(created_at) = 'text' AND created_at GLOB "
-      "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND julianday(created_at) IS "
-      "NOT NULL AND date(created_at) = date(julianday(created_at))), "
-      "posted_at TEXT CONSTRAINT posted_at_is_a_time CHECK (posted_at IS NULL OR "
-      "(typeof(posted_at) = 'text' AND posted_at GLOB "
-      "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND julianday(posted_at) IS NOT NULL AND "
-      "date(posted_at) = date(julianday(posted_at)))), status TEXT NOT NULL "
-      "DEFAULT 'draft')");
-  EXPECT_EQ(detail_of(db, "metrics", "video_metadata"),
-            "changed: column title: collate nocase, expected binary; missing check(status "
-            "in('draft', 'rendered', 'posted', 'archived'))");
-
-  db.exec("DROP INDEX idx_trending_topics_source");
-  db.exec("CREATE INDEX idx_trending_topics_source ON trending_topics (source DESC, topic)");
-  EXPECT_EQ(detail_of(db, "trends", "idx_trending_topics_source"),
-            "changed: columns (source DESC, topic), expected (source)");
-
-  db.exec("DROP TRIGGER update_trending_topics_timestamp");
-  db.exec(
-      "CREATE TRIGGER update_trending_topics_timestamp AFTER UPDATE OF topic ON "
-      "trending_topics FOR EACH ROW WHEN NEW.updated_at IS OLD.updated_at BEGIN UPDATE "
-      "trending_topics SET updated_at = 'x' WHERE id = NEW.id; END");
-  EXPECT_EQ(
-      detail_of(db, "trends", "update_trending_topics_timestamp"),
-      "changed: body differs: `topic on trending_topics when new.updated_at is ...`, expected "
-      "`id, topic, source, timestamp, relevance_score, u...`");
-
-  db.exec("DROP VIEW latest_video_metrics");
-  db.exec("CREATE VIEW latest_video_metrics AS SELECT * FROM video_metrics");
-  EXPECT_EQ(
-      detail_of(db, "metrics", "latest_video_metrics"),
-      "changed: query differs: `* from video_metrics`, expected `m.id, m.video_id, m.platform, "
-      "m.views, m.likes, ...`");
-}
-
-TEST(Drift, EquivalentSqlSpelledAnotherWayIsNotFlagged) {
-  Db db;
-  db.exec("SELECT emf_init('trends')");
-  replace_table(db, "search_history",
-                "CREATE TABLE \"Search_History\"(\n  ID integer PRIMARY KEY AUTOINCREMENT,\n"
-                "  [query] TEXT NOT NULL CHECK(LENGTH(TRIM(query))>0),  source TEXT,"
-                " result_count INTEGER NOT NULL DEFAULT 0 CHECK (TYPEOF(result_count)='integer' "
-                "AND result_count>=0), `timestamp` TEXT NOT NULL DEFAULT (STRFTIME('%Y-%m-%d "
-                "%H:%M:%f','now')) constraint timestamp_is_a_time CHECK (typeof(timestamp) = "
-                "'text' AND timestamp GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND "
-                "julianday(timestamp) IS NOT NULL AND DATE(timestamp) = "
-                "date(JULIANDAY(\"timestamp\"))) -- the same, spelled otherwise\n)");
-  EXPECT_EQ(detail_of(db, "trends", "search_history"), "ok: ");
-  db.exec("DROP INDEX idx_trending_topics_relevance");
-  db.exec(
-      "CREATE INDEX \"IDX_trending_topics_RELEVANCE\" ON [trending_topics]( relevance_score  DESC "
-      ")");
-  EXPECT_EQ(detail_of(db, "trends", "idx_trending_topics_relevance"), "ok: ");
-  EXPECT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.ok"), "1");
 }
 
 }  // namespace

@@ -1,0 +1,122 @@
+// emf_repair: converges a drifted schema on emf's definitions (SQLite's
+// twelve-step rebuild for tables, recreation for indexes, triggers and
+// views) with every row and every object of the user's intact; what the rows
+// do not allow is refused, naming them, with nothing changed.
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include "support/fixtures.h"
+#include "support/test_db.h"
+
+namespace emf::test {
+namespace {
+
+TEST(Repair, ARowThatBreaksAConstraintStopsItAndNothingChanges) {
+  TempDir dir;
+  Db db(dir.file("t.db"));
+  db.exec("SELECT emf_init('trends'), emf_seed('trends')");
+  drop_constraints(db, "trending_topics");
+  drop_constraints(db, "search_history");
+  db.exec("UPDATE trending_topics SET relevance_score = 5.0 WHERE id IN (2, 3)");
+  db.exec("UPDATE search_history SET query = '' WHERE id = 1");
+  const std::string before = db.dump();
+  const auto error = db.error("SELECT emf_repair('trends')");
+  ASSERT_TRUE(error.has_value());
+  // Every row that blocks it, in one run.
+  EXPECT_EQ(*error,
+            "emf_repair: cannot repair trends: 3 values do not fit: "
+            "trending_topics.relevance_score: 2 rows (rowid 2: 5.0, rowid 3: 5.0): CHECK "
+            "constraint failed: relevance_score IS NULL OR (typeof(relevance_score) = 'real' AND "
+            "relevance_score BETWEEN 0.0 AND 1.0); search_history.query: 1 row "
+            "(rowid 1: ''): CHECK constraint failed: length(trim(query)) > 0; fix or delete those "
+            "rows, then run emf_repair again (nothing was changed)");
+  EXPECT_EQ(db.dump(), before);
+  EXPECT_EQ(db.integer("PRAGMA foreign_keys"), 1);
+  // Fixed, it goes through.
+  db.exec("UPDATE trending_topics SET relevance_score = 0.5 WHERE id IN (2, 3)");
+  db.exec("UPDATE search_history SET query = 'q' WHERE id = 1");
+  db.exec("SELECT emf_repair('trends')");
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.ok"), "1");
+}
+
+// An index repair recreates that the rows break: the rows are named.
+TEST(Repair, AUniqueIndexTheRowsBreakNamesThem) {
+  Db db;
+  db.exec("SELECT emf_init('metrics')");
+  db.exec("DROP INDEX idx_video_metrics_one_snapshot_per_instant");
+  db.exec("DROP TRIGGER video_metrics_times_on_insert");
+  db.exec(
+      "INSERT INTO video_metrics (video_id, platform, timestamp) VALUES "
+      "('v', 'p', '2024-01-01 10:00:00.000'), ('v', 'p', '2024-01-01T10:00:00Z')");
+  const std::string before = db.dump();
+  const auto error = db.error("SELECT emf_repair('metrics')");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_NE(error->find("video_metrics.video_id: 1 row (rowid 2: 'v'): UNIQUE constraint failed: "
+                        "index 'idx_video_metrics_one_snapshot_per_instant'; fix or delete those "
+                        "rows, then run emf_repair again (nothing was changed)"),
+            std::string::npos)
+      << *error;
+  EXPECT_EQ(db.dump(), before);
+}
+
+// Only a rebuild needs foreign keys off: recreating an index works inside
+// the caller's transaction with them on.
+TEST(Repair, RecreatesAnIndexInsideTheCallersTransaction) {
+  Db db;
+  db.exec("SELECT emf_init('trends')");
+  db.exec("DROP INDEX idx_trending_topics_source");
+  db.exec("PRAGMA foreign_keys = ON");
+  db.exec("BEGIN");
+  EXPECT_EQ(db.json(db.text("SELECT emf_repair('trends')"), "$.recreated"),
+            "[\"idx_trending_topics_source\"]");
+  db.exec("COMMIT");
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.ok"), "1");
+}
+
+// Whatever of the user's SQLite accepts survives a repair's rebuild: a view
+// with an INSTEAD OF trigger, the connection's TEMP view and TEMP trigger on
+// a rebuilt table.
+TEST(Repair, KeepsTheUsersViewsTriggersAndTempObjects) {
+  Db db;
+  db.exec("SELECT emf_init('trends'), emf_seed('trends')");
+  db.exec(
+      "CREATE TABLE my_log (q TEXT); CREATE VIEW my_searches AS SELECT query FROM search_history; "
+      "CREATE TRIGGER my_insert INSTEAD OF INSERT ON my_searches BEGIN INSERT INTO "
+      "search_history (query) VALUES (NEW.query); END; CREATE TEMP VIEW recent AS SELECT query "
+      "FROM main.search_history; CREATE TEMP TRIGGER audit AFTER INSERT ON main.search_history "
+      "BEGIN INSERT INTO my_log VALUES (NEW.query); END");
+  drop_constraints(db, "search_history");
+  EXPECT_EQ(db.json(db.text("SELECT emf_repair('trends')"), "$.rebuilt"), "[\"search_history\"]");
+  db.exec("INSERT INTO my_searches (query) VALUES ('through the view')");
+  EXPECT_EQ(db.text("SELECT group_concat(q) FROM my_log"), "through the view");
+  EXPECT_EQ(db.integer("SELECT count(*) FROM recent"), 5);
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.ok"), "1");
+}
+
+TEST(Repair, NeedsAnInitialisedKind) {
+  Db db;
+  make_legacy(db, "trends");
+  const auto error = db.error("SELECT emf_repair('trends')");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(*error,
+            "emf_repair: trends is not initialised and up to date in schema main; run "
+            "emf_init('trends') first");
+}
+
+TEST(Repair, RecreatesMissingAndChangedIndexesTriggersAndViews) {
+  Db db;
+  db.exec("SELECT emf_init('metrics'), emf_seed('metrics')");
+  db.exec("DROP INDEX idx_video_metrics_platform");
+  db.exec("DROP VIEW latest_video_metrics");
+  db.exec("CREATE VIEW latest_video_metrics AS SELECT 1");
+  const std::string report = db.text("SELECT emf_repair('metrics')");
+  EXPECT_EQ(db.json(report, "$.rebuilt"), "[]");
+  EXPECT_EQ(db.json(report, "$.recreated"),
+            "[\"idx_video_metrics_platform\",\"latest_video_metrics\"]");
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('metrics')"), "$.ok"), "1");
+  EXPECT_EQ(db.integer("SELECT count(*) FROM latest_video_metrics"), 4);
+}
+
+}  // namespace
+}  // namespace emf::test
