@@ -111,66 +111,6 @@ int io_error(FaultPoint point) {
 
 // --- the starting databases -------------------------------------------------
 
-// A time of row i in the form of the version 1 schema ('T...Z') or of the
-// old tool (SQLite's CURRENT_TIMESTAMP form).
-std::string time_of_row(bool legacy) {
-  return legacy ? "datetime('2026-01-01', '+' || i || ' minutes')"
-                : "strftime('%Y-%m-%dT%H:%M:%fZ', '2026-01-01', '+' || i || ' minutes')";
-}
-
-// kRows rows in each table of the kind, in columns that version 1 and the
-// old tool's schema share.
-void fill(Db& db, const std::string& kind, bool legacy) {
-  const std::string numbers = fmt::format(
-      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {}) ", kRows);
-  const std::string time = time_of_row(legacy);
-  if (kind == "trends") {
-    db.exec(numbers +
-            fmt::format("INSERT INTO trending_topics (topic, source, timestamp, relevance_score, "
-                        "used_flag, category, metadata, created_at, updated_at) "
-                        "SELECT 'topic ' || i, 'source ' || (i % 4), {0}, (i % 11) / 10.0, "
-                        "i % 2, 'category ' || (i % 5), json_object('rank', i), {0}, {0} FROM n",
-                        time));
-    db.exec(numbers + fmt::format("INSERT INTO search_history (query, source, result_count, "
-                                  "timestamp) SELECT 'query ' || i, 'source ' || (i % 3), i % 50, "
-                                  "{} FROM n",
-                                  time));
-  } else if (kind == "metrics") {
-    db.exec(numbers + fmt::format("INSERT INTO video_metadata (video_id, title, topic, "
-                                  "duration_seconds, created_at, posted_at, status) "
-                                  "SELECT 'video ' || i, 'title ' || i, 'topic ' || (i % 7), "
-                                  "i * 1.5, {0}, CASE WHEN i % 2 = 0 THEN {0} END, "
-                                  "CASE WHEN i % 2 = 0 THEN 'posted' ELSE 'draft' END FROM n",
-                                  time));
-    db.exec(numbers + fmt::format("INSERT INTO video_metrics (video_id, platform, views, likes, "
-                                  "engagement_rate, timestamp, created_at) "
-                                  "SELECT 'video ' || (i % 50), CASE i % 2 WHEN 0 THEN 'tiktok' "
-                                  "ELSE 'youtube' END, i * 10, i, (i % 10) / 10.0, {0}, {0} "
-                                  "FROM n",
-                                  time));
-  } else {
-    db.exec(numbers + fmt::format("INSERT INTO image_library (character, emotion, pose, "
-                                  "file_path, quality_score, tags, timestamp, created_at) "
-                                  "SELECT CASE i % 2 WHEN 0 THEN 'butcher' ELSE 'nutsy' END, "
-                                  "'emotion ' || (i % 6), 'pose ' || (i % 4), "
-                                  "'images/' || i || '.png', (i % 10) / 10.0, "
-                                  "json_array('tag ' || i), {0}, {0} FROM n",
-                                  time));
-    db.exec(numbers + fmt::format("INSERT INTO image_usage (image_id, video_id, scene_number, "
-                                  "timestamp) SELECT (SELECT max(id) FROM image_library) - i + 1, "
-                                  "'video ' || (i % 9), i % 5, {} FROM n",
-                                  time));
-    db.exec(numbers + fmt::format("INSERT INTO image_collections (name, character, created_at) "
-                                  "SELECT 'collection ' || i, 'butcher', {} FROM n WHERE i <= 5",
-                                  time));
-    db.exec(numbers +
-            "INSERT INTO collection_images (collection_id, image_id, sort_order) "
-            "SELECT (SELECT max(id) FROM image_collections) - i % 5, "
-            "(SELECT max(id) FROM image_library) - i, i FROM n WHERE i <= " +
-            std::to_string(kRows / 2));
-  }
-}
-
 // --- the operations ---------------------------------------------------------
 
 struct Operation {
@@ -192,7 +132,7 @@ const std::vector<Operation>& operations() {
       list.push_back({"UpgradeVersion1_" + kind,
                       [kind](Db& db) {
                         make_version_1(db, kind);
-                        fill(db, kind, /*legacy=*/false);
+                        fill_rows(db, kind, /*legacy=*/false, kRows);
                       },
                       "SELECT emf_init('" + kind + "')"});
     }
@@ -200,7 +140,7 @@ const std::vector<Operation>& operations() {
       list.push_back({"AdoptLegacy_" + kind,
                       [kind](Db& db) {
                         make_legacy(db, kind);
-                        fill(db, kind, /*legacy=*/true);
+                        fill_rows(db, kind, /*legacy=*/true, kRows);
                       },
                       "SELECT emf_init('" + kind + "')"});
     }

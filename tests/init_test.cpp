@@ -6,8 +6,6 @@
 
 #include <fmt/format.h>
 
-#include <thread>
-
 #include "support/fixtures.h"
 #include "support/test_db.h"
 
@@ -206,35 +204,6 @@ TEST(Init, FailsAtomicallyOnAReadOnlyDatabase) {
   ASSERT_TRUE(error.has_value());
   EXPECT_NE(error->find("emf_init:"), std::string::npos) << *error;
   EXPECT_NE(error->find("readonly"), std::string::npos) << *error;
-}
-
-TEST(Init, ConcurrentConnectionsApplyEachMigrationOnce) {
-  TempDir dir;
-  const std::string path = dir.file("race.db");
-  {
-    Db create(path);
-    create.exec("PRAGMA journal_mode = WAL");
-  }
-  std::vector<std::thread> threads;
-  std::vector<std::string> errors(6);
-  for (int i = 0; i < 6; ++i) {
-    threads.emplace_back([&, i] {
-      try {
-        Db db(path);
-        for (const char* kind : {"trends", "metrics", "image_library"}) {
-          db.exec(fmt::format("SELECT emf_init('{}')", kind));
-        }
-      } catch (const std::exception& error) {
-        errors[i] = error.what();
-      }
-    });
-  }
-  for (auto& thread : threads) thread.join();
-  for (const auto& error : errors) EXPECT_EQ(error, "");
-  Db db(path);
-  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_schema_history"), 7);
-  EXPECT_EQ(db.integer("SELECT count(DISTINCT kind || version) FROM emf_schema_history"), 7);
-  EXPECT_EQ(db.json(db.text("SELECT emf_check()"), "$.ok"), "1");
 }
 
 }  // namespace

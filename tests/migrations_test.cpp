@@ -1,12 +1,10 @@
 // Versioned migrations: a version-1 database full of rows upgrades with
 // every row intact; emf_migrations and emf_plan say what is applied and what
-// would be; a changed migration or a newer database blocks emf_init; eight
-// migrators at once apply each migration once.
+// would be; a changed migration or a newer database blocks emf_init (migrators
+// at once: concurrency_test).
 #include <gtest/gtest.h>
 
 #include <fmt/format.h>
-
-#include <thread>
 
 #include "support/fixtures.h"
 #include "support/test_db.h"
@@ -190,42 +188,6 @@ TEST(Migrations, PlanSaysWhatInitWouldDoAndChangesNothing) {
   EXPECT_NE(db.json(db.text("SELECT emf_plan('metrics', 'aux')"), "$.steps[0].sql")
                 .find("CREATE TABLE \"aux\".video_metrics"),
             std::string::npos);
-}
-
-TEST(Migrations, EightThreadsMigratingAtOnceApplyEachMigrationOnce) {
-  TempDir dir;
-  const std::string path = dir.file("race.db");
-  {
-    Db db(path);
-    db.exec("PRAGMA journal_mode = WAL");
-    make_version_1(db, "trends");
-    fill_version_1_trends(db, 500);
-  }
-  std::vector<std::thread> threads;
-  std::vector<std::string> errors(8), applied(8);
-  for (int i = 0; i < 8; ++i) {
-    threads.emplace_back([&, i] {
-      try {
-        Db db(path);
-        const std::string report = db.text("SELECT emf_init('trends')");
-        applied[i] = db.json(report, "$.applied");
-      } catch (const std::exception& error) {
-        errors[i] = error.what();
-      }
-    });
-  }
-  for (auto& thread : threads) thread.join();
-  int applied_two = 0;
-  for (int i = 0; i < 8; ++i) {
-    EXPECT_EQ(errors[i], "");
-    applied_two += applied[i] == "[2,3]";
-    EXPECT_TRUE(applied[i] == "[2,3]" || applied[i] == "[]") << applied[i];
-  }
-  EXPECT_EQ(applied_two, 1);
-  Db db(path);
-  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_schema_history WHERE kind = 'trends'"), 3);
-  EXPECT_EQ(db.integer("SELECT count(*) FROM trending_topics"), 500);
-  EXPECT_EQ(db.json(db.text("SELECT emf_check()"), "$.ok"), "1");
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // The migration workflow from the command line: --dry-run changes nothing,
 // a database with data is backed up before it is migrated, status lists the
-// migrations, repair backs up and converges a drifted database, and eight
-// migrating processes at once apply each migration once.
+// migrations, and repair backs up and converges a drifted database (processes
+// migrating at once: concurrency_test).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -392,27 +392,6 @@ TEST_F(ShellTest, DriftIsOneReadableLinePerObject) {
   const std::string detail = reinterpret_cast<const char*>(sqlite3_column_text(statement, 1));
   EXPECT_EQ(detail.find(first), 0u) << detail;
   sqlite3_finalize(statement);
-}
-
-TEST_F(ShellTest, EightMigratingProcessesApplyEachMigrationOnce) {
-  make_version_1_trends(path("data/trends.db"));
-  std::vector<std::unique_ptr<Process>> processes;
-  for (int i = 0; i < 8; ++i) {
-    processes.push_back(std::make_unique<Process>(
-        std::vector<std::string>{EMF_SHELL_PATH, "init", "--only", "trends", "--no-backup"},
-        ProcessOptions{dir.path(), {}, {}}));
-  }
-  int upgraded = 0;
-  for (auto& process : processes) {
-    auto result = process->wait();
-    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
-    upgraded += result.out.find("upgraded to version 3") != std::string::npos;
-  }
-  EXPECT_EQ(upgraded, 1);
-  Db db(path("data/trends.db"), false);
-  EXPECT_EQ(db.rows("SELECT version FROM emf_schema_history ORDER BY version"),
-            (std::vector<std::vector<std::string>>{{"1"}, {"2"}, {"3"}}));
-  EXPECT_EQ(db.integer("SELECT count(*) FROM trending_topics"), 2);
 }
 
 }  // namespace

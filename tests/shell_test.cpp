@@ -1,6 +1,7 @@
 // The emf program, run for real in temporary folders: every command and old
 // flag, path precedence, .env parsing, reset safety, backup names, exit
-// codes, JSON output, the sqlite3 shell, terminals, and concurrent inits.
+// codes, JSON output, the sqlite3 shell and terminals (concurrent commands:
+// concurrency_test).
 #include <gtest/gtest.h>
 
 #include <fmt/format.h>
@@ -107,6 +108,19 @@ TEST_F(ShellTest, SeedRowsIsDeterministicForARandomSeed) {
   EXPECT_EQ(dump_after_seed("b", "5"), first);
   EXPECT_NE(dump_after_seed("c", "6"), first);
   EXPECT_EQ(count("a/metrics.db", "video_metrics"), 300);
+
+  // Across batches too: emf seed --rows commits every 5000 rows.
+  for (const char* folder : {"d", "e"}) {
+    ASSERT_EQ(emf({"seed", "--rows", "12000", "--random-seed", "7", "--only", "trends",
+                   "--data-dir", folder})
+                  .exit_code,
+              0);
+  }
+  Db d(path("d/trends.db"), false), e(path("e/trends.db"), false);
+  const std::string rows =
+      "SELECT group_concat(topic || relevance_score || timestamp) FROM trending_topics";
+  EXPECT_EQ(d.text(rows), e.text(rows));
+  EXPECT_EQ(count("d/trends.db", "trending_topics"), 12000);
 }
 
 TEST_F(ShellTest, PathsFollowDataDirThenEnvironmentThenDotenvThenDefault) {
@@ -412,26 +426,6 @@ TEST_F(ShellTest, ALockedDatabaseIsReportedWithWhatToDo) {
       << result.err;
 }
 
-TEST_F(ShellTest, SixConcurrentInitsOnAFreshFolderAllSucceed) {
-  std::vector<std::unique_ptr<Process>> processes;
-  for (int i = 0; i < 6; ++i) {
-    processes.push_back(std::make_unique<Process>(std::vector<std::string>{EMF_SHELL_PATH, "init"},
-                                                  ProcessOptions{dir.path(), {}, {}}));
-  }
-  for (auto& process : processes) {
-    auto result = process->wait();
-    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
-  }
-  for (const char* kind : {"trends", "metrics", "image_library"}) {
-    Db db(path(fmt::format("data/{}.db", kind)), false);
-    // Each migration once: as many rows as versions.
-    EXPECT_EQ(db.integer("SELECT count(*) FROM emf_schema_history"),
-              db.integer("SELECT max(version) FROM emf_schema_history"))
-        << kind;
-  }
-  EXPECT_EQ(emf({"check"}).exit_code, 0);
-}
-
 TEST_F(ShellTest, OnATerminalThereIsColourUnlessNoColor) {
   ASSERT_EQ(emf({"init"}).exit_code, 0);
   const std::vector<std::string> check = {EMF_SHELL_PATH, "check"};
@@ -497,54 +491,6 @@ TEST_F(ShellTest, ResetLosesNoRowWrittenWhileItRuns) {
   EXPECT_GT(in_backup, 0);
   EXPECT_GT(after, 0);
   EXPECT_EQ(in_backup + after, committed.load());
-}
-
-// emf seed --rows commits in short batches: a pipeline writing meanwhile,
-// with a busy timeout far shorter than the whole seeding, never fails. The
-// same --rows and --random-seed give the same rows.
-TEST_F(ShellTest, SeedingManyRowsNeverLocksAWriterOut) {
-  ASSERT_EQ(emf({"init", "--only", "trends"}).exit_code, 0);
-  std::atomic<bool> stop{false};
-  std::atomic<std::int64_t> committed{0}, failed{0};
-  std::string first_failure;
-  std::thread writer([&] {
-    Db db(path("data/trends.db"), /*load_extension=*/false);
-    sqlite3_busy_timeout(db.get(), 1000);
-    while (!stop) {
-      if (const auto error = db.error("INSERT INTO search_history (query) VALUES ('pipeline')")) {
-        if (failed++ == 0) first_failure = *error;
-      } else {
-        ++committed;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));  // a pipeline's pace
-    }
-  });
-  const auto started = std::chrono::steady_clock::now();
-  auto result = emf({"seed", "--rows", "80000", "--random-seed", "7", "--only", "trends"});
-  const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started);
-  stop = true;
-  writer.join();
-  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
-  EXPECT_NE(result.out.find("seeded: trending_topics 80000, search_history 80000"),
-            std::string::npos)
-      << result.out;
-  EXPECT_EQ(failed.load(), 0) << first_failure << "; seeding took " << seconds.count() << " s";
-  EXPECT_GT(committed.load(), 0);
-
-  // The same rows again, in another folder.
-  TempDir other;
-  ASSERT_EQ(emf({"seed", "--rows", "12000", "--random-seed", "7", "--only", "trends", "--data-dir",
-                 other.file("a")})
-                .exit_code,
-            0);
-  ASSERT_EQ(emf({"seed", "--rows", "12000", "--random-seed", "7", "--only", "trends", "--data-dir",
-                 other.file("b")})
-                .exit_code,
-            0);
-  Db a(other.file("a/trends.db"), false), b(other.file("b/trends.db"), false);
-  const std::string rows =
-      "SELECT group_concat(topic || relevance_score || timestamp) FROM trending_topics";
-  EXPECT_EQ(a.text(rows), b.text(rows));
 }
 
 TEST_F(ShellTest, ResetAsksOnATerminal) {

@@ -18,6 +18,11 @@ std::string source_file(const std::string& relative_path);
 // sql/<kind>/001_initial.sql applied, and its history row.
 void make_version_1(Db& db, const std::string& kind);
 
+// `rows` rows in each table of the kind (a few collections), in the columns
+// that version 1 and the old tool's schema share, with times in the form of
+// version 1 ('T...Z') or of the old tool (SQLite's CURRENT_TIMESTAMP form).
+void fill_rows(Db& db, const std::string& kind, bool legacy, int rows);
+
 // A database made by another tool: tests/fixtures/legacy_<kind>.sql.
 void make_legacy(Db& db, const std::string& kind);
 

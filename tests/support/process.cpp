@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -98,6 +99,10 @@ ProcessResult Process::wait() {
   pid_ = -1;
   return ProcessResult{exit_code_of(status), read_file(out_path_.string()),
                        read_file(err_path_.string())};
+}
+
+void Process::signal(int number) {
+  if (pid_ > 0) ::kill(pid_, number);
 }
 
 ProcessResult run(const std::vector<std::string>& argv, const ProcessOptions& options) {

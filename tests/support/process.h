@@ -35,6 +35,8 @@ class Process {
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
   ProcessResult wait();
+  // Sends the program a signal (SIGKILL: a crash); nothing once it is collected.
+  void signal(int number);
 
  private:
   pid_t pid_ = -1;

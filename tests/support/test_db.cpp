@@ -10,8 +10,11 @@
 
 namespace emf::test {
 
-TempDir::TempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "emf-test-XXXXXX").string();
+TempDir::TempDir(Where where) {
+  const bool memory = where == Where::memory && access("/dev/shm", W_OK) == 0;
+  const std::filesystem::path base =
+      memory ? std::filesystem::path("/dev/shm") : std::filesystem::temp_directory_path();
+  std::string pattern = (base / "emf-test-XXXXXX").string();
   if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
   path_ = pattern;
 }

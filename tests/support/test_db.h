@@ -15,7 +15,10 @@ namespace emf::test {
 
 class TempDir {
  public:
-  TempDir();
+  // In memory (/dev/shm) when there is one: for tests that write much and
+  // sync often, where a disk would only make them slow.
+  enum class Where { disk, memory };
+  explicit TempDir(Where where = Where::disk);
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
