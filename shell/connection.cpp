@@ -179,7 +179,13 @@ std::string Connection::call(std::string_view function, const Arguments& argumen
     // The extension's message already names the function, and the cause
     // failure_cause finds.
     std::string reason = sqlite3_errmsg(db_);
-    std::string help = failure_cause(db_, rc).empty() ? advice(rc, target_) : "";
+    const bool explained = !failure_cause(db_, rc).empty();
+    // The extension tells a SQL caller what to do in SQL's terms (PRAGMA
+    // busy_timeout); the shell says it in its own, after the bare cause.
+    if (!explained && !advice_for_sql(db_, rc).empty()) {
+      reason = fmt::format("{}: {}", function, sqlite3_errstr(rc));
+    }
+    std::string help = explained ? "" : advice(rc, target_);
     throw DatabaseError(fmt::format("{}{}{}", reason, help.empty() ? "" : "; ", help), rc);
   }
   const auto* text = sqlite3_column_text(statement.get(), 0);
