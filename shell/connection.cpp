@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <optional>
 #include <system_error>
 
 #include "db.h"
@@ -42,6 +43,21 @@ std::string advice(int code, const Target& target) {
   }
 }
 
+// The nearest part of a path that exists, when it is not a folder: the
+// file that keeps the folder from being made.
+std::optional<std::filesystem::path> file_in_the_way(const std::filesystem::path& folder) {
+  for (std::filesystem::path part = folder; !part.empty(); part = part.parent_path()) {
+    std::error_code error;
+    const auto status = std::filesystem::status(part, error);
+    if (std::filesystem::exists(status)) {
+      if (std::filesystem::is_directory(status)) return std::nullopt;
+      return part;
+    }
+    if (part == part.parent_path()) break;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 void Connection::set_busy_timeout(int milliseconds) {
@@ -60,10 +76,15 @@ Connection::Connection(const Target& target, Mode mode) : target_(target) {
     std::error_code error;
     std::filesystem::create_directories(target.path.parent_path(), error);
     if (error) {
+      // A file where a folder should be is no matter of permissions.
+      const auto file = file_in_the_way(target.path.parent_path());
       throw DatabaseError(
-          fmt::format("cannot create folder {}: {}; check the permissions, or choose another "
-                      "place with --data-dir or {}",
-                      display_path(target.path.parent_path()), error.message(), target.variable),
+          fmt::format("cannot create folder {}: {}; {}, or choose another place with --data-dir "
+                      "or {}",
+                      display_path(target.path.parent_path()),
+                      file ? fmt::format("{} is a file, not a folder", display_path(*file))
+                           : error.message(),
+                      file ? "move it away" : "check the permissions", target.variable),
           SQLITE_CANTOPEN);
     }
   }
