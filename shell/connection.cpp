@@ -152,7 +152,10 @@ int Connection::try_read_schema() {
 
 void Connection::read_schema() {
   const int rc = try_read_schema();
-  if (rc != SQLITE_OK) fail(rc, "cannot read it");
+  // A WAL database whose file or folder this user cannot write fails its
+  // first read as read-only: the command cannot write to it, it can read.
+  if (rc != SQLITE_OK)
+    fail(rc, (rc & 0xff) == SQLITE_READONLY ? "cannot write to it" : "cannot read it");
 }
 
 Connection::~Connection() {
