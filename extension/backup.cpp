@@ -115,7 +115,15 @@ BackupReport backup_schema(sqlite3* db, std::string_view schema, std::string_vie
         SQLITE_CANTOPEN);
   }
   const fs::path target = folder / name;
-  if (fs::exists(fs::symlink_status(target))) {
+  // The error_code form: a name the system refuses (longer than NAME_MAX)
+  // must be reported as such, not escape as a std::filesystem message that
+  // repeats the whole path.
+  const fs::file_status status = fs::symlink_status(target, error);
+  if (error && error != std::errc::no_such_file_or_directory) {
+    throw Error(fmt::format("cannot create {}: {}", shown_path(target.string()), error.message()),
+                SQLITE_CANTOPEN);
+  }
+  if (fs::exists(status)) {
     throw Error(fmt::format("{} already exists; emf_backup never overwrites a file",
                             shown_path(target.string())),
                 SQLITE_CANTOPEN);

@@ -33,19 +33,42 @@ void throw_sqlite_error(sqlite3* db, int rc, std::string_view context) {
               rc);
 }
 
+namespace {
+
+// The SQL a failure quotes, or "" when the failure concerns the database as
+// a whole: a locked, read-only, unreadable or full database fails whatever
+// the statement, and quoting emf's internal SQL there only hides the cause.
+std::string statement_context(int rc, std::string context) {
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_READONLY:
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+    case SQLITE_FULL:
+    case SQLITE_CANTOPEN:
+      return {};
+    default:
+      return context;
+  }
+}
+
+}  // namespace
+
 Statement::Statement(sqlite3* db, std::string_view sql)
     : db_(db), head_(sql.substr(0, std::min<std::size_t>(sql.size(), 48))) {
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
   stmt_.reset(stmt);
-  if (rc != SQLITE_OK) throw_sqlite_error(db, rc, fmt::format("cannot prepare '{}'", sql));
+  if (rc != SQLITE_OK) {
+    throw_sqlite_error(db, rc, statement_context(rc, fmt::format("cannot prepare '{}'", sql)));
+  }
 }
 
 bool Statement::step() {
   int rc = sqlite3_step(stmt_.get());
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  throw_sqlite_error(db_, rc, fmt::format("'{}...' failed", head_));
+  throw_sqlite_error(db_, rc, statement_context(rc, fmt::format("'{}...' failed", head_)));
 }
 
 void Statement::run() {

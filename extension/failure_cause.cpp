@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <optional>
 #include <vector>
@@ -154,7 +155,53 @@ std::optional<std::string> unwritable_shm(sqlite3* db, int code) {
   return std::nullopt;
 }
 
+// The attached files that are not SQLite databases: their first 16 bytes
+// are not SQLite's header. An empty file is a database not yet written.
+std::vector<std::string> files_not_databases(sqlite3* db) {
+  constexpr std::string_view kHeader("SQLite format 3\0", 16);
+  std::vector<std::string> files;
+  for (const std::string& schema : file_schemas(db)) {
+    const std::string file = sqlite3_db_filename(db, schema.c_str());
+    std::ifstream in(file, std::ios::binary);
+    std::string header(kHeader.size(), '\0');
+    if (!in.read(header.data(), static_cast<std::streamsize>(header.size())) && in.gcount() == 0) {
+      continue;
+    }
+    header.resize(static_cast<std::size_t>(in.gcount()));
+    if (header != kHeader) files.push_back(file);
+  }
+  return files;
+}
+
 }  // namespace
+
+std::string advice_for_sql(sqlite3* db, int code) {
+  if (db == nullptr) return {};
+  try {
+    switch (code & 0xff) {
+      case SQLITE_BUSY:
+        return fmt::format(
+            "another connection is using the database; run this again when it is done, or wait "
+            "longer (PRAGMA busy_timeout; this call waited {} ms)",
+            busy_patience(db).count());
+      case SQLITE_READONLY:
+        return "this connection cannot write to it: it was opened read-only, or the file or its "
+               "folder is read-only to this user; open it read-write, or check the permissions";
+      case SQLITE_NOTADB: {
+        const auto files = files_not_databases(db);
+        // None: the file is another connection's (emf_restore's backup),
+        // and the message names it already.
+        if (files.empty()) return {};
+        return fmt::format("{} is not a SQLite database (or it is encrypted); check the path",
+                           shown_path(files.front()));
+      }
+      default:
+        return {};
+    }
+  } catch (const std::exception&) {
+    return {};  // advice is a courtesy; the failure itself is reported anyway
+  }
+}
 
 std::string failure_cause(sqlite3* db, int code) {
   // The diagnosis reads the database, and a read that fails would ask again.

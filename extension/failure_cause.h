@@ -16,4 +16,11 @@ namespace emf {
 // all. Only reads.
 std::string failure_cause(sqlite3* db, int code);
 
+// What a caller of the SQL functions can do about a failure that SQLite
+// names but failure_cause does not explain: a locked database, a read-only
+// connection, a file that is not a database. Empty for other failures. The
+// shell says these in its own terms (its options, the database's variable),
+// so only the functions add it.
+std::string advice_for_sql(sqlite3* db, int code);
+
 }  // namespace emf

@@ -20,6 +20,7 @@
 #include "check.h"
 #include "db.h"
 #include "error.h"
+#include "failure_cause.h"
 #include "history.h"
 #include "installer.h"
 #include "json.h"
@@ -179,7 +180,11 @@ void call_function(sqlite3_context* context, int argc, sqlite3_value** argv) {
   } catch (const std::bad_alloc&) {
     sqlite3_result_error_nomem(context);
   } catch (const Error& error) {
-    const std::string message = fmt::format("{}: {}", spec->name, error.what());
+    std::string message = fmt::format("{}: {}", spec->name, error.what());
+    // SQLite's "database is locked" says what happened, not what to do; a
+    // cause already found (a -shm that cannot be written) says both.
+    const std::string advice = advice_for_sql(db, error.code());
+    if (!advice.empty() && failure_cause(db, error.code()).empty()) message += "; " + advice;
     sqlite3_result_error(context, message.c_str(), -1);
     sqlite3_result_error_code(context, error.code());
   } catch (const std::exception& error) {

@@ -350,7 +350,17 @@ RestoreReport restore_schema(sqlite3* db, std::string_view schema, std::string_v
   const std::string file = file_of(db, schema, "emf_restore");
   std::error_code error;
   const fs::path source_path = fs::absolute(fs::path(std::string(from)), error);
-  if (error || !fs::is_regular_file(source_path)) {
+  // The error_code forms: a name the system refuses (longer than NAME_MAX)
+  // is reported with the path shortened, not as a std::filesystem message.
+  const fs::file_status status = error ? fs::file_status() : fs::status(source_path, error);
+  if (error && error != std::errc::no_such_file_or_directory) {
+    throw Error(fmt::format("cannot read {}: {}", shown_path(from), error.message()),
+                SQLITE_CANTOPEN);
+  }
+  if (!fs::exists(status)) {
+    throw Error(fmt::format("{} does not exist", shown_path(from)), SQLITE_CANTOPEN);
+  }
+  if (!fs::is_regular_file(status)) {
     throw Error(fmt::format("{} is not a file", shown_path(from)), SQLITE_CANTOPEN);
   }
   if (fs::equivalent(source_path, file, error)) {

@@ -434,11 +434,24 @@ int run_restore(const std::vector<Target>& all_targets, const CommandOptions& op
   std::vector<Target> targets;
   if (options.restore_from) {
     const fs::path file = fs::absolute(*options.restore_from);
-    if (!fs::is_regular_file(file)) {
-      fmt::print(stderr, "emf restore: {} is not a file\n", display_path(file));
+    std::error_code error;
+    if (!fs::is_regular_file(file, error)) {
+      fmt::print(stderr, "emf restore: {} {}\n", display_path(file),
+                 fs::exists(file, error) ? "is not a file" : "does not exist");
       return 2;
     }
-    const auto kinds = kinds_in(all_targets.front(), file, reader);
+    std::vector<std::string> kinds;
+    try {
+      kinds = kinds_in(all_targets.front(), file, reader);
+    } catch (const DatabaseError& unreadable) {
+      // Said of the backup named, not of a database: the advice of an
+      // unreadable database (point TRENDS_DB_PATH elsewhere) is wrong here.
+      fmt::print(stderr,
+                 "emf restore: {} cannot be read as a database ({}); name a backup that emf made "
+                 "(emf backup --list shows them)\n",
+                 display_path(file), sqlite3_errstr(unreadable.code()));
+      return 1;
+    }
     for (const Target& target : all_targets) {
       if (std::find(kinds.begin(), kinds.end(), target.kind) != kinds.end()) {
         targets.push_back(target);

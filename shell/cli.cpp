@@ -245,10 +245,20 @@ void add_command_options(CLI::App& app, const std::string& name, Invocation& inv
   }
 }
 
+// A message cut to its two ends when a value in it is absurdly long: CLI11
+// repeats the value given, which may be 100 KB.
+std::string readable(const std::string& message) {
+  constexpr std::size_t kLongest = 400, kEnds = 150;
+  if (message.size() <= kLongest) return message;
+  return fmt::format("{}...{} ({} characters)", message.substr(0, kEnds),
+                     message.substr(message.size() - kEnds), message.size());
+}
+
 // "emf: ..." and a pointer to the help, exit status 2.
 int usage_error(const std::string& message, const std::string& command = {}) {
   fmt::print(stderr, "emf{}: {}\nRun 'emf {}--help' for the options.\n",
-             command.empty() ? "" : " " + command, message, command.empty() ? "" : command + " ");
+             command.empty() ? "" : " " + command, readable(message),
+             command.empty() ? "" : command + " ");
   return kUsageError;
 }
 

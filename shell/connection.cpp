@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <optional>
 #include <system_error>
 
 #include "db.h"
@@ -42,6 +43,21 @@ std::string advice(int code, const Target& target) {
   }
 }
 
+// The nearest part of a path that exists, when it is not a folder: the
+// file that keeps the folder from being made.
+std::optional<std::filesystem::path> file_in_the_way(const std::filesystem::path& folder) {
+  for (std::filesystem::path part = folder; !part.empty(); part = part.parent_path()) {
+    std::error_code error;
+    const auto status = std::filesystem::status(part, error);
+    if (std::filesystem::exists(status)) {
+      if (std::filesystem::is_directory(status)) return std::nullopt;
+      return part;
+    }
+    if (part == part.parent_path()) break;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 void Connection::set_busy_timeout(int milliseconds) {
@@ -60,10 +76,15 @@ Connection::Connection(const Target& target, Mode mode) : target_(target) {
     std::error_code error;
     std::filesystem::create_directories(target.path.parent_path(), error);
     if (error) {
+      // A file where a folder should be is no matter of permissions.
+      const auto file = file_in_the_way(target.path.parent_path());
       throw DatabaseError(
-          fmt::format("cannot create folder {}: {}; check the permissions, or choose another "
-                      "place with --data-dir or {}",
-                      display_path(target.path.parent_path()), error.message(), target.variable),
+          fmt::format("cannot create folder {}: {}; {}, or choose another place with --data-dir "
+                      "or {}",
+                      display_path(target.path.parent_path()),
+                      file ? fmt::format("{} is a file, not a folder", display_path(*file))
+                           : error.message(),
+                      file ? "move it away" : "check the permissions", target.variable),
           SQLITE_CANTOPEN);
     }
   }
@@ -131,7 +152,10 @@ int Connection::try_read_schema() {
 
 void Connection::read_schema() {
   const int rc = try_read_schema();
-  if (rc != SQLITE_OK) fail(rc, "cannot read it");
+  // A WAL database whose file or folder this user cannot write fails its
+  // first read as read-only: the command cannot write to it, it can read.
+  if (rc != SQLITE_OK)
+    fail(rc, (rc & 0xff) == SQLITE_READONLY ? "cannot write to it" : "cannot read it");
 }
 
 Connection::~Connection() {
@@ -179,7 +203,13 @@ std::string Connection::call(std::string_view function, const Arguments& argumen
     // The extension's message already names the function, and the cause
     // failure_cause finds.
     std::string reason = sqlite3_errmsg(db_);
-    std::string help = failure_cause(db_, rc).empty() ? advice(rc, target_) : "";
+    const bool explained = !failure_cause(db_, rc).empty();
+    // The extension tells a SQL caller what to do in SQL's terms (PRAGMA
+    // busy_timeout); the shell says it in its own, after the bare cause.
+    if (!explained && !advice_for_sql(db_, rc).empty()) {
+      reason = fmt::format("{}: {}", function, sqlite3_errstr(rc));
+    }
+    std::string help = explained ? "" : advice(rc, target_);
     throw DatabaseError(fmt::format("{}{}{}", reason, help.empty() ? "" : "; ", help), rc);
   }
   const auto* text = sqlite3_column_text(statement.get(), 0);

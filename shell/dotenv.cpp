@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -116,7 +118,13 @@ std::map<std::string, std::string> read_dotenv(const std::string& path) {
     throw DotenvError(fmt::format("{}: is a folder, expected a file of KEY=VALUE lines", path));
   }
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw DotenvError(fmt::format("{}: cannot be read", path));
+  if (!in) {
+    // errno still holds why open() failed: say it, and what to do.
+    throw DotenvError(
+        fmt::format("{}: cannot be read ({}); check its permissions, or point "
+                    "--env-file elsewhere",
+                    path, std::strerror(errno)));
+  }
   std::ostringstream content;
   content << in.rdbuf();
   return parse_dotenv(content.str(), path);

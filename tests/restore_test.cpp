@@ -86,7 +86,7 @@ TEST(Restore, RefusesWhatItCannotPutBackAndChangesNothing) {
       {"plain.db", "holds no emf database"},
       {"not-sqlite.txt", "is not a database SQLite can read"},
       {"damaged.db", "fails integrity_check"},
-      {"missing.db", "is not a file"},
+      {"missing.db", "does not exist"},
       {"t.db", "is the database itself"}};
   for (const auto& [file, message] : cases) {
     const auto error = db.error(fmt::format("SELECT emf_restore('{}')", dir.file(file)));
