@@ -30,15 +30,12 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <unistd.h>
 
 #include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -46,8 +43,10 @@
 #include <string>
 #include <vector>
 
+#include "support/database_digest.h"
 #include "support/fault_vfs.h"
-#include "support/fixtures.h"
+#include "support/operations.h"
+#include "support/scratch_folder.h"
 #include "support/test_db.h"
 
 namespace emf::test {
@@ -63,10 +62,6 @@ constexpr const char* kPlainVfs = "unix";
 // the columns' defaults, the triggers' updated_at) are the same in the run
 // without faults and in every run with one, so the digests compare them.
 constexpr std::int64_t kNow = 212662368000000;
-
-// Rows of the starting databases: a few hundred, enough for several pages a
-// table, few enough to run every operation thousands of times.
-constexpr int kRows = 100;
 
 constexpr std::array kPoints = {FaultPoint::write, FaultPoint::sync,    FaultPoint::truncate,
                                 FaultPoint::open,  FaultPoint::shm_map, FaultPoint::file_control};
@@ -109,168 +104,7 @@ int io_error(FaultPoint point) {
   return SQLITE_IOERR;
 }
 
-// --- the starting databases -------------------------------------------------
-
-// A time of row i in the form of the version 1 schema ('T...Z') or of the
-// old tool (SQLite's CURRENT_TIMESTAMP form).
-std::string time_of_row(bool legacy) {
-  return legacy ? "datetime('2026-01-01', '+' || i || ' minutes')"
-                : "strftime('%Y-%m-%dT%H:%M:%fZ', '2026-01-01', '+' || i || ' minutes')";
-}
-
-// kRows rows in each table of the kind, in columns that version 1 and the
-// old tool's schema share.
-void fill(Db& db, const std::string& kind, bool legacy) {
-  const std::string numbers = fmt::format(
-      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {}) ", kRows);
-  const std::string time = time_of_row(legacy);
-  if (kind == "trends") {
-    db.exec(numbers +
-            fmt::format("INSERT INTO trending_topics (topic, source, timestamp, relevance_score, "
-                        "used_flag, category, metadata, created_at, updated_at) "
-                        "SELECT 'topic ' || i, 'source ' || (i % 4), {0}, (i % 11) / 10.0, "
-                        "i % 2, 'category ' || (i % 5), json_object('rank', i), {0}, {0} FROM n",
-                        time));
-    db.exec(numbers + fmt::format("INSERT INTO search_history (query, source, result_count, "
-                                  "timestamp) SELECT 'query ' || i, 'source ' || (i % 3), i % 50, "
-                                  "{} FROM n",
-                                  time));
-  } else if (kind == "metrics") {
-    db.exec(numbers + fmt::format("INSERT INTO video_metadata (video_id, title, topic, "
-                                  "duration_seconds, created_at, posted_at, status) "
-                                  "SELECT 'video ' || i, 'title ' || i, 'topic ' || (i % 7), "
-                                  "i * 1.5, {0}, CASE WHEN i % 2 = 0 THEN {0} END, "
-                                  "CASE WHEN i % 2 = 0 THEN 'posted' ELSE 'draft' END FROM n",
-                                  time));
-    db.exec(numbers + fmt::format("INSERT INTO video_metrics (video_id, platform, views, likes, "
-                                  "engagement_rate, timestamp, created_at) "
-                                  "SELECT 'video ' || (i % 50), CASE i % 2 WHEN 0 THEN 'tiktok' "
-                                  "ELSE 'youtube' END, i * 10, i, (i % 10) / 10.0, {0}, {0} "
-                                  "FROM n",
-                                  time));
-  } else {
-    db.exec(numbers + fmt::format("INSERT INTO image_library (character, emotion, pose, "
-                                  "file_path, quality_score, tags, timestamp, created_at) "
-                                  "SELECT CASE i % 2 WHEN 0 THEN 'butcher' ELSE 'nutsy' END, "
-                                  "'emotion ' || (i % 6), 'pose ' || (i % 4), "
-                                  "'images/' || i || '.png', (i % 10) / 10.0, "
-                                  "json_array('tag ' || i), {0}, {0} FROM n",
-                                  time));
-    db.exec(numbers + fmt::format("INSERT INTO image_usage (image_id, video_id, scene_number, "
-                                  "timestamp) SELECT (SELECT max(id) FROM image_library) - i + 1, "
-                                  "'video ' || (i % 9), i % 5, {} FROM n",
-                                  time));
-    db.exec(numbers + fmt::format("INSERT INTO image_collections (name, character, created_at) "
-                                  "SELECT 'collection ' || i, 'butcher', {} FROM n WHERE i <= 5",
-                                  time));
-    db.exec(numbers +
-            "INSERT INTO collection_images (collection_id, image_id, sort_order) "
-            "SELECT (SELECT max(id) FROM image_collections) - i % 5, "
-            "(SELECT max(id) FROM image_library) - i, i FROM n WHERE i <= " +
-            std::to_string(kRows / 2));
-  }
-}
-
-// --- the operations ---------------------------------------------------------
-
-struct Operation {
-  std::string name;
-  // Makes the starting database on a connection to an empty file.
-  std::function<void(Db&)> make;
-  // The call; {target} is the path of the backup to write.
-  std::string sql;
-  bool backup = false;
-};
-
-const std::vector<Operation>& operations() {
-  static const std::vector<Operation> all = [] {
-    std::vector<Operation> list;
-    list.push_back({"InitFreshFile", [](Db&) {}, "SELECT emf_init('trends')"});
-    // The oldest version, with rows: the upgrade applies the migrations that
-    // rebuild every table (trends 3, metrics 2, image_library 2).
-    for (const std::string kind : {"trends", "metrics", "image_library"}) {
-      list.push_back({"UpgradeVersion1_" + kind,
-                      [kind](Db& db) {
-                        make_version_1(db, kind);
-                        fill(db, kind, /*legacy=*/false);
-                      },
-                      "SELECT emf_init('" + kind + "')"});
-    }
-    for (const std::string kind : {"trends", "metrics", "image_library"}) {
-      list.push_back({"AdoptLegacy_" + kind,
-                      [kind](Db& db) {
-                        make_legacy(db, kind);
-                        fill(db, kind, /*legacy=*/true);
-                      },
-                      "SELECT emf_init('" + kind + "')"});
-    }
-    list.push_back({"SeedRows",
-                    [](Db& db) { db.exec("SELECT emf_init('trends'), emf_seed('trends', 50, 1)"); },
-                    fmt::format("SELECT emf_seed('trends', {}, 7)", kRows)});
-    list.push_back({"SeedSample", [](Db& db) { db.exec("SELECT emf_init('image_library')"); },
-                    "SELECT emf_seed('image_library')"});
-    list.push_back({"Reset",
-                    [](Db& db) {
-                      db.exec(
-                          fmt::format("SELECT emf_init('trends'), emf_seed('trends', {})", kRows));
-                      // The user's own objects, which a reset puts back.
-                      db.exec("CREATE INDEX my_topics ON trending_topics (category, topic)");
-                      db.exec("CREATE VIEW my_searches AS SELECT query FROM search_history");
-                    },
-                    "SELECT emf_reset('trends')"});
-    list.push_back({"Repair",
-                    [](Db& db) {
-                      db.exec(
-                          fmt::format("SELECT emf_init('trends'), emf_seed('trends', {})", kRows));
-                      drop_constraints(db, "search_history");            // a rebuild
-                      db.exec("DROP INDEX idx_trending_topics_source");  // a recreation
-                    },
-                    "SELECT emf_repair('trends')"});
-    list.push_back({"Backup",
-                    [](Db& db) {
-                      db.exec(
-                          fmt::format("SELECT emf_init('trends'), emf_seed('trends', {})", kRows));
-                    },
-                    "SELECT emf_backup('{target}')", /*backup=*/true});
-    return list;
-  }();
-  return all;
-}
-
 // --- what the files hold ----------------------------------------------------
-
-// Db::dump() with one value left out: emf_schema_history.duration_ms, which
-// emf measures with std::chrono::steady_clock (no VFS can freeze it). Every
-// other value of every row, and the SQL of every object, is compared.
-std::string digest(Db& db) {
-  std::string out;
-  for (const auto& object :
-       db.rows("SELECT type, name, sql FROM sqlite_schema ORDER BY type, name")) {
-    out += fmt::format("{} {}: {}\n", object[0], object[1], object[2]);
-    if (object[0] != "table") continue;
-    const std::string columns = db.text(
-        fmt::format("SELECT group_concat('\"' || replace(name, '\"', '\"\"') || '\"', ', ') "
-                    "FROM pragma_table_xinfo('{}') WHERE NOT ('{}' = 'emf_schema_history' AND "
-                    "name = 'duration_ms')",
-                    object[1], object[1]));
-    for (const auto& row :
-         db.rows(fmt::format("SELECT {} FROM \"{}\" ORDER BY rowid", columns, object[1]))) {
-      for (const auto& cell : row) out += cell + '|';
-      out += '\n';
-    }
-  }
-  return out;
-}
-
-// Where two digests part, for a message.
-std::string first_difference(const std::string& a, const std::string& b) {
-  std::size_t at = 0;
-  while (at < a.size() && at < b.size() && a[at] == b[at]) ++at;
-  const std::size_t line = a.rfind('\n', at == 0 ? 0 : at - 1);
-  const std::size_t from = line == std::string::npos ? 0 : line + 1;
-  return fmt::format("'{}' vs '{}'", a.substr(from, a.find('\n', at) - from),
-                     b.substr(from, b.find('\n', at) - from));
-}
 
 struct State {
   std::string digest;
@@ -284,45 +118,6 @@ State read_state(Db& db) {
   state.digest = digest(db);
   state.journal_mode = db.text("PRAGMA journal_mode");
   return state;
-}
-
-// A folder in memory when there is one: the loops run every operation
-// thousands of times, each with its syncs, which a disk makes slow.
-class Folder {
- public:
-  Folder() {
-    const fs::path base =
-        access("/dev/shm", W_OK) == 0 ? fs::path("/dev/shm") : fs::temp_directory_path();
-    std::string pattern = (base / "emf-faults-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~Folder() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  Folder(const Folder&) = delete;
-  Folder& operator=(const Folder&) = delete;
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-  // Every file in it, so that each run starts from the same files.
-  void empty() const {
-    for (const auto& entry : fs::directory_iterator(path_)) fs::remove_all(entry.path());
-  }
-  std::vector<std::string> names() const {
-    std::vector<std::string> found;
-    for (const auto& entry : fs::directory_iterator(path_)) {
-      found.push_back(entry.path().filename().string());
-    }
-    return found;
-  }
-
- private:
-  fs::path path_;
-};
-
-void write_bytes(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
 // --- the faults -------------------------------------------------------------
@@ -462,7 +257,7 @@ std::string case_name(const ::testing::TestParamInfo<Case>& info) {
 
 std::vector<Case> all_cases() {
   std::vector<Case> cases;
-  for (const Operation& operation : operations()) {
+  for (const Operation& operation : writing_operations()) {
     for (const bool wal : {true, false}) cases.push_back({&operation, wal});
   }
   return cases;
@@ -527,7 +322,7 @@ class FaultInjection : public ::testing::TestWithParam<Case> {
 
   void restore_start() {
     folder_.empty();
-    write_bytes(database(), start_bytes_);
+    write_file(database(), start_bytes_);
   }
 
   // A connection through the fault VFS, as a caller's would be, with
@@ -744,7 +539,7 @@ class FaultInjection : public ::testing::TestWithParam<Case> {
     return walk;
   }
 
-  Folder folder_;
+  ScratchFolder folder_{"emf-faults"};
   std::string start_bytes_;
   State before_, after_;
   std::array<std::int64_t, kPoints.size()> clean_calls_{};
