@@ -24,14 +24,16 @@
 // per allocation: minutes per operation), EMF_OOM_STRIDE=k every kth;
 // EMF_OOM_FIRST=n starts at allocation n.
 //
-// Memory that stays exhausted until the call returns (a persistent fault)
-// may leave the caller's connection in a transaction: when the failure
-// comes after emf changed a connection flag (PRAGMA foreign_keys,
-// ignore_check_constraints, trusted_schema), SQLite has expired every
-// prepared statement, the ROLLBACK emf prepared included, and re-preparing
-// it needs memory. The files are as before all the same (closing the
-// connection rolls back); the check is made where the caller goes on with
-// its connection: after a one-off failure.
+// Once one of SQLite's allocations has failed inside a call, SQLite refuses
+// every statement on the connection until the caller's statement ends,
+// emf's ROLLBACK included: the caller's connection may then be left in
+// emf's transaction, never committed. The call's code must then be
+// SQLITE_NOMEM, after which SQLite asks every caller to issue ROLLBACK
+// (https://sqlite.org/lang_transaction.html, "Response To Errors Within A
+// Transaction"); the test does, as a caller that goes on must, and then
+// the connection must be out of any transaction and see the state before
+// or after. A caller whose memory stays exhausted closes its connection,
+// which rolls back.
 //
 // The program is its own: its allocator would fail other tests'
 // allocations. Each test prints its row of the table in
@@ -72,8 +74,8 @@ namespace fs = std::filesystem;
 constexpr const char* kPlainVfs = "unix";
 
 // Every allocation up to here fails in turn, then every kth.
-constexpr std::int64_t kEveryUpTo = 200;
-constexpr std::int64_t kRunsPerWalk = 300;
+constexpr std::int64_t kEveryUpTo = 100;
+constexpr std::int64_t kRunsPerWalk = 100;
 
 // EMF_OOM_FIRST=n starts each walk at allocation n: to see one failure again.
 std::int64_t first_allocation() {
@@ -187,11 +189,12 @@ State read_state(Db& db) {
 
 // One walk's figures.
 struct Walk {
-  std::int64_t failures = 0;             // runs that failed, each checked
-  std::int64_t survived = 0;             // runs that succeeded although an allocation failed
-  std::int64_t done_but_failed = 0;      // failures whose work had committed all the same
-  std::int64_t last_n = 0;               // the N at which the call succeeded untouched
-  std::int64_t left_in_transaction = 0;  // failures that left one (the caller's close rolls back)
+  std::int64_t failures = 0;         // runs that failed, each checked
+  std::int64_t survived = 0;         // runs that succeeded although an allocation failed
+  std::int64_t done_but_failed = 0;  // failures whose work had committed all the same
+  std::int64_t last_n = 0;           // the N at which the call succeeded untouched
+  std::int64_t left_in_transaction =
+      0;  // failures that left emf's transaction to the caller's ROLLBACK
   std::map<std::string, std::int64_t> problems;
 };
 
@@ -347,16 +350,24 @@ class OutOfMemory : public ::testing::TestWithParam<const Operation*> {
       } else if (fired) {
         ++walk.survived;
       }
-      // See the top of this file for a persistent fault.
-      if (sqlite3_get_autocommit(db->get()) == 0 && !persistent) {
-        problems.push_back("the caller's connection is left in a transaction");
+      if (sqlite3_get_autocommit(db->get()) == 0) {
+        ++walk.left_in_transaction;
+        if ((outcome.code & 0xff) != SQLITE_NOMEM) {
+          problems.push_back("left in a transaction without SQLITE_NOMEM, which asks for ROLLBACK");
+        }
       }
-      if (sqlite3_get_autocommit(db->get()) == 0) ++walk.left_in_transaction;
       if (persistent || !fired) {
         db.reset();  // closed with memory still exhausted
         disarm_allocation_fault();
       } else {
         disarm_allocation_fault();
+        if (sqlite3_get_autocommit(db->get()) == 0) {
+          // What SQLite asks of a caller after SQLITE_NOMEM (see the top).
+          sqlite3_exec(db->get(), "ROLLBACK", nullptr, nullptr, nullptr);
+          if (sqlite3_get_autocommit(db->get()) == 0) {
+            problems.push_back("the caller's connection is left in a transaction after ROLLBACK");
+          }
+        }
         check_caller(*db, problems);
         db.reset();
       }
