@@ -7,6 +7,9 @@
 #              prints gcovr's summary of extension/ and shell/ (HTML in
 #              $(COVERAGE_DIR)/coverage/index.html), and fails below the
 #              floor recorded in docs/RELIABILITY.md
+#   make sanitize builds with AddressSanitizer and UndefinedBehaviorSanitizer
+#              in $(SANITIZE_DIR) (CMakePresets.json) and runs every test
+#              there: a leak, an overflow or undefined behaviour fails it
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -15,6 +18,12 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # knowing that folder. No tests there: `make test` runs them.
 PACKAGE_BUILD_DIR ?= $(BUILD_DIR)/package
 COVERAGE_DIR ?= build-coverage
+# The folder the `sanitize` preset of CMakePresets.json builds in.
+SANITIZE_DIR := build-sanitize
+# Leaks are findings in our own programs (LeakSanitizer); the tests that load
+# libemf.so into another program turn that off for it (tests/CMakeLists.txt).
+SANITIZE_ENV = ASAN_OPTIONS=detect_leaks=1:check_initialization_order=1:strict_init_order=1 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # Throw branches and branches the compiler proved unreachable are left out;
 # nothing else is.
 # The floor CI holds coverage to: the figures recorded in docs/RELIABILITY.md.
@@ -24,6 +33,7 @@ GCOVR_FLAGS = --root . --filter 'extension/' --filter 'shell/' \
   --exclude-throw-branches --exclude-unreachable-branches
 
 .PHONY: all deps configure build run test package coverage clean format
+.PHONY: sanitize
 
 all: build
 
@@ -66,6 +76,11 @@ coverage:
 	gcovr $(GCOVR_FLAGS) --print-summary \
 	  --html-details $(COVERAGE_DIR)/coverage/index.html \
 	  --fail-under-line $(LINE_FLOOR) --fail-under-branch $(BRANCH_FLOOR) $(COVERAGE_DIR)
+
+sanitize: deps
+	cmake --preset sanitize
+	cmake --build $(SANITIZE_DIR) --parallel $(JOBS)
+	cd $(SANITIZE_DIR) && $(SANITIZE_ENV) ctest --output-on-failure --parallel $(JOBS) --timeout 900
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp' '*.h')

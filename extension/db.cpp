@@ -263,29 +263,38 @@ PrivateConnection::~PrivateConnection() {
   sqlite3_close(db_);
 }
 
-namespace {}  // namespace
-
 WriteTransaction::WriteTransaction(sqlite3* db, std::string_view savepoint_name)
     : db_(db),
       savepoint_(quote_identifier(savepoint_name)),
-      joined_caller_(!sqlite3_get_autocommit(db)) {
+      joined_caller_(!sqlite3_get_autocommit(db)),
+      undo_(db, joined_caller_ ? "ROLLBACK TO " + savepoint_ : std::string("ROLLBACK")) {
   if (joined_caller_) {
+    release_.emplace(db_, "RELEASE " + savepoint_);
     exec(db_, "SAVEPOINT " + savepoint_);
   } else {
     exec(db_, "BEGIN IMMEDIATE");
   }
 }
 
+namespace {
+
+// Runs a prepared statement of an undo, ignoring its result: nothing is left
+// to undo when an I/O error or a full disk already rolled SQLite's
+// transaction back.
+void run_undo(sqlite3_stmt* statement) {
+  sqlite3_step(statement);
+  sqlite3_reset(statement);
+}
+
+}  // namespace
+
 WriteTransaction::~WriteTransaction() {
   if (finished_) return;
-  // An I/O error or a full disk may already have rolled SQLite's transaction
-  // back; then there is nothing left to undo and the statements below fail
-  // harmlessly.
   if (joined_caller_) {
-    std::string undo = "ROLLBACK TO " + savepoint_ + "; RELEASE " + savepoint_;
-    sqlite3_exec(db_, undo.c_str(), nullptr, nullptr, nullptr);
+    run_undo(undo_.get());
+    run_undo(release_->get());
   } else if (!sqlite3_get_autocommit(db_)) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    run_undo(undo_.get());
   }
 }
 
@@ -294,14 +303,18 @@ void WriteTransaction::commit() {
   finished_ = true;
 }
 
-Savepoint::Savepoint(sqlite3* db, std::string_view name) : db_(db), name_(quote_identifier(name)) {
+Savepoint::Savepoint(sqlite3* db, std::string_view name)
+    : db_(db),
+      name_(quote_identifier(name)),
+      rollback_(db, "ROLLBACK TO " + name_),
+      release_(db, "RELEASE " + name_) {
   exec(db_, "SAVEPOINT " + name_);
 }
 
 Savepoint::~Savepoint() {
   if (released_) return;
-  std::string undo = "ROLLBACK TO " + name_ + "; RELEASE " + name_;
-  sqlite3_exec(db_, undo.c_str(), nullptr, nullptr, nullptr);
+  run_undo(rollback_.get());
+  run_undo(release_.get());
 }
 
 void Savepoint::release() {

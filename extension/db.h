@@ -143,6 +143,12 @@ class WriteTransaction {
   sqlite3* db_;
   std::string savepoint_;
   bool joined_caller_;
+  // Prepared before the transaction begins, so that undoing it needs no
+  // memory: running out of memory is one reason to undo, and a destructor
+  // that cannot allocate would end the host program (std::terminate) or
+  // leave the caller's connection in a transaction.
+  Statement undo_;                    // ROLLBACK, or ROLLBACK TO the savepoint
+  std::optional<Statement> release_;  // RELEASE the savepoint, when joined
   bool finished_ = false;
 };
 
@@ -158,6 +164,10 @@ class Savepoint {
  private:
   sqlite3* db_;
   std::string name_;
+  // Prepared before the savepoint opens: undoing it needs no memory (see
+  // WriteTransaction).
+  Statement rollback_;
+  Statement release_;
   bool released_ = false;
 };
 

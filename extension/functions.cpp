@@ -162,34 +162,62 @@ bool called_before_in_this_statement(sqlite3_context* context, int argc) {
   return false;
 }
 
+// Sets the call's error; when even the message cannot be built, the error is
+// SQLITE_NOMEM (nothing may throw from here into SQLite).
+void set_error(sqlite3_context* context, const char* name, const char* what, int code) noexcept {
+  try {
+    const std::string message = fmt::format("{}: {}", name, what);
+    sqlite3_result_error(context, message.c_str(), -1);
+    if (code != SQLITE_OK) sqlite3_result_error_code(context, code);
+  } catch (const std::bad_alloc&) {
+    sqlite3_result_error_nomem(context);
+  }
+}
+
 void call_function(sqlite3_context* context, int argc, sqlite3_value** argv) {
   const auto* spec = static_cast<const FunctionSpec*>(sqlite3_user_data(context));
   sqlite3* db = sqlite3_context_db_handle(context);
-  if ((spec->flags & SQLITE_DIRECTONLY) != 0 && called_before_in_this_statement(context, argc)) {
-    const std::string message = fmt::format(
-        "{}: called more than once in one statement (once for each row of a query?); it writes, "
-        "so call it once, in a SELECT of its own: SELECT {}(...)",
-        spec->name, spec->name);
-    sqlite3_result_error(context, message.c_str(), -1);
-    return;
-  }
+  const bool outside_transaction = sqlite3_get_autocommit(db) != 0;
+  bool failed = true;
   try {
+    if ((spec->flags & SQLITE_DIRECTONLY) != 0 && called_before_in_this_statement(context, argc)) {
+      const std::string message = fmt::format(
+          "{}: called more than once in one statement (once for each row of a query?); it "
+          "writes, so call it once, in a SELECT of its own: SELECT {}(...)",
+          spec->name, spec->name);
+      sqlite3_result_error(context, message.c_str(), -1);
+      return;
+    }
     const std::string result =
         run_with_patience(*spec, db, Arguments(db, std::vector<sqlite3_value*>(argv, argv + argc)));
     sqlite3_result_text(context, result.c_str(), static_cast<int>(result.size()), SQLITE_TRANSIENT);
+    failed = false;
   } catch (const std::bad_alloc&) {
     sqlite3_result_error_nomem(context);
   } catch (const Error& error) {
-    std::string message = fmt::format("{}: {}", spec->name, error.what());
     // SQLite's "database is locked" says what happened, not what to do; a
     // cause already found (a -shm that cannot be written) says both.
-    const std::string advice = advice_for_sql(db, error.code());
-    if (!advice.empty() && failure_cause(db, error.code()).empty()) message += "; " + advice;
-    sqlite3_result_error(context, message.c_str(), -1);
-    sqlite3_result_error_code(context, error.code());
+    try {
+      std::string what = error.what();
+      const std::string advice = advice_for_sql(db, error.code());
+      if (!advice.empty() && failure_cause(db, error.code()).empty()) what += "; " + advice;
+      set_error(context, spec->name, what.c_str(), error.code());
+    } catch (const std::exception&) {
+      // Out of memory while adding the advice: the error itself still stands.
+      set_error(context, spec->name, error.what(), error.code());
+    }
   } catch (const std::exception& error) {
-    const std::string message = fmt::format("{}: {}", spec->name, error.what());
-    sqlite3_result_error(context, message.c_str(), -1);
+    set_error(context, spec->name, error.what(), SQLITE_OK);
+  }
+  // Once an allocation of SQLite's has failed, SQLite refuses every further
+  // statement on the connection until the caller's statement ends, the
+  // ROLLBACK of emf's own transaction included: that transaction is then
+  // still open. The caller learns it the way SQLite tells of any statement
+  // that ran out of memory, SQLITE_NOMEM, after which SQLite asks the
+  // caller to ROLLBACK (https://sqlite.org/lang_transaction.html); an
+  // emf error code with an "out of memory" message would not say so.
+  if (failed && outside_transaction && sqlite3_get_autocommit(db) == 0) {
+    sqlite3_result_error_code(context, SQLITE_NOMEM);
   }
 }
 

@@ -200,8 +200,11 @@ ForeignKeysOff::ForeignKeysOff(sqlite3* db, std::string_view what)
   exec(db, "PRAGMA foreign_keys = OFF");
 }
 
+// sqlite3_db_config, not a PRAGMA, to put the flags back: it needs no
+// memory, and running out of memory is one way to get here (a PRAGMA that
+// cannot be prepared would leave the caller's connection changed).
 ForeignKeysOff::~ForeignKeysOff() {
-  if (were_on_) sqlite3_exec(db_, "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr);
+  if (were_on_) sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_FKEY, 1, nullptr);
 }
 
 ChecksEnforced::ChecksEnforced(sqlite3* db)
@@ -215,13 +218,17 @@ ChecksEnforced::~ChecksEnforced() {
   }
 }
 
-SchemaTrusted::SchemaTrusted(sqlite3* db)
-    : db_(db), was_off_(query_int(db, "PRAGMA trusted_schema") == 0) {
-  if (was_off_) exec(db, "PRAGMA trusted_schema = ON");
+SchemaTrusted::SchemaTrusted(sqlite3* db) : db_(db) {
+  int trusted = 1;
+  sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, -1, &trusted);
+  was_off_ = trusted == 0;
+  // Through sqlite3_db_config, which cannot fail half-way: a PRAGMA that
+  // ran but then failed to finish would throw here and leave it on.
+  if (was_off_) sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 1, nullptr);
 }
 
 SchemaTrusted::~SchemaTrusted() {
-  if (was_off_) sqlite3_exec(db_, "PRAGMA trusted_schema = OFF", nullptr, nullptr, nullptr);
+  if (was_off_) sqlite3_db_config(db_, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
 }
 
 void Misfits::add(std::string_view table, std::string_view column, std::string_view reason,

@@ -88,12 +88,12 @@ int filter(sqlite3_vtab_cursor* base, int mask, const char*, int argc, sqlite3_v
   auto* cursor = static_cast<ReportCursor*>(base);
   auto* vtab = static_cast<ReportVtab*>(base->pVtab);
   const ReportTable& table = *vtab->table;
-  std::vector<sqlite3_value*> values(static_cast<std::size_t>(table.argument_columns), nullptr);
-  int next = 0;
-  for (int argument = 0; argument < table.argument_columns && next < argc; ++argument) {
-    if (mask & (1 << argument)) values[static_cast<std::size_t>(argument)] = argv[next++];
-  }
   try {
+    std::vector<sqlite3_value*> values(static_cast<std::size_t>(table.argument_columns), nullptr);
+    int next = 0;
+    for (int argument = 0; argument < table.argument_columns && next < argc; ++argument) {
+      if (mask & (1 << argument)) values[static_cast<std::size_t>(argument)] = argv[next++];
+    }
     cursor->rows = table.produce(vtab->db, Arguments(vtab->db, std::move(values)));
     cursor->index = 0;
     return SQLITE_OK;

@@ -1,6 +1,7 @@
 // Temporary files of emf's own; see temporary_file.h.
 #include "temporary_file.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/file.h>
@@ -12,6 +13,7 @@
 #include <cerrno>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include "error.h"
 #include "sqlite_api.h"
@@ -37,21 +39,37 @@ bool names_a_temporary(const std::string& name, std::string_view tag) {
 
 // A writer holds an exclusive lock on its file while it writes: one whose
 // lock can be taken has no writer left.
+// POSIX's readdir, not std::filesystem::directory_iterator: libstdc++'s
+// iterator allocates inside noexcept code, so running out of memory there
+// would end the host program instead of failing the call with
+// SQLITE_NOMEM. A folder that cannot be listed has nothing to clean up.
 void remove_stale_temporaries(const fs::path& folder, std::string_view tag) {
-  std::error_code error;
-  for (const fs::directory_entry& entry : fs::directory_iterator(folder, error)) {
-    const std::string name = entry.path().filename().string();
-    if (!names_a_temporary(name, tag) || !entry.is_regular_file(error)) continue;
-    const int fd = ::open(entry.path().c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) continue;
-    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) {
-      std::error_code ignored;
-      for (const char* suffix : kSqliteSiblings) {
-        fs::remove(entry.path().string() + suffix, ignored);
+  DIR* listing = ::opendir(folder.c_str());
+  if (listing == nullptr) return;
+  try {
+    while (const dirent* entry = ::readdir(listing)) {
+      const std::string name = entry->d_name;
+      if (!names_a_temporary(name, tag)) continue;
+      const fs::path path = folder / name;
+      std::vector<std::string> files;  // named before the lock is taken: nothing throws under it
+      for (const char* suffix : kSqliteSiblings) files.push_back(path.string() + suffix);
+      const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+      if (fd < 0) continue;
+      struct stat status {};
+      if (::fstat(fd, &status) == 0 && S_ISREG(status.st_mode) &&
+          ::flock(fd, LOCK_EX | LOCK_NB) == 0) {
+        for (const std::string& file : files) {
+          std::error_code ignored;
+          fs::remove(file, ignored);
+        }
       }
+      ::close(fd);
     }
-    ::close(fd);
+  } catch (...) {
+    ::closedir(listing);
+    throw;
   }
+  ::closedir(listing);
 }
 
 }  // namespace
@@ -60,21 +78,31 @@ TemporaryFile::TemporaryFile(const fs::path& beside, std::string_view tag, mode_
   const fs::path folder = beside.has_parent_path() ? beside.parent_path() : fs::path(".");
   remove_stale_temporaries(folder, tag);
   std::string pattern = beside.string() + std::string(tag) + std::string(kRandomPart, 'X');
+  // Every name this file and SQLite's files beside it will have, made before
+  // the file exists: the destructor then removes them without allocating
+  // (it runs while an out-of-memory error unwinds).
+  for (const char* suffix : kSqliteSiblings) files_.push_back(pattern + suffix);
   fd_ = ::mkstemp(pattern.data());
   if (fd_ < 0) {
     throw Error(fmt::format("cannot create a file in {}: {}", shown_path(folder.string()),
                             std::system_category().message(errno)),
                 SQLITE_CANTOPEN);
   }
-  path_ = pattern;
+  for (std::string& file : files_) std::copy(pattern.begin(), pattern.end(), file.begin());
   ::fchmod(fd_, mode);    // mkstemp makes it 0600
   ::flock(fd_, LOCK_EX);  // new and ours alone: never waits
+  try {
+    path_ = pattern;
+  } catch (...) {
+    ::unlink(files_.front().c_str());
+    ::close(fd_);
+    throw;
+  }
 }
 
 TemporaryFile::~TemporaryFile() {
   if (!keep_) {
-    std::error_code ignored;
-    for (const char* suffix : kSqliteSiblings) fs::remove(path_.string() + suffix, ignored);
+    for (const std::string& file : files_) ::unlink(file.c_str());
   }
   ::close(fd_);  // and the lock with it
 }

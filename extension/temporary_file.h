@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <string_view>
+#include <vector>
 
 namespace emf {
 
@@ -26,6 +27,8 @@ class TemporaryFile {
  private:
   int fd_ = -1;
   std::filesystem::path path_;
+  // The file, then its -journal, -wal and -shm: what the destructor removes.
+  std::vector<std::string> files_;
   bool keep_ = false;
 };
 

@@ -30,15 +30,12 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <unistd.h>
 
 #include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -46,8 +43,10 @@
 #include <string>
 #include <vector>
 
+#include "support/database_digest.h"
 #include "support/fault_vfs.h"
-#include "support/fixtures.h"
+#include "support/operations.h"
+#include "support/scratch_folder.h"
 #include "support/test_db.h"
 
 namespace emf::test {
@@ -63,10 +62,6 @@ constexpr const char* kPlainVfs = "unix";
 // the columns' defaults, the triggers' updated_at) are the same in the run
 // without faults and in every run with one, so the digests compare them.
 constexpr std::int64_t kNow = 212662368000000;
-
-// Rows of the starting databases: a few hundred, enough for several pages a
-// table, few enough to run every operation thousands of times.
-constexpr int kRows = 100;
 
 constexpr std::array kPoints = {FaultPoint::write, FaultPoint::sync,    FaultPoint::truncate,
                                 FaultPoint::open,  FaultPoint::shm_map, FaultPoint::file_control};
@@ -109,108 +104,7 @@ int io_error(FaultPoint point) {
   return SQLITE_IOERR;
 }
 
-// --- the starting databases -------------------------------------------------
-
-// --- the operations ---------------------------------------------------------
-
-struct Operation {
-  std::string name;
-  // Makes the starting database on a connection to an empty file.
-  std::function<void(Db&)> make;
-  // The call; {target} is the path of the backup to write.
-  std::string sql;
-  bool backup = false;
-};
-
-const std::vector<Operation>& operations() {
-  static const std::vector<Operation> all = [] {
-    std::vector<Operation> list;
-    list.push_back({"InitFreshFile", [](Db&) {}, "SELECT emf_init('trends')"});
-    // The oldest version, with rows: the upgrade applies the migrations that
-    // rebuild every table (trends 3, metrics 2, image_library 2).
-    for (const std::string kind : {"trends", "metrics", "image_library"}) {
-      list.push_back({"UpgradeVersion1_" + kind,
-                      [kind](Db& db) {
-                        make_version_1(db, kind);
-                        fill_rows(db, kind, /*legacy=*/false, kRows);
-                      },
-                      "SELECT emf_init('" + kind + "')"});
-    }
-    for (const std::string kind : {"trends", "metrics", "image_library"}) {
-      list.push_back({"AdoptLegacy_" + kind,
-                      [kind](Db& db) {
-                        make_legacy(db, kind);
-                        fill_rows(db, kind, /*legacy=*/true, kRows);
-                      },
-                      "SELECT emf_init('" + kind + "')"});
-    }
-    list.push_back({"SeedRows",
-                    [](Db& db) { db.exec("SELECT emf_init('trends'), emf_seed('trends', 50, 1)"); },
-                    fmt::format("SELECT emf_seed('trends', {}, 7)", kRows)});
-    list.push_back({"SeedSample", [](Db& db) { db.exec("SELECT emf_init('image_library')"); },
-                    "SELECT emf_seed('image_library')"});
-    list.push_back({"Reset",
-                    [](Db& db) {
-                      db.exec(
-                          fmt::format("SELECT emf_init('trends'), emf_seed('trends', {})", kRows));
-                      // The user's own objects, which a reset puts back.
-                      db.exec("CREATE INDEX my_topics ON trending_topics (category, topic)");
-                      db.exec("CREATE VIEW my_searches AS SELECT query FROM search_history");
-                    },
-                    "SELECT emf_reset('trends')"});
-    list.push_back({"Repair",
-                    [](Db& db) {
-                      db.exec(
-                          fmt::format("SELECT emf_init('trends'), emf_seed('trends', {})", kRows));
-                      drop_constraints(db, "search_history");            // a rebuild
-                      db.exec("DROP INDEX idx_trending_topics_source");  // a recreation
-                    },
-                    "SELECT emf_repair('trends')"});
-    list.push_back({"Backup",
-                    [](Db& db) {
-                      db.exec(
-                          fmt::format("SELECT emf_init('trends'), emf_seed('trends', {})", kRows));
-                    },
-                    "SELECT emf_backup('{target}')", /*backup=*/true});
-    return list;
-  }();
-  return all;
-}
-
 // --- what the files hold ----------------------------------------------------
-
-// Db::dump() with one value left out: emf_schema_history.duration_ms, which
-// emf measures with std::chrono::steady_clock (no VFS can freeze it). Every
-// other value of every row, and the SQL of every object, is compared.
-std::string digest(Db& db) {
-  std::string out;
-  for (const auto& object :
-       db.rows("SELECT type, name, sql FROM sqlite_schema ORDER BY type, name")) {
-    out += fmt::format("{} {}: {}\n", object[0], object[1], object[2]);
-    if (object[0] != "table") continue;
-    const std::string columns = db.text(
-        fmt::format("SELECT group_concat('\"' || replace(name, '\"', '\"\"') || '\"', ', ') "
-                    "FROM pragma_table_xinfo('{}') WHERE NOT ('{}' = 'emf_schema_history' AND "
-                    "name = 'duration_ms')",
-                    object[1], object[1]));
-    for (const auto& row :
-         db.rows(fmt::format("SELECT {} FROM \"{}\" ORDER BY rowid", columns, object[1]))) {
-      for (const auto& cell : row) out += cell + '|';
-      out += '\n';
-    }
-  }
-  return out;
-}
-
-// Where two digests part, for a message.
-std::string first_difference(const std::string& a, const std::string& b) {
-  std::size_t at = 0;
-  while (at < a.size() && at < b.size() && a[at] == b[at]) ++at;
-  const std::size_t line = a.rfind('\n', at == 0 ? 0 : at - 1);
-  const std::size_t from = line == std::string::npos ? 0 : line + 1;
-  return fmt::format("'{}' vs '{}'", a.substr(from, a.find('\n', at) - from),
-                     b.substr(from, b.find('\n', at) - from));
-}
 
 struct State {
   std::string digest;
@@ -224,45 +118,6 @@ State read_state(Db& db) {
   state.digest = digest(db);
   state.journal_mode = db.text("PRAGMA journal_mode");
   return state;
-}
-
-// A folder in memory when there is one: the loops run every operation
-// thousands of times, each with its syncs, which a disk makes slow.
-class Folder {
- public:
-  Folder() {
-    const fs::path base =
-        access("/dev/shm", W_OK) == 0 ? fs::path("/dev/shm") : fs::temp_directory_path();
-    std::string pattern = (base / "emf-faults-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~Folder() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  Folder(const Folder&) = delete;
-  Folder& operator=(const Folder&) = delete;
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-  // Every file in it, so that each run starts from the same files.
-  void empty() const {
-    for (const auto& entry : fs::directory_iterator(path_)) fs::remove_all(entry.path());
-  }
-  std::vector<std::string> names() const {
-    std::vector<std::string> found;
-    for (const auto& entry : fs::directory_iterator(path_)) {
-      found.push_back(entry.path().filename().string());
-    }
-    return found;
-  }
-
- private:
-  fs::path path_;
-};
-
-void write_bytes(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
 // --- the faults -------------------------------------------------------------
@@ -402,7 +257,7 @@ std::string case_name(const ::testing::TestParamInfo<Case>& info) {
 
 std::vector<Case> all_cases() {
   std::vector<Case> cases;
-  for (const Operation& operation : operations()) {
+  for (const Operation& operation : writing_operations()) {
     for (const bool wal : {true, false}) cases.push_back({&operation, wal});
   }
   return cases;
@@ -467,7 +322,7 @@ class FaultInjection : public ::testing::TestWithParam<Case> {
 
   void restore_start() {
     folder_.empty();
-    write_bytes(database(), start_bytes_);
+    write_file(database(), start_bytes_);
   }
 
   // A connection through the fault VFS, as a caller's would be, with
@@ -684,7 +539,7 @@ class FaultInjection : public ::testing::TestWithParam<Case> {
     return walk;
   }
 
-  Folder folder_;
+  ScratchFolder folder_{"emf-faults"};
   std::string start_bytes_;
   State before_, after_;
   std::array<std::int64_t, kPoints.size()> clean_calls_{};
