@@ -7,6 +7,9 @@
 #              prints gcovr's summary of extension/ and shell/ (HTML in
 #              $(COVERAGE_DIR)/coverage/index.html), and fails below the
 #              floor recorded in docs/RELIABILITY.md
+#   make fuzz  builds the libFuzzer harnesses of fuzz/ with clang in
+#              $(FUZZ_DIR) and runs each for $(FUZZ_SECONDS) seconds from its
+#              seed corpus (docs/fuzzing.md)
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -72,3 +75,13 @@ format:
 
 clean:
 	rm -rf $(BUILD_DIR)
+
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+.PHONY: fuzz
+fuzz:
+	./scripts/install-deps.sh --fuzz
+	cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
+	  -DCMAKE_CXX_COMPILER=clang++ -DEMF_FUZZ=ON -DEMF_BUILD_TESTS=OFF
+	cmake --build $(FUZZ_DIR) --parallel $(JOBS) --target emf_fuzzers
+	./fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
