@@ -14,11 +14,14 @@
 #include <fmt/format.h>
 #include <fuzzer/FuzzedDataProvider.h>
 
+#include <cctype>
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <limits>
 #include <set>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -32,17 +35,21 @@ using emf::fuzz::fail;
 struct Function {
   const char* name;
   bool table_valued;
-  // Arguments that name a file: kept inside the scratch folder.
-  std::set<int> path_arguments;
+  // What each argument is, in order: k a kind, s a schema, r a row count,
+  // i any integer, p a path; the first `required` must be given.
+  std::string_view arguments;
+  std::size_t required;
 };
 
 // Every function of docs/functions.md; checked against what emf registers.
 const std::vector<Function> kFunctions = {
-    {"emf_version", false, {}},     {"emf_debug", false, {}},     {"emf_init", false, {}},
-    {"emf_plan", false, {}},        {"emf_check", false, {}},     {"emf_seed", false, {}},
-    {"emf_reset", false, {}},       {"emf_repair", false, {}},    {"emf_backup", false, {0}},
-    {"emf_restore", false, {0, 2}}, {"emf_optimize", false, {2}}, {"emf_objects", true, {}},
-    {"emf_migrations", true, {}},
+    {"emf_version", false, "", 0},     {"emf_debug", false, "", 0},
+    {"emf_init", false, "ks", 1},      {"emf_plan", false, "ks", 1},
+    {"emf_check", false, "ks", 0},     {"emf_seed", false, "kri", 1},
+    {"emf_reset", false, "ks", 1},     {"emf_repair", false, "ks", 1},
+    {"emf_backup", false, "ps", 1},    {"emf_restore", false, "psp", 1},
+    {"emf_optimize", false, "ksp", 1}, {"emf_objects", true, "ks", 0},
+    {"emf_migrations", true, "ks", 1},
 };
 
 const std::vector<std::string> kStatements = {
@@ -122,16 +129,31 @@ Value random_value(FuzzedDataProvider& input) {
   }
 }
 
-// A text path argument as a name in the scratch folder: a listed name, or
-// the fuzzed text cut down to characters that cannot leave the folder.
-Value confined_path(FuzzedDataProvider& input, const Value& value) {
-  if (!std::holds_alternative<std::string>(value) &&
-      !std::holds_alternative<std::vector<char>>(value)) {
-    return value;
+// A value of the kind the argument expects (see Function).
+Value expected_value(FuzzedDataProvider& input, char role) {
+  switch (role) {
+    case 'k':
+      return input.PickValueInArray<std::string>({"trends", "metrics", "image_library"});
+    case 's':
+      return input.PickValueInArray<std::string>({"main", "aux", "MAIN", "Aux"});
+    case 'r':
+      return input.ConsumeIntegralInRange<std::int64_t>(0, kMaxFuzzedRows);
+    case 'i':
+      return input.ConsumeIntegral<std::int64_t>();
+    case 'p':
+      return emf::fuzz::scratch_file(pick_from(input, kFileNames));
+    default:
+      return random_value(input);
   }
-  if (input.ConsumeBool()) return emf::fuzz::scratch_file(pick_from(input, kFileNames));
+}
+
+// A path argument as a name in the scratch folder: text (or a blob) cut
+// down to characters that cannot leave the folder.
+Value confined_path(const Value& value) {
+  const auto* text = std::get_if<std::string>(&value);
+  if (text == nullptr && !std::holds_alternative<std::vector<char>>(value)) return value;
   std::string name;
-  if (const auto* text = std::get_if<std::string>(&value)) {
+  if (text != nullptr) {
     for (char c : text->substr(0, 64)) {
       if (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_') {
         name += c;
@@ -188,12 +210,16 @@ void call(sqlite3* db, const Function& function, const std::vector<Value>& argum
     bind(statement, static_cast<int>(i + 1), arguments[i]);
     shown += (i == 0 ? "" : ", ") + describe(arguments[i]);
   }
+  const auto start = std::chrono::steady_clock::now();
   int rc;
   while ((rc = sqlite3_step(statement)) == SQLITE_ROW) {
   }
   if (verbose) {
-    std::fprintf(stderr, "%s(%s): %s\n", function.name, shown.c_str(),
-                 rc == SQLITE_DONE ? "done" : sqlite3_errmsg(db));
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - start);
+    std::fprintf(stderr, "%s(%s): %s (%lld ms)\n", function.name, shown.c_str(),
+                 rc == SQLITE_DONE ? "done" : sqlite3_errmsg(db),
+                 static_cast<long long>(elapsed.count()));
   }
   sqlite3_finalize(statement);
 }
@@ -261,16 +287,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       continue;
     }
     const Function& function = kFunctions[choice];
-    std::vector<Value> arguments(input.ConsumeIntegralInRange(0, 4));
+    // Mostly as many arguments as the function takes, of the kinds it
+    // expects, so that calls get past the validation; sometimes anything.
+    const bool wild = input.ConsumeIntegralInRange(0, 3) == 0;
+    std::vector<Value> arguments(
+        wild ? input.ConsumeIntegralInRange<std::size_t>(0, 4)
+             : input.ConsumeIntegralInRange(function.required, function.arguments.size()));
     for (std::size_t i = 0; i < arguments.size(); ++i) {
-      arguments[i] = random_value(input);
-      if (function.path_arguments.count(static_cast<int>(i)) != 0) {
-        arguments[i] = confined_path(input, arguments[i]);
-      }
-    }
-    if (std::string_view(function.name) == "emf_seed" && arguments.size() > 1) {
-      if (auto* rows = std::get_if<std::int64_t>(&arguments[1]);
-          rows && *rows > kMaxFuzzedRows && *rows <= 100000000) {
+      const char role = i < function.arguments.size() ? function.arguments[i] : '?';
+      const bool random = wild || input.ConsumeIntegralInRange(0, 3) == 0;
+      arguments[i] = random ? random_value(input) : expected_value(input, role);
+      if (role == 'p' && random) arguments[i] = confined_path(arguments[i]);
+      // Up to 100,000,000 rows is valid, and slow: a few fill every table.
+      if (auto* rows = std::get_if<std::int64_t>(&arguments[i]);
+          role == 'r' && rows && *rows > kMaxFuzzedRows && *rows <= 100000000) {
         *rows %= kMaxFuzzedRows + 1;
       }
     }
