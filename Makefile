@@ -10,6 +10,9 @@
 #   make sanitize builds with AddressSanitizer and UndefinedBehaviorSanitizer
 #              in $(SANITIZE_DIR) (CMakePresets.json) and runs every test
 #              there: a leak, an overflow or undefined behaviour fails it
+#   make fuzz  builds the libFuzzer harnesses of fuzz/ with clang in
+#              $(FUZZ_DIR) and runs each for $(FUZZ_SECONDS) seconds from its
+#              seed corpus (docs/fuzzing.md)
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -87,3 +90,13 @@ format:
 
 clean:
 	rm -rf $(BUILD_DIR)
+
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+.PHONY: fuzz
+fuzz:
+	./scripts/install-deps.sh --fuzz
+	cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
+	  -DCMAKE_CXX_COMPILER=clang++ -DEMF_FUZZ=ON -DEMF_BUILD_TESTS=OFF
+	cmake --build $(FUZZ_DIR) --parallel $(JOBS) --target emf_fuzzers
+	./fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS)

@@ -115,6 +115,17 @@ BackupReport backup_schema(sqlite3* db, std::string_view schema, std::string_vie
         SQLITE_CANTOPEN);
   }
   const fs::path target = folder / name;
+  // SQLite takes X-journal (or -wal, -shm) for database X's own file: the
+  // next open of X finds no journal header in it and deletes it, so a backup
+  // written there would be lost after its success was reported.
+  for (const std::string_view suffix : {"-journal", "-wal", "-shm"}) {
+    if (name.string().ends_with(suffix)) {
+      throw Error(fmt::format("{} ends in {}: SQLite takes such a file for the journal of the "
+                              "database beside it and deletes it; choose another name",
+                              shown_path(target.string()), suffix),
+                  SQLITE_CANTOPEN);
+    }
+  }
   // The error_code form: a name the system refuses (longer than NAME_MAX)
   // must be reported as such, not escape as a std::filesystem message that
   // repeats the whole path.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs, with apt-get, the Debian packages that building and testing emf
 # need, and only those that are missing. Safe to run again. With --coverage,
-# also what `make coverage` needs.
+# also what `make coverage` needs; with --fuzz, what `make fuzz` needs.
 set -euo pipefail
 
 packages=(
@@ -20,6 +20,10 @@ packages=(
 # make coverage: gcovr reads what the --coverage build recorded.
 if [ "${1:-}" = "--coverage" ]; then
   packages+=(gcovr)
+fi
+# make fuzz: clang, and its runtime with libFuzzer and the sanitizers.
+if [ "${1:-}" = "--fuzz" ]; then
+  packages+=(clang libclang-rt-14-dev)
 fi
 
 missing=()

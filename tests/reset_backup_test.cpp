@@ -168,6 +168,33 @@ TEST(Backup, RefusesAnExistingPathAndLeavesItAlone) {
   EXPECT_EQ(read_file(path), "precious");
 }
 
+// SQLite takes X-journal (or X-wal) for X's journal: opening X finds no
+// journal header in the backup and deletes it. A backup that reported
+// success was lost that way, so such names are refused.
+TEST(Backup, RefusesANameSQLiteTakesForADatabasesJournal) {
+  TempDir dir;
+  const std::string database = dir.file("trends.db");
+  {
+    Db trends(database);
+    trends.exec("SELECT emf_init('trends'); SELECT emf_seed('trends')");
+    trends.exec("PRAGMA journal_mode = DELETE");
+  }
+  Db db;
+  db.exec("SELECT emf_init('metrics')");
+  for (const char* suffix : {"-journal", "-wal", "-shm"}) {
+    const std::string path = database + suffix;
+    const auto error = db.error(fmt::format("SELECT emf_backup('{}')", path));
+    ASSERT_TRUE(error.has_value()) << suffix;
+    EXPECT_EQ(*error, fmt::format("emf_backup: {} ends in {}: SQLite takes such a file for the "
+                                  "journal of the database beside it and deletes it; choose "
+                                  "another name",
+                                  path, suffix));
+    EXPECT_FALSE(std::filesystem::exists(path)) << suffix;
+  }
+  Db trends(database);
+  EXPECT_EQ(trends.integer("SELECT count(*) FROM trending_topics"), 6);
+}
+
 TEST(Backup, ResolvesARelativePathAgainstTheCurrentFolder) {
   TempDir dir;
   const auto previous = std::filesystem::current_path();

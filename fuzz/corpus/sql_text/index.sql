@@ -1,0 +1,1 @@
+CREATE INDEX i ON t (lower(a) COLLATE NOCASE DESC, [b c]) WHERE a <> 'x''y' AND b == x'0A';

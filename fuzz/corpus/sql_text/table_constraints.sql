@@ -1,0 +1,1 @@
+CREATE TABLE `t` (a INT DEFAULT (+1) CHECK ((a > 0)), b TEXT COLLATE nocase AS (a || 'x') STORED, PRIMARY KEY (a AUTOINCREMENT)) STRICT; /* open comment

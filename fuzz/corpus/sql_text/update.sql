@@ -1,0 +1,1 @@
+UPDATE "main".trending_topics SET priority = 1 WHERE priority IS NULL AND x NOTNULL
