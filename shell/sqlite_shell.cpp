@@ -17,6 +17,7 @@
 
 #ifdef EMF_COVERAGE
 extern "C" void __gcov_dump(void);
+extern "C" void __gcov_reset(void);
 #endif
 
 namespace emf::shell {
@@ -129,8 +130,14 @@ int run_sqlite_shell(const std::vector<std::string>& arguments, const TargetOpti
   __gcov_dump();
 #endif
   ::execv(sqlite3_program->c_str(), argv.data());
+  const int exec_error = errno;
+#ifdef EMF_COVERAGE
+  // execv failed and this process goes on: counting starts again from
+  // zero, so that exit writes what follows without counting twice.
+  __gcov_reset();
+#endif
   fmt::print(stderr, "emf shell: cannot run {}: {}\n", sqlite3_program->string(),
-             std::system_category().message(errno));
+             std::system_category().message(exec_error));
   return 1;
 }
 
