@@ -126,16 +126,14 @@ int run_sqlite_shell(const std::vector<std::string>& arguments, const TargetOpti
   for (std::string& word : command) argv.push_back(word.data());
   argv.push_back(nullptr);
 #ifdef EMF_COVERAGE
-  // execv replaces this process before exit would write its coverage counts.
+  // execv replaces this process before exit would write its coverage counts:
+  // they are written now, and counting starts again from zero, so that the
+  // path of a failed execv is counted too, and nothing twice.
   __gcov_dump();
+  __gcov_reset();
 #endif
   ::execv(sqlite3_program->c_str(), argv.data());
   const int exec_error = errno;
-#ifdef EMF_COVERAGE
-  // execv failed and this process goes on: counting starts again from
-  // zero, so that exit writes what follows without counting twice.
-  __gcov_reset();
-#endif
   fmt::print(stderr, "emf shell: cannot run {}: {}\n", sqlite3_program->string(),
              std::system_category().message(exec_error));
   return 1;
