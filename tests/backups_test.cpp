@@ -47,12 +47,12 @@ class Backups : public ::testing::Test {
     std::sort(names.begin(), names.end());
     return names;
   }
-  // <stem>_backup_<time> for this second and the next two: every name a
-  // backup made during the test could take.
+  // <stem>_backup_<time> for this second and the next nine: every name a
+  // backup made during the test could take, even on a slow machine.
   static std::vector<std::string> stems_of_the_next_seconds(const std::string& stem) {
     std::vector<std::string> stems;
     const std::time_t now = std::time(nullptr);
-    for (std::time_t second = now; second <= now + 2; ++second) {
+    for (std::time_t second = now; second <= now + 9; ++second) {
       std::tm utc{};
       gmtime_r(&second, &utc);
       char text[32];
@@ -204,6 +204,24 @@ TEST_F(Backups, WhenEveryNameOfTheSecondIsTakenNothingIsOverwritten) {
         << error.what();
   }
   EXPECT_EQ(names_in(folder()).size(), taken);
+
+  // A backup then has no name to take: it says so and writes nothing.
+  const Target trends = target("trends.db");
+  test::Db(trends.path.string(), /*load_extension=*/false).exec("SELECT emf_init('trends')");
+  Connection connection(trends, Connection::Mode::existing);
+  try {
+    back_up(connection, trends, folder(), Terminal(ColorMode::never));
+    ADD_FAILURE() << "a backup was made";
+  } catch (const DatabaseError& error) {
+    EXPECT_TRUE(std::string(error.what())
+                    .starts_with("100 backups of trends of this second "
+                                 "already exist in "))
+        << error.what();
+  }
+  EXPECT_EQ(names_in(folder()).size(), taken);
+  for (const std::string& name : names_in(folder())) {
+    EXPECT_TRUE(test::read_file((folder() / name).string()).starts_with("trends_backup_")) << name;
+  }
 }
 
 TEST_F(Backups, AFolderThatCannotBeMadeIsNamedWithWhatToDo) {
