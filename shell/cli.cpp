@@ -341,8 +341,6 @@ int run_command_line(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
@@ -393,13 +391,9 @@ int run_command_line(int argc, char** argv) {
       invocation.targets.only.end());
   try {
     if (command == "shell") {
-      const std::vector<std::string> arguments = chosen->remaining();
-      // Everything after `shell` is sqlite3's, but a lone --help is ours.
-      if (arguments.size() == 1 && (arguments[0] == "--help" || arguments[0] == "-h")) {
-        fmt::print("{}", chosen->help());
-        return 0;
-      }
-      return run_sqlite_shell(arguments, invocation.targets);
+      // Everything after `shell` is sqlite3's; a lone --help or -h never
+      // gets here: CLI11 answers it with the command's help.
+      return run_sqlite_shell(chosen->remaining(), invocation.targets);
     }
     const auto targets = resolve_targets(invocation.targets);
     const Terminal terminal(invocation.color == "always"  ? ColorMode::always
@@ -411,7 +405,8 @@ int run_command_line(int argc, char** argv) {
     for (const Command& each : commands()) {
       if (name == each.name) return each.runner(targets, invocation.options, terminal);
     }
-    return usage_error(fmt::format("'{}' is not an emf command", name));
+    // Every command without a runner (shell, help) returned above.
+    return usage_error(fmt::format("'{}' is not an emf command", name));  // GCOVR_EXCL_LINE
   } catch (const DotenvError& error) {
     fmt::print(stderr, "emf: {}\n", error.what());
     return kUsageError;

@@ -230,9 +230,11 @@ std::vector<std::vector<std::string>> Connection::rows(std::string_view sql,
     result.push_back(std::move(row));
   }
   if (rc != SQLITE_DONE) {
+    // SQLite's message before the diagnosis: help() runs queries of its own,
+    // which replace it ("not an error").
+    std::string reason = sqlite3_errmsg(db_);
     std::string help = this->help(rc);
-    throw DatabaseError(fmt::format("{}{}{}", sqlite3_errmsg(db_), help.empty() ? "" : "; ", help),
-                        rc);
+    throw DatabaseError(fmt::format("{}{}{}", reason, help.empty() ? "" : "; ", help), rc);
   }
   return result;
 }

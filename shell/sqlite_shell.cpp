@@ -17,6 +17,7 @@
 
 #ifdef EMF_COVERAGE
 extern "C" void __gcov_dump(void);
+extern "C" void __gcov_reset(void);
 #endif
 
 namespace emf::shell {
@@ -125,12 +126,16 @@ int run_sqlite_shell(const std::vector<std::string>& arguments, const TargetOpti
   for (std::string& word : command) argv.push_back(word.data());
   argv.push_back(nullptr);
 #ifdef EMF_COVERAGE
-  // execv replaces this process before exit would write its coverage counts.
+  // execv replaces this process before exit would write its coverage counts:
+  // they are written now, and counting starts again from zero, so that the
+  // path of a failed execv is counted too, and nothing twice.
   __gcov_dump();
+  __gcov_reset();  // GCOVR_EXCL_LINE: the reset clears this line's own count
 #endif
   ::execv(sqlite3_program->c_str(), argv.data());
+  const int exec_error = errno;
   fmt::print(stderr, "emf shell: cannot run {}: {}\n", sqlite3_program->string(),
-             std::system_category().message(errno));
+             std::system_category().message(exec_error));
   return 1;
 }
 
