@@ -86,7 +86,7 @@ TEST_F(AccessTest, ADatabaseThatCanOnlyBeReadIsReadAndNotChanged) {
     result = emf_unprivileged(command);
     EXPECT_EQ(result.exit_code, 1) << command[0];
     EXPECT_NE(result.err.find("emf " + command[0] +
-                              ": trends (data/trends.db): cannot read it: attempt to write a "
+                              ": trends (data/trends.db): cannot write to it: attempt to write a "
                               "readonly database; the file or its folder is read-only; check "
                               "the permissions\n"),
               std::string::npos)

@@ -261,7 +261,9 @@ TEST_F(Backups, ABackupTakesTheNextFreeNameAndHoldsEveryRow) {
   // The names already taken are as they were.
   for (const std::string& stem : stems_of_the_next_seconds("trends")) {
     const fs::path other = folder() / (stem + "_before_repair.db");
-    if (fs::exists(other)) EXPECT_EQ(test::read_file(other.string()), "taken");
+    if (fs::exists(other)) {
+      EXPECT_EQ(test::read_file(other.string()), "taken");
+    }
   }
   test::Db original(trends.path.string(), false);
   test::Db copy(written.string(), false);

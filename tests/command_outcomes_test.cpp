@@ -109,7 +109,7 @@ TEST_F(CommandOutcomes, RestoreWithNothingToRestoreChangesNothing) {
   const std::string before = read_file(path("data/trends.db"));
   auto result = emf({"restore", "missing.db", "--yes"});
   EXPECT_EQ(result.exit_code, 2);
-  EXPECT_EQ(result.err, "emf restore: missing.db is not a file\n");
+  EXPECT_EQ(result.err, "emf restore: missing.db does not exist\n");
   fs::create_directories(path("a-folder.db"));
   result = emf({"restore", "a-folder.db", "--yes"});
   EXPECT_EQ(result.exit_code, 2);

@@ -72,8 +72,9 @@ TEST_F(ConnectionTest, AFolderThatCannotBeMadeIsNamed) {
   const Target target = target_at("blocker/sub/trends.db");
   int code = 0;
   EXPECT_EQ(refusal(target, Connection::Mode::create, &code),
-            "cannot create folder " + display_path(dir.path() / "blocker" / "sub") +
-                ": Not a directory; check the permissions, or choose another place with "
+            "cannot create folder " + display_path(dir.path() / "blocker" / "sub") + ": " +
+                display_path(dir.path() / "blocker") +
+                " is a file, not a folder; move it away, or choose another place with "
                 "--data-dir or TRENDS_DB_PATH");
   EXPECT_EQ(code, SQLITE_CANTOPEN);
   EXPECT_EQ(test::read_file(dir.file("blocker")), "a file");

@@ -113,7 +113,9 @@ TEST(Dotenv, ReadsAFileAndRefusesAFolderOrAMissingFile) {
     read_dotenv(missing);
     ADD_FAILURE() << "a missing file was read";
   } catch (const DotenvError& error) {
-    EXPECT_EQ(std::string(error.what()), missing + ": cannot be read");
+    EXPECT_EQ(std::string(error.what()), missing +
+                                             ": cannot be read (No such file or directory); check "
+                                             "its permissions, or point --env-file elsewhere");
   }
   EXPECT_FALSE(std::filesystem::exists(missing));
 }
