@@ -43,6 +43,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/database_digest.h"
 #include "support/fixtures.h"
 #include "support/process.h"
 #include "support/test_db.h"
@@ -141,16 +142,6 @@ std::string digest_of(Db& db) {
   std::string out = schema_of(db);
   for (const std::string& table : tables_of(db)) out += table + ": " + rows_of(db, table) + "\n";
   return out;
-}
-
-// Where two digests part, for a message.
-std::string first_difference(const std::string& a, const std::string& b) {
-  std::size_t at = 0;
-  while (at < a.size() && at < b.size() && a[at] == b[at]) ++at;
-  const std::size_t line = a.rfind('\n', at == 0 ? 0 : at - 1);
-  const std::size_t from = line == std::string::npos ? 0 : line + 1;
-  return fmt::format("'{}' vs '{}'", a.substr(from, a.find('\n', at) - from).substr(0, 300),
-                     b.substr(from, b.find('\n', at) - from).substr(0, 300));
 }
 
 // --- the commands -----------------------------------------------------------
