@@ -530,11 +530,8 @@ class FaultInjection : public ::testing::TestWithParam<Case> {
       }
     }
     if (runs_with_problems > 3) {
-      std::string counts;
-      for (const auto& [problem, count] : walk.problems) {
-        counts += fmt::format("\n  {} x {}", count, problem);
-      }
-      ADD_FAILURE() << runs_with_problems << " runs with problems in this walk:" << counts;
+      ADD_FAILURE() << runs_with_problems
+                    << " runs with problems in this walk:" << problem_counts(walk.problems);
     }
     return walk;
   }

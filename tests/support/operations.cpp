@@ -62,4 +62,11 @@ const std::vector<Operation>& writing_operations() {
   return all;
 }
 
+std::string problem_counts(const std::map<std::string, std::int64_t>& problems) {
+  std::string counts;
+  for (const auto& [problem, count] : problems)
+    counts += fmt::format("\n  {} x {}", count, problem);
+  return counts;
+}
+
 }  // namespace emf::test

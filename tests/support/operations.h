@@ -2,7 +2,9 @@
 // cases that the fault-injection and out-of-memory loops walk.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -27,5 +29,10 @@ struct Operation {
 // migrations that rebuild every table), adopting the old tool's database,
 // emf_seed with and without rows, emf_reset, emf_repair and emf_backup.
 const std::vector<Operation>& writing_operations();
+
+// The problems a walk's runs had, counted by kind, one per line: what the
+// fault loops report once a walk has more runs with problems than they show
+// in full.
+std::string problem_counts(const std::map<std::string, std::int64_t>& problems);
 
 }  // namespace emf::test
