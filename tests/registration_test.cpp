@@ -1,7 +1,12 @@
 // Loading libemf where SQLite refuses to register its functions: the load
 // fails naming the function and SQLite's reason, and the functions already
 // there keep working.
+#include <dlfcn.h>
 #include <gtest/gtest.h>
+
+// The routines table only: this program calls SQLite directly.
+#define SQLITE_CORE 1
+#include <sqlite3ext.h>
 
 #include <string>
 
@@ -36,6 +41,50 @@ TEST(Registration, ALoadWhileAStatementRunsFailsNamingTheFunction) {
   // Loaded again with nothing running, it registers over itself.
   ASSERT_EQ(sqlite3_load_extension(db.get(), EMF_EXTENSION_PATH, nullptr, nullptr), SQLITE_OK);
   EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects(NULL)"), 0);
+}
+
+// The routines SQLite hands to an extension it loads, captured from a real
+// load: sqlite3_emf_init is then called with a copy that reports an older
+// SQLite, which is how a host with SQLite before 3.38 meets the extension.
+const sqlite3_api_routines* captured_routines = nullptr;
+int capture_routines(sqlite3*, char**, const sqlite3_api_routines* routines) {
+  captured_routines = routines;
+  return SQLITE_OK;
+}
+int old_version_number() {
+  return 3037002;
+}
+const char* old_version() {
+  return "3.37.2";
+}
+
+TEST(Registration, AnOlderSqliteRefusesTheLoadNamingBothVersions) {
+  ASSERT_EQ(sqlite3_auto_extension(reinterpret_cast<void (*)()>(capture_routines)), SQLITE_OK);
+  Db db(":memory:", /*load_extension=*/false);
+  sqlite3_cancel_auto_extension(reinterpret_cast<void (*)()>(capture_routines));
+  ASSERT_NE(captured_routines, nullptr);
+  sqlite3_api_routines older = *captured_routines;
+  older.libversion_number = old_version_number;
+  older.libversion = old_version;
+
+  const std::string library = std::string(EMF_EXTENSION_PATH) + ".so";
+  void* handle = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
+  ASSERT_NE(handle, nullptr) << dlerror();
+  using Init = int (*)(sqlite3*, char**, const sqlite3_api_routines*);
+  const auto init = reinterpret_cast<Init>(dlsym(handle, "sqlite3_emf_init"));
+  ASSERT_NE(init, nullptr);
+  const std::string emf_functions =
+      "SELECT count(*) FROM pragma_function_list WHERE name LIKE 'emf\\_%' ESCAPE '\\'";
+  char* message = nullptr;
+  EXPECT_EQ(init(db.get(), &message, &older), SQLITE_ERROR);
+  EXPECT_STREQ(message, "emf: needs SQLite 3.38.0 or later, this is 3.37.2");
+  sqlite3_free(message);
+  EXPECT_EQ(db.integer(emf_functions), 0);  // the refused call registered nothing
+  // Given the real routines, the same library registers its functions.
+  EXPECT_EQ(init(db.get(), &message, captured_routines), SQLITE_OK);
+  EXPECT_GT(db.integer(emf_functions), 0);
+  // The handle stays open: the connection's functions live in the library
+  // until it closes, as with SQLite's own loader.
 }
 
 }  // namespace

@@ -132,6 +132,15 @@ TEST(SchemaDiff, ForeignKeysAreMatchedByTheirLinkAndTheirDifferencesNamed) {
             "missing FOREIGN KEY (a) REFERENCES p (id) ON DELETE NO ACTION; "
             "extra FOREIGN KEY (b) REFERENCES p (id) ON DELETE NO ACTION ON UPDATE CASCADE");
   // (b names no parent column: it refers to the parent's primary key, id.)
+
+  // The same link declared twice: the exact match is paired with the
+  // expected key, whichever comes first, and the other one is the extra.
+  const ObjectReport twice =
+      compare(parents + "CREATE TABLE t (a, FOREIGN KEY (a) REFERENCES p (id) ON DELETE CASCADE)",
+              parents +
+                  "CREATE TABLE t (a, FOREIGN KEY (a) REFERENCES p (id), "
+                  "FOREIGN KEY (a) REFERENCES p (id) ON DELETE CASCADE)");
+  EXPECT_EQ(twice.detail, "extra FOREIGN KEY (a) REFERENCES p (id) ON DELETE NO ACTION");
 }
 
 TEST(SchemaDiff, StrictAndWithoutRowidAreTableOptions) {
