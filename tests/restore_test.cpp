@@ -622,5 +622,44 @@ TEST(Optimize, LeavesALargeDatabaseWithASmallShareFreeAsItIs) {
   EXPECT_EQ(db.integer("PRAGMA page_count"), pages);
 }
 
+// Called in a query that reads the database (FROM one of its tables), the
+// caller's own statement holds it open: nothing can be put over it. Found by
+// this test: emf_restore saved the current state, then failed to start the
+// copy ("destination database is in use"), and left the saved file, which
+// stopped the next try; emf_optimize ran ANALYZE, then failed. Both are
+// refused now before they save or change anything.
+TEST(Restore, RefusesWhileTheCallersOwnStatementReadsTheDatabase) {
+  TempDir dir;
+  Db db(dir.file("t.db"));
+  db.exec("SELECT emf_init('trends'), emf_seed('trends')");
+  db.exec(fmt::format("SELECT emf_backup('{}')", dir.file("backup.db")));
+  db.exec("DELETE FROM search_history");
+  free_much_space(db);
+  const std::string before = digest(db);
+  const Failure restore =
+      failure_of(db, fmt::format("SELECT emf_restore('{}', 'main', '{}') FROM trending_topics "
+                                 "LIMIT 1",
+                                 dir.file("backup.db"), dir.file("saved.db")));
+  EXPECT_EQ(restore.message,
+            "emf_restore: cannot run while its own statement reads schema main (a query's "
+            "FROM?): emf_restore replaces the whole database; call it in a SELECT of its own: "
+            "SELECT emf_restore(...)");
+  EXPECT_EQ(restore.code, SQLITE_ERROR);
+  const Failure optimize = failure_of(
+      db, fmt::format("SELECT emf_optimize('trends', 'main', '{}') FROM trending_topics LIMIT 1",
+                      dir.file("saved.db")));
+  EXPECT_EQ(optimize.message,
+            "emf_optimize: cannot run while its own statement reads schema main (a query's "
+            "FROM?): emf_optimize replaces the whole database; call it in a SELECT of its own: "
+            "SELECT emf_optimize(...)");
+  EXPECT_EQ(optimize.code, SQLITE_ERROR);
+  EXPECT_FALSE(fs::exists(dir.file("saved.db")));
+  EXPECT_EQ(digest(db), before);
+  // In a SELECT of its own, the same call runs.
+  db.exec(fmt::format("SELECT emf_restore('{}', 'main', '{}')", dir.file("backup.db"),
+                      dir.file("saved.db")));
+  EXPECT_EQ(db.integer("SELECT count(*) FROM search_history"), 4);
+}
+
 }  // namespace
 }  // namespace emf::test
