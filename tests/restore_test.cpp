@@ -485,8 +485,10 @@ TEST(Restore, SaysWhichBackupItCannotOpen) {
 // database whose path holds them is still the one restored and compacted.
 TEST(Restore, HandlesPathsWithTheCharactersOfAUri) {
   TempDir dir;
+  // The file a%41b?mode=ro#c.db, opened by its URI: unescaped, the path
+  // would name the file aAb, read-only.
   const std::string file = dir.file("a%41b?mode=ro#c.db");
-  Db db(dir.file("a%2541b%3Fmode=ro%23c.db").insert(0, "file:"));
+  Db db("file:" + dir.file("a%2541b%3Fmode=ro%23c.db"));
   ASSERT_EQ(std::string(sqlite3_db_filename(db.get(), "main")), file);
   db.exec("SELECT emf_init('metrics'), emf_seed('metrics')");
   const std::string backed_up = digest(db);
