@@ -90,6 +90,19 @@ void refuse_in_transaction(sqlite3* db, std::string_view function) {
   }
 }
 
+// Called for each row of a query that reads the schema, the caller's own
+// statement holds a read transaction on it: the copy could not start, after
+// the current state was saved.
+void refuse_while_reading(sqlite3* db, std::string_view schema, std::string_view function) {
+  if (sqlite3_txn_state(db, std::string(schema).c_str()) != SQLITE_TXN_NONE) {
+    throw Error(
+        fmt::format("cannot run while its own statement reads schema {} (a query's "
+                    "FROM?): {} replaces the whole database; call it in a SELECT of its "
+                    "own: SELECT {}(...)",
+                    schema, function, function));
+  }
+}
+
 std::int64_t pragma_int(sqlite3* db, std::string_view schema, std::string_view pragma) {
   return query_int(db, fmt::format("PRAGMA {}.{}", quote_identifier(schema), pragma));
 }
@@ -348,6 +361,7 @@ RestoreReport restore_schema(sqlite3* db, std::string_view schema, std::string_v
                              const std::optional<std::string>& save_current_to) {
   refuse_in_transaction(db, "emf_restore");
   const std::string file = file_of(db, schema, "emf_restore");
+  refuse_while_reading(db, schema, "emf_restore");
   std::error_code error;
   const fs::path source_path = fs::absolute(fs::path(std::string(from)), error);
   // The error_code forms: a name the system refuses (longer than NAME_MAX)
@@ -462,6 +476,7 @@ OptimizeReport optimize_schema(sqlite3* db, std::string_view schema, Kind kind,
                                const std::optional<std::string>& save_current_to) {
   refuse_in_transaction(db, "emf_optimize");
   const std::string file = file_of(db, schema, "emf_optimize");
+  refuse_while_reading(db, schema, "emf_optimize");
   const auto history = read_history(db, schema, kind);
   refuse_newer(kind, history);
   if (history.empty()) {

@@ -101,9 +101,7 @@ TemporaryFile::TemporaryFile(const fs::path& beside, std::string_view tag, mode_
 }
 
 TemporaryFile::~TemporaryFile() {
-  if (!keep_) {
-    for (const std::string& file : files_) ::unlink(file.c_str());
-  }
+  for (const std::string& file : files_) ::unlink(file.c_str());
   ::close(fd_);  // and the lock with it
 }
 

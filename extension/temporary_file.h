@@ -1,6 +1,6 @@
 // A file emf writes beside another before it is done with it (a backup's
 // copy, a compacted database), locked while it is being written and
-// removed unless kept. The files of a process that was killed are removed
+// removed afterwards. The files of a process that was killed are removed
 // by the next one of the same tag, never one still being written.
 #pragma once
 
@@ -21,15 +21,12 @@ class TemporaryFile {
   TemporaryFile(const TemporaryFile&) = delete;
   TemporaryFile& operator=(const TemporaryFile&) = delete;
   const std::filesystem::path& path() const { return path_; }
-  // Leaves the file (and its SQLite siblings) in place.
-  void keep() { keep_ = true; }
 
  private:
   int fd_ = -1;
   std::filesystem::path path_;
   // The file, then its -journal, -wal and -shm: what the destructor removes.
   std::vector<std::string> files_;
-  bool keep_ = false;
 };
 
 }  // namespace emf

@@ -192,5 +192,49 @@ TEST(Check, CostDoesNotGrowWithRows) {
             empty.vm_steps);
 }
 
+// A database that holds no emf kind has nothing to check: no kind, and an
+// object of the user's is nobody's extra.
+TEST(Check, ADatabaseWithoutAKindReportsNoKind) {
+  Db db;
+  db.exec("CREATE TABLE notes (x); CREATE INDEX notes_x ON notes (x)");
+  EXPECT_EQ(db.text("SELECT emf_check()"),
+            R"({"ok":true,"schema":"main","kinds":[],"journal_mode":"memory",)"
+            R"("foreign_keys":false})");
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects"), 0);
+}
+
+// One kind with a problem makes the report not ok, though the kind checked
+// after it is fine.
+TEST(Check, OneKindWithAProblemMakesTheWholeReportNotOk) {
+  Db db;
+  db.exec("SELECT emf_init('trends'), emf_init('metrics')");
+  db.exec("DROP INDEX idx_trending_topics_source");
+  const std::string report = db.text("SELECT emf_check()");
+  EXPECT_EQ(db.json(report, "$.ok"), "0");
+  EXPECT_EQ(db.json(report, "$.kinds[0].kind"), "trends");
+  EXPECT_EQ(db.json(report, "$.kinds[0].ok"), "0");
+  EXPECT_EQ(db.json(report, "$.kinds[1].kind"), "metrics");
+  EXPECT_EQ(db.json(report, "$.kinds[1].ok"), "1");
+}
+
+// The schema alone, as a column, means every kind installed there; only
+// equality gives an argument: arg IS NULL is a condition on the rows (whose
+// argument columns read back as NULL), and the kind is then every kind.
+TEST(Check, ObjectsTableTakesTheSchemaAloneAndOnlyEqualityAsAnArgument) {
+  TempDir dir;
+  Db db;
+  db.exec(fmt::format("ATTACH '{}' AS aux", dir.file("aux.db")));
+  db.exec("SELECT emf_init('trends', 'aux'), emf_init('metrics')");
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects WHERE schema = 'aux'"), 13);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects WHERE schema = 'aux' AND kind <> "
+                       "'trends'"),
+            0);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects WHERE arg IS NULL"),
+            db.integer("SELECT count(*) FROM emf_objects('metrics')"));
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects WHERE arg IS NULL AND kind <> "
+                       "'metrics'"),
+            0);
+}
+
 }  // namespace
 }  // namespace emf::test

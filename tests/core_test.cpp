@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "db.h"
 #include "emf.h"
 #include "progress.h"
 #include "support/test_db.h"
@@ -73,6 +74,31 @@ TEST(Core, ProgressIsReportedForSyntheticSeeding) {
   set_progress_observer(db.get(), nullptr);
   EXPECT_EQ(last_total, 20000);  // two tables
   EXPECT_EQ(last_done, 20000);
+}
+
+// The statement helpers' answers where SQLite has none: a NULL read as text
+// is empty, a query without a row counts 0.
+TEST(Core, StatementHelpersAnswerForNullAndForNoRow) {
+  Db db(":memory:", false);
+  Statement statement(db.get(), "SELECT NULL, 'text'");
+  ASSERT_TRUE(statement.step());
+  EXPECT_EQ(statement.column_text(0), "");
+  EXPECT_EQ(statement.column_optional_text(0), std::nullopt);
+  EXPECT_EQ(statement.column_text(1), "text");
+  EXPECT_EQ(query_int(db.get(), "SELECT 1 WHERE 0"), 0);
+  EXPECT_EQ(query_optional_text(db.get(), "SELECT 'x' WHERE 0"), std::nullopt);
+}
+
+// %, ? and # mean something in a URI: a path holding them is escaped, and
+// SQLite opens the very file.
+TEST(Core, AFileUriEscapesWhatAUriWouldReadOtherwise) {
+  EXPECT_EQ(file_uri("/a%b?c#d.db"), "file:/a%25b%3fc%23d.db");
+  TempDir dir;
+  const std::string path = dir.file("x%41?mode=ro#y.db");
+  Db db(file_uri(path) + "?mode=rwc", false);
+  db.exec("CREATE TABLE t (x)");
+  EXPECT_EQ(std::string(sqlite3_db_filename(db.get(), "main")), path);
+  EXPECT_TRUE(std::filesystem::exists(path));
 }
 
 }  // namespace

@@ -286,5 +286,21 @@ TEST(Backup, ResolvesPathsAsTheOperatingSystemDoes) {
   EXPECT_NE(error->find("(100"), std::string::npos) << *error;
 }
 
+// Only a regular file is a stale temporary: a link or a folder named like
+// one is neither followed nor removed.
+TEST(Backup, LeavesALinkOrAFolderNamedLikeATemporaryFileAlone) {
+  TempDir dir;
+  Db db(dir.file("t.db"));
+  db.exec("SELECT emf_init('trends')");
+  { std::ofstream(dir.file("target.txt")) << "precious"; }
+  std::filesystem::create_symlink(dir.file("target.txt"), dir.file("old.db.tmp-Ab3dE9"));
+  std::filesystem::create_directory(dir.file("old.db.tmp-Fo1dEr"));
+  db.exec(fmt::format("SELECT emf_backup('{}')", dir.file("b.db")));
+  EXPECT_TRUE(std::filesystem::is_symlink(dir.file("old.db.tmp-Ab3dE9")));
+  EXPECT_EQ(read_file(dir.file("target.txt")), "precious");
+  EXPECT_TRUE(std::filesystem::is_directory(dir.file("old.db.tmp-Fo1dEr")));
+  EXPECT_TRUE(std::filesystem::exists(dir.file("b.db")));
+}
+
 }  // namespace
 }  // namespace emf::test

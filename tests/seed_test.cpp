@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "support/database_digest.h"
+#include "support/fixtures.h"
 #include "support/frozen_clock_vfs.h"
 #include "support/test_db.h"
 
@@ -103,6 +105,41 @@ TEST(Seed, SyntheticSeedIsAllOrNothing) {
   ASSERT_TRUE(error.has_value());
   EXPECT_NE(error->find("UNIQUE constraint failed"), std::string::npos) << *error;
   EXPECT_EQ(db.integer("SELECT count(*) FROM video_metadata"), 1);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM video_metrics"), 0);
+}
+
+// Seeding fills the latest version's tables: a kind at an older version is
+// refused, changing nothing, whether or not the caller is in a transaction.
+TEST(Seed, RefusesAKindAtAnOlderVersion) {
+  Db db;
+  make_version_1(db, "trends");
+  const std::string before = digest(db);
+  const std::string message =
+      "emf_seed: trends is at version 1 of 3; run SELECT emf_init('trends') to upgrade it first";
+  EXPECT_EQ(db.error("SELECT emf_seed('trends')"), message);
+  EXPECT_EQ(db.error("SELECT emf_seed('trends', 10, 1)"), message);
+  db.exec("BEGIN");
+  EXPECT_EQ(db.error("SELECT emf_seed('trends')"), message);
+  EXPECT_EQ(sqlite3_get_autocommit(db.get()), 0) << "the caller's transaction is still open";
+  db.exec("COMMIT");
+  EXPECT_EQ(digest(db), before);
+}
+
+// Inside the caller's transaction, a seed that fails undoes its own rows
+// only: what the caller did before it stays, and the transaction stays open.
+TEST(Seed, AFailureInsideTheCallersTransactionUndoesOnlyTheSeed) {
+  Db db;
+  db.exec("SELECT emf_init('metrics')");
+  db.exec("BEGIN");
+  db.exec("INSERT INTO video_metadata (video_id) VALUES ('syn-000000002')");
+  const auto error = db.error("SELECT emf_seed('metrics', 10, 1)");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_NE(error->find("UNIQUE constraint failed"), std::string::npos) << *error;
+  ASSERT_EQ(sqlite3_get_autocommit(db.get()), 0) << "the caller's transaction is still open";
+  EXPECT_EQ(db.integer("SELECT count(*) FROM video_metrics"), 0);
+  db.exec("COMMIT");
+  EXPECT_EQ(db.rows("SELECT video_id FROM video_metadata"),
+            (std::vector<std::vector<std::string>>{{"syn-000000002"}}));
   EXPECT_EQ(db.integer("SELECT count(*) FROM video_metrics"), 0);
 }
 
