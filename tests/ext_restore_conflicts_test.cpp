@@ -50,7 +50,7 @@ struct CommitAtOpen {
   int open;   // 1, 2 or 3
   int times;  // how many copies see a commit; then no more
   Db& writer;
-  std::map<std::string, int> opens;
+  std::map<std::string, int> opens{};
   int commits = 0;
   void operator()(const std::string& path) {
     if (++opens[path] != open || commits >= times) return;
