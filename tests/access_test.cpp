@@ -110,6 +110,11 @@ TEST_F(AccessTest, InitWarnsWhenTheFolderKeepsItFromSwitchingToWal) {
   EXPECT_EQ(db.json(result.out, "$.databases[0].init.warnings"), "[\"" + warning + "\"]")
       << result.out;
   EXPECT_EQ(db.json(result.out, "$.databases[0].init.journal_mode"), "delete") << result.out;
+  // What only reads opens it read-only (its folder cannot take a journal),
+  // though the file itself may be written.
+  result = emf_unprivileged({"check", "--only", "trends"});
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_NE(result.out.find("ok (version 3)"), std::string::npos) << result.out;
   EXPECT_TRUE(snapshot() == before) << "a file changed";
 }
 

@@ -205,6 +205,21 @@ TEST_F(ShellTest, AFolderWhereTheDatabaseShouldBeIsNamed) {
   EXPECT_TRUE(fs::is_empty(path("data/trends.db")));
 }
 
+// A variable set to nothing is as if it were not set: the .env, else the
+// default, is used.
+TEST_F(ShellTest, AnEmptyPathVariableIsAsIfUnset) {
+  auto result =
+      emf({"init", "--only", "trends"}, ProcessOptions{dir.path(), {{"TRENDS_DB_PATH", ""}}, {}});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(fs::exists(path("data/trends.db")));
+  write("config/.env", "TRENDS_DB_PATH=from-dotenv.db\n");
+  result =
+      emf({"init", "--only", "trends"}, ProcessOptions{dir.path(), {{"TRENDS_DB_PATH", ""}}, {}});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("from-dotenv.db"), std::string::npos) << result.out;
+  EXPECT_TRUE(fs::exists(path("from-dotenv.db")));
+}
+
 // A DEL character in a path is a control character too.
 TEST_F(ShellTest, APathWithADeleteCharacterIsRefused) {
   const auto result =
