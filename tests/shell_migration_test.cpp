@@ -328,24 +328,6 @@ TEST_F(ShellTest, RepairBacksUpAndConvergesADriftedTable) {
   EXPECT_EQ(count("data/trends.db", "search_history"), 4);
 }
 
-// A dry run names each object it would create as well as each table it
-// would rebuild.
-TEST_F(ShellTest, RepairDryRunNamesWhatItWouldCreate) {
-  ASSERT_EQ(emf({"seed", "--only", "trends"}).exit_code, 0);
-  {
-    Db db(path("data/trends.db"), false);
-    db.exec("DROP INDEX idx_trending_topics_source");
-  }
-  const std::string bytes = read_file(path("data/trends.db"));
-  auto result = emf({"repair", "--dry-run", "--only", "trends"});
-  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
-  EXPECT_NE(result.out.find("would create idx_trending_topics_source\n"), std::string::npos)
-      << result.out;
-  EXPECT_EQ(result.out.find("quiet moment"), std::string::npos) << result.out;
-  EXPECT_TRUE(read_file(path("data/trends.db")) == bytes) << "the database changed";
-  EXPECT_FALSE(fs::exists(path("data/backups")));
-}
-
 // A backup of an older version is put back as it is: the outcome says to
 // run emf init, and emf init then brings it up to date.
 TEST_F(ShellTest, RestoreOfAnOlderVersionSaysToRunInit) {
