@@ -337,8 +337,21 @@ Outcome plan_repair(const Target& target, const ReportReader& reader, const Term
     outcome.state = "emf repair needs it initialised and up to date first: run emf init";
     return outcome;
   }
+  // Nor a database with a migration modified after it was applied, or
+  // applied by a newer emf: say so too, with the remedy emf check gives.
+  const std::vector<ObjectLine> objects = reader.objects(check);
+  if (migrated_by_a_newer_emf(reader, check) ||
+      std::any_of(objects.begin(), objects.end(),
+                  [](const ObjectLine& object) { return object.status == "modified"; })) {
+    outcome.ok = false;
+    outcome.tone = Tone::bad;
+    outcome.state = "emf repair would refuse it: " + remedy(reader, check);
+    outcome.details = object_table(reader, terminal, check, verbose);
+    return outcome;
+  }
+  // What is left is drift: each object missing or changed is a step.
   std::vector<std::string> steps, rebuilt;
-  for (const ObjectLine& object : reader.objects(check)) {
+  for (const ObjectLine& object : objects) {
     if (object.status == "changed" && object.type == "table") {
       const auto rows =
           connection.rows("SELECT count(*) FROM " + emf::quote_identifier(object.name), {});
@@ -350,8 +363,7 @@ Outcome plan_repair(const Target& target, const ReportReader& reader, const Term
     }
   }
   outcome.tone = Tone::warn;
-  outcome.state = steps.empty() ? "nothing emf repair can do: see below"
-                                : fmt::format("would {}", fmt::join(steps, ", "));
+  outcome.state = fmt::format("would {}", fmt::join(steps, ", "));
   if (!rebuilt.empty()) {
     outcome.state +=
         fmt::format(": {}; run it in a quiet moment",

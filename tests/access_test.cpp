@@ -70,6 +70,54 @@ TEST_F(AccessTest, AFolderThatCannotBeWrittenGetsNoDatabase) {
   EXPECT_TRUE(fs::is_empty(path("data")));
 }
 
+// A folder for the database that this user may not make: the system's
+// words and what to do, nothing made.
+TEST_F(AccessTest, AFolderThatMayNotBeMadeIsNamedWithWhatToDo) {
+  const auto result = emf_unprivileged({"init", "--only", "trends", "--data-dir", "data/sub"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("emf init: trends (data/sub/trends.db): cannot create folder "
+                            "data/sub: Permission denied; check the permissions, or choose "
+                            "another place with --data-dir or TRENDS_DB_PATH\n"),
+            std::string::npos)
+      << result.err;
+  EXPECT_TRUE(fs::is_empty(path("data")));
+}
+
+// A database this user may write in a folder it may not: emf init has
+// nothing to apply, and cannot switch to WAL (that needs a journal beside
+// the file). It says so in a warning, exits 0, and the file stays as it was.
+TEST_F(AccessTest, InitWarnsWhenTheFolderKeepsItFromSwitchingToWal) {
+  ASSERT_EQ(emf({"init", "--only", "trends"}).exit_code, 0);
+  {
+    Db db(path("data/trends.db"), false);
+    ASSERT_EQ(db.text("PRAGMA journal_mode = DELETE"), "delete");
+  }
+  fs::permissions(path("data/trends.db"), fs::perms::owner_read | fs::perms::owner_write |
+                                              fs::perms::group_read | fs::perms::group_write |
+                                              fs::perms::others_read | fs::perms::others_write);
+  const std::string before = snapshot();
+  const std::string warning =
+      "journal_mode stays 'delete': switching to WAL failed (attempt to write a readonly "
+      "database); call emf_init again to switch";
+  auto result = emf_unprivileged({"init", "--only", "trends"});
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_NE(result.out.find("up to date (version 3)\n    warning: " + warning + "\n"),
+            std::string::npos)
+      << result.out;
+  result = emf_unprivileged({"init", "--only", "trends", "--json"});
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  Db db;
+  EXPECT_EQ(db.json(result.out, "$.databases[0].init.warnings"), "[\"" + warning + "\"]")
+      << result.out;
+  EXPECT_EQ(db.json(result.out, "$.databases[0].init.journal_mode"), "delete") << result.out;
+  // What only reads opens it read-only (its folder cannot take a journal),
+  // though the file itself may be written.
+  result = emf_unprivileged({"check", "--only", "trends"});
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_NE(result.out.find("ok (version 3)"), std::string::npos) << result.out;
+  EXPECT_TRUE(snapshot() == before) << "a file changed";
+}
+
 TEST_F(AccessTest, ADatabaseThatCanOnlyBeReadIsReadAndNotChanged) {
   ASSERT_EQ(emf({"seed", "--only", "trends"}).exit_code, 0);
   fs::permissions(path("data/trends.db"), kReadable);

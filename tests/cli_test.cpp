@@ -70,6 +70,12 @@ TEST_F(ShellTest, BadValuesSayWhatWasExpected) {
       std::string::npos)
       << result.err;
   // What the SQL function refuses, the shell refuses too: never clamped.
+  result = emf({"seed", "--rows", "100000001"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find(
+                "emf seed: --rows: expected a whole number from 0 to 100000000, got 100000001"),
+            std::string::npos)
+      << result.err;
   result = emf({"seed", "--rows", "5", "--random-seed", "99999999999999999999"});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find("--random-seed: expected a whole number from -9223372036854775808 to "
@@ -304,6 +310,118 @@ TEST_F(ShellTest, OptimizeReportsSizesAndWhatItDid) {
       << result.out;
   // No vacuum, no backup.
   EXPECT_TRUE(backups_in(path("data/backups")).empty());
+}
+
+// Much free space: the database is compacted, and the state before is saved
+// first as an automatic backup, the older automatic ones pruned; with
+// --no-backup nothing is saved.
+TEST_F(ShellTest, OptimizeSavesTheStateBeforeItCompactsUnlessNoBackup) {
+  ASSERT_EQ(emf({"seed", "--rows", "6000", "--random-seed", "1", "--only", "trends"}).exit_code, 0);
+  const auto free_most_pages = [&] {
+    Db db(path("data/trends.db"), false);
+    db.exec("DELETE FROM search_history");
+    db.exec("DELETE FROM trending_topics WHERE rowid % 10 <> 0");
+    return db.text("SELECT group_concat(topic, ',') FROM trending_topics ORDER BY rowid");
+  };
+  std::string topics = free_most_pages();
+  fs::remove_all(path("data/backups"));
+  for (const char* name : {"trends_backup_20260101_000000_before_reset.db",
+                           "trends_backup_20260102_000000_before_repair.db"}) {
+    write(std::string("data/backups/") + name, "x");
+  }
+  auto result = emf({"optimize", "--only", "trends", "--keep", "1"});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_NE(result.out.find("; compacted: "), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("backup before optimize: data/backups/trends_backup_"),
+            std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("deleted 2 older automatic backups (keeping 1)"), std::string::npos)
+      << result.out;
+  auto left = backups_in(path("data/backups"));
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_TRUE(left[0].ends_with("_before_optimize.db")) << left[0];
+  {
+    // The backup holds what the database held, and so does the database.
+    Db saved(path("data/backups/" + left[0]), false);
+    EXPECT_EQ(saved.text("SELECT group_concat(topic, ',') FROM trending_topics ORDER BY rowid"),
+              topics);
+    EXPECT_GT(saved.integer("PRAGMA freelist_count"), 0);
+    Db db(path("data/trends.db"), false);
+    EXPECT_EQ(db.text("SELECT group_concat(topic, ',') FROM trending_topics ORDER BY rowid"),
+              topics);
+    EXPECT_EQ(db.integer("PRAGMA freelist_count"), 0);
+  }
+  EXPECT_EQ(emf({"check", "--only", "trends"}).exit_code, 0);
+
+  // Free space again, and --no-backup: compacted, nothing saved.
+  ASSERT_EQ(emf({"seed", "--rows", "6000", "--random-seed", "2", "--only", "trends", "--no-backup"})
+                .exit_code,
+            0);
+  topics = free_most_pages();
+  result = emf({"optimize", "--only", "trends", "--no-backup", "--json"});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  Db db;
+  EXPECT_EQ(db.json(result.out, "$.databases[0].optimize.vacuumed"), "1") << result.out;
+  EXPECT_EQ(db.json(result.out, "$.databases[0].optimize.saved_current"), "NULL") << result.out;
+  EXPECT_EQ(backups_in(path("data/backups")), left);
+  Db after(path("data/trends.db"), false);
+  EXPECT_EQ(after.text("SELECT group_concat(topic, ',') FROM trending_topics ORDER BY rowid"),
+            topics);
+}
+
+// A backup that itself drifted from emf's schema is put back as it is, and
+// the outcome says what is left to do: exit 1, the remedy named.
+TEST_F(ShellTest, RestoreOfADriftedBackupSaysToRepair) {
+  ASSERT_EQ(emf({"seed", "--only", "trends"}).exit_code, 0);
+  {
+    Db db(path("data/trends.db"), false);
+    db.exec("DROP INDEX idx_trending_topics_source");
+  }
+  ASSERT_EQ(emf({"backup", "--only", "trends", "--dir", "saved"}).exit_code, 0);
+  const auto saved = backups_in(path("saved"));
+  ASSERT_EQ(saved.size(), 1u);
+  ASSERT_EQ(emf({"repair", "--only", "trends", "--no-backup"}).exit_code, 0);
+  auto result = emf({"restore", "saved/" + saved[0], "--yes", "--no-backup"});
+  EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+  EXPECT_NE(result.out.find("restored from saved/" + saved[0] + " ("), std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("; run emf repair"), std::string::npos) << result.out;
+  Db db(path("data/trends.db"), false);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM sqlite_schema WHERE name = "
+                       "'idx_trending_topics_source'"),
+            0);
+  EXPECT_FALSE(fs::exists(path("data/backups")));
+}
+
+// A reset of a database that does not exist yet creates it, with nothing to
+// back up.
+TEST_F(ShellTest, ResetOfAMissingDatabaseCreatesItWithNothingToBackUp) {
+  const auto result = emf({"reset", "--yes", "--only", "trends"});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_NE(result.out.find("reset (version 3), nothing to back up"), std::string::npos)
+      << result.out;
+  EXPECT_FALSE(fs::exists(path("data/backups")));
+  EXPECT_EQ(count("data/trends.db", "trending_topics"), 0);
+  EXPECT_EQ(emf({"check", "--only", "trends"}).exit_code, 0);
+}
+
+// --keep with fewer backups than it keeps deletes nothing, and says nothing
+// of it but an empty list in --json.
+TEST_F(ShellTest, BackupKeepWithNothingToPruneDeletesNothing) {
+  ASSERT_EQ(emf({"init", "--only", "trends"}).exit_code, 0);
+  auto result = emf({"backup", "--only", "trends", "--keep", "5"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out.find("deleted"), std::string::npos) << result.out;
+  result = emf({"backup", "--only", "trends", "--keep", "5", "--json"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  Db db;
+  EXPECT_EQ(db.json(result.out, "$.databases[0].deleted"), "[]") << result.out;
+  EXPECT_EQ(backups_in(path("data/backups")).size(), 2u);
+  // One pruned: the singular.
+  result = emf({"backup", "--only", "trends", "--keep", "2"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("deleted 1 older backup (keeping 2)"), std::string::npos) << result.out;
+  EXPECT_EQ(backups_in(path("data/backups")).size(), 2u);
 }
 
 // A database seed cannot seed says why, even with --quiet.

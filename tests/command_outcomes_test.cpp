@@ -80,8 +80,41 @@ TEST_F(CommandOutcomes, AModifiedMigrationIsToBeRestoredAsEmfShipsIt) {
                             "emf ships them (see emf status), then run emf init"),
             std::string::npos)
       << result.out;
+  // emf repair refuses it; its dry run says so, and exits as it would.
+  result = emf({"repair", "--dry-run", "--only", "trends"});
+  EXPECT_EQ(result.exit_code, 1) << result.out;
+  EXPECT_NE(result.out.find("emf repair would refuse it: restore the modified migration files as "
+                            "this emf ships them (see emf status), then run emf init\n"
+                            "    migration  001_initial  modified  its file changed after it "
+                            "was applied"),
+            std::string::npos)
+      << result.out;
+  EXPECT_EQ(emf({"repair", "--only", "trends", "--no-backup"}).exit_code, 1);
   EXPECT_TRUE(read_file(path("data/trends.db")) == before) << "the file changed";
   EXPECT_EQ(count("data/trends.db", "trending_topics"), 6);
+}
+
+// A migration a newer emf applied: emf repair refuses the database, and its
+// dry run says so with the same exit status, changing nothing.
+TEST_F(CommandOutcomes, RepairDryRunSaysRepairWouldRefuseANewerEmfsDatabase) {
+  ASSERT_EQ(emf({"seed", "--only", "trends"}).exit_code, 0);
+  Db(path("data/trends.db"), false)
+      .exec(
+          "INSERT INTO emf_schema_history (kind, version, name, checksum) VALUES "
+          "('trends', 4, 'future', 'x')");
+  const std::string before = read_file(path("data/trends.db"));
+  auto result = emf({"repair", "--dry-run", "--only", "trends"});
+  EXPECT_EQ(result.exit_code, 1) << result.out;
+  EXPECT_NE(result.out.find("emf repair would refuse it: upgrade emf (a newer emf migrated this "
+                            "database)\n"),
+            std::string::npos)
+      << result.out;
+  result = emf({"repair", "--only", "trends", "--no-backup"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("applied by a newer emf; this emf knows versions up to 3; upgrade emf"),
+            std::string::npos)
+      << result.err;
+  EXPECT_TRUE(read_file(path("data/trends.db")) == before) << "the file changed";
 }
 
 // A missing index: repair --dry-run says it would create it, and creates

@@ -80,6 +80,21 @@ TEST_F(ConnectionTest, AFolderThatCannotBeMadeIsNamed) {
   EXPECT_EQ(test::read_file(dir.file("blocker")), "a file");
 }
 
+// A relative path none of whose parts exists (the name too long for the
+// system): no file stands in the way, the system's words are given.
+TEST_F(ConnectionTest, ARelativeFolderThatCannotBeMadeIsNamedWithTheSystemsWords) {
+  const fs::path folder = fs::path(std::string(300, 'x')) / "sub";
+  const Target target{"trends", "TRENDS_DB_PATH", folder / "trends.db", "test"};
+  int code = 0;
+  EXPECT_EQ(refusal(target, Connection::Mode::create, &code),
+            "cannot create folder " + display_path(folder) +
+                ": File name too long; check the permissions, or choose another place with "
+                "--data-dir or TRENDS_DB_PATH");
+  EXPECT_EQ(code, SQLITE_CANTOPEN);
+  std::error_code error;
+  EXPECT_FALSE(fs::exists(folder.parent_path(), error));
+}
+
 TEST_F(ConnectionTest, AnExistingConnectionCreatesNothing) {
   const Target target = target_at("missing.db");
   int code = 0;

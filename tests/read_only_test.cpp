@@ -129,6 +129,36 @@ TEST_F(ReadOnlyTest, EveryReadWorksOnARollbackJournalDatabaseInAReadOnlyFolder) 
   expect_every_read_works("delete");
 }
 
+// The dry run of a repair times a sample rebuild from the database it
+// attaches; a WAL database in a read-only folder cannot be attached (its
+// -shm cannot be made): the plan is given, without the time, and says why.
+TEST_F(ReadOnlyTest, ARepairDryRunWithoutATimeEstimateSaysWhy) {
+  ASSERT_EQ(emf({"seed", "--only", "trends"}).exit_code, 0);
+  {
+    Db db(path("data/trends.db"), false);
+    drop_constraints(db, "search_history");
+  }
+  make_data_read_only();
+  const std::string before = snapshot();
+  auto result = emf_unprivileged({"repair", "--dry-run", "--only", "trends"});
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_NE(result.out.find("would rebuild search_history (4 rows): no time estimate (attempt to "
+                            "write a readonly database; the file or its folder is read-only; "
+                            "check the permissions); run it in a quiet moment\n"),
+            std::string::npos)
+      << result.out;
+  result = emf_unprivileged({"repair", "--dry-run", "--only", "trends", "--json"});
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  Db db;
+  EXPECT_EQ(db.json(result.out, "$.databases[0].rebuild_estimate.tables"), "[\"search_history\"]")
+      << result.out;
+  EXPECT_NE(db.json(result.out, "$.databases[0].rebuild_estimate.error")
+                .find("attempt to write a readonly database"),
+            std::string::npos)
+      << result.out;
+  EXPECT_EQ(snapshot(), before);
+}
+
 // A writer that died left committed rows in the -wal: what only reads
 // sees them (the file alone would not have them).
 TEST_F(ReadOnlyTest, ReadsSeeWhatACrashedWriterLeftInTheWal) {

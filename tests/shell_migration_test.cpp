@@ -328,6 +328,23 @@ TEST_F(ShellTest, RepairBacksUpAndConvergesADriftedTable) {
   EXPECT_EQ(count("data/trends.db", "search_history"), 4);
 }
 
+// A backup of an older version is put back as it is: the outcome says to
+// run emf init, and emf init then brings it up to date.
+TEST_F(ShellTest, RestoreOfAnOlderVersionSaysToRunInit) {
+  ASSERT_EQ(emf({"init", "--only", "trends"}).exit_code, 0);
+  make_version_1_trends(path("saved/old.db"));
+  auto result = emf({"restore", "saved/old.db", "--yes", "--no-backup"});
+  EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+  EXPECT_NE(result.out.find("restored from saved/old.db ("), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("); run emf init\n"), std::string::npos) << result.out;
+  EXPECT_EQ(count("data/trends.db", "trending_topics"), 2);
+  EXPECT_FALSE(fs::exists(path("data/backups")));
+  result = emf({"init", "--only", "trends", "--no-backup"});
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_NE(result.out.find("upgraded to version 3"), std::string::npos) << result.out;
+  EXPECT_EQ(count("data/trends.db", "trending_topics"), 2);
+}
+
 // Drift reads in one line per object: what differs in a few words, and the
 // command that fixes it; every difference with --verbose (wrapped to the
 // terminal, on one line for a pipe) and in --json.

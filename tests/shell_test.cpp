@@ -191,6 +191,83 @@ TEST_F(ShellTest, AFolderWhereTheDatabaseShouldBeIsNamed) {
                             "point TRENDS_DB_PATH (or --data-dir) elsewhere"),
             std::string::npos)
       << result.err;
+  // With --json the error is a field of the database's entry, and stderr
+  // stays empty.
+  result = emf({"check", "--only", "trends", "--json"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.err, "");
+  Db db;
+  EXPECT_EQ(db.json(result.out, "$.ok"), "0") << result.out;
+  EXPECT_NE(db.json(result.out, "$.databases[0].error")
+                .find("data/trends.db is a folder, not a database file"),
+            std::string::npos)
+      << result.out;
+  EXPECT_TRUE(fs::is_empty(path("data/trends.db")));
+}
+
+// A variable set to nothing is as if it were not set: the .env, else the
+// default, is used.
+TEST_F(ShellTest, AnEmptyPathVariableIsAsIfUnset) {
+  auto result =
+      emf({"init", "--only", "trends"}, ProcessOptions{dir.path(), {{"TRENDS_DB_PATH", ""}}, {}});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(fs::exists(path("data/trends.db")));
+  write("config/.env", "TRENDS_DB_PATH=from-dotenv.db\n");
+  result =
+      emf({"init", "--only", "trends"}, ProcessOptions{dir.path(), {{"TRENDS_DB_PATH", ""}}, {}});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("from-dotenv.db"), std::string::npos) << result.out;
+  EXPECT_TRUE(fs::exists(path("from-dotenv.db")));
+}
+
+// A DEL character in a path is a control character too.
+TEST_F(ShellTest, APathWithADeleteCharacterIsRefused) {
+  const auto result =
+      emf({"check"}, ProcessOptions{dir.path(), {{"TRENDS_DB_PATH", "data/t\x7f.db"}}, {}});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.err,
+            "emf: trends (from TRENDS_DB_PATH) holds a control character; a database path must "
+            "not\n");
+  EXPECT_EQ(result.out, "");
+  EXPECT_FALSE(fs::exists(path("data")));
+}
+
+// emf init --verbose lists every object of a database that is up to date,
+// each ok, as emf check --verbose does.
+TEST_F(ShellTest, InitVerboseListsEveryObjectOfAnUpToDateDatabase) {
+  ASSERT_EQ(emf({"init", "--only", "trends"}).exit_code, 0);
+  auto result = emf({"init", "--only", "trends"});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(result.out.find("idx_trending_topics_source"), std::string::npos) << result.out;
+  result = emf({"init", "--only", "trends", "--verbose"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("up to date (version 3)"), std::string::npos) << result.out;
+  const std::regex ok_line("\\n    index +idx_trending_topics_source +ok *\\n");
+  EXPECT_TRUE(std::regex_search(result.out, ok_line)) << result.out;
+}
+
+// A seed that fails half-way (a trigger of the user's refuses the rows)
+// names the cause, exits 1, and leaves no row of the seed behind.
+TEST_F(ShellTest, ASeedThatFailsSaysWhyAndLeavesTheRowsAsTheyWere) {
+  ASSERT_EQ(emf({"seed", "--only", "trends"}).exit_code, 0);
+  {
+    Db db(path("data/trends.db"), false);
+    db.exec(
+        "CREATE TRIGGER no_more_topics BEFORE INSERT ON trending_topics "
+        "BEGIN SELECT RAISE(ABORT, 'no more topics today'); END");
+  }
+  std::string before;
+  {
+    Db db(path("data/trends.db"), false);
+    before = db.dump();
+  }
+  const auto result = emf({"seed", "--rows", "10", "--only", "trends", "--no-backup"});
+  EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+  EXPECT_NE(result.err.find("emf seed: trends (data/trends.db): "), std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("no more topics today"), std::string::npos) << result.err;
+  Db db(path("data/trends.db"), false);
+  EXPECT_EQ(db.dump(), before);
 }
 
 // A path too long to read is shortened in what emf prints.
@@ -448,6 +525,12 @@ TEST_F(ShellTest, ProgressIsShownOnATerminalOnly) {
   EXPECT_EQ(piped.exit_code, 0);
   EXPECT_EQ(piped.err, "");
   EXPECT_EQ(piped.out.find("seeding trends ["), std::string::npos);
+  // The sample rows are too few for a bar.
+  result = run_on_terminal({EMF_SHELL_PATH, "seed", "--only", "trends"},
+                           ProcessOptions{dir.path(), {{"NO_COLOR", "1"}}, {}});
+  EXPECT_EQ(result.exit_code, 0) << result.out;
+  EXPECT_NE(result.out.find("seeded: "), std::string::npos) << result.out;
+  EXPECT_EQ(result.out.find("seeding trends ["), std::string::npos) << result.out;
 
   const std::vector<std::string> backup = {EMF_SHELL_PATH, "backup", "--only", "trends"};
   result = run_on_terminal(backup, ProcessOptions{dir.path(), {{"NO_COLOR", "1"}}, {}});
@@ -457,6 +540,19 @@ TEST_F(ShellTest, ProgressIsShownOnATerminalOnly) {
   EXPECT_EQ(piped.exit_code, 0);
   EXPECT_EQ(piped.err, "");
   EXPECT_EQ(piped.out.find("backing up"), std::string::npos);
+}
+
+// --rows 0 on a terminal: the one progress report (0 of 0) draws no bar
+// and divides by nothing; each table is named with its 0 rows.
+TEST_F(ShellTest, SeedOfZeroRowsOnATerminalSeedsNothing) {
+  const auto result = run_on_terminal({EMF_SHELL_PATH, "seed", "--rows", "0", "--only", "trends"},
+                                      ProcessOptions{dir.path(), {{"NO_COLOR", "1"}}, {}});
+  EXPECT_EQ(result.exit_code, 0) << result.out;
+  EXPECT_NE(result.out.find("seeded: trending_topics 0, search_history 0"), std::string::npos)
+      << result.out;
+  EXPECT_EQ(result.out.find("seeding trends ["), std::string::npos) << result.out;
+  EXPECT_EQ(count("data/trends.db", "trending_topics"), 0);
+  EXPECT_EQ(count("data/trends.db", "search_history"), 0);
 }
 
 // A pipeline writes throughout a reset: every row it committed is either in
