@@ -330,6 +330,15 @@ TEST_F(Concurrency, EightConnectionsCreatingAndUpgradingOneFileApplyEachMigratio
   EXPECT_EQ(db.json(db.text("SELECT emf_check()"), "$.ok"), "1");
 }
 
+// How long the pipeline's writer below waits for a lock: far shorter than
+// the whole seeding (16 batches), longer than one batch. Instrumented builds
+// run a batch several times slower, the whole seeding too.
+#if defined(EMF_SANITIZE) || defined(EMF_COVERAGE)
+constexpr int kWriterPatienceMs = 5000;
+#else
+constexpr int kWriterPatienceMs = 1000;
+#endif
+
 // emf seed --rows commits in short batches: a pipeline writing meanwhile,
 // with a busy timeout far shorter than the whole seeding, never fails.
 TEST_F(Concurrency, SeedingManyRowsNeverLocksAWriterOut) {
@@ -339,7 +348,7 @@ TEST_F(Concurrency, SeedingManyRowsNeverLocksAWriterOut) {
   std::string first_failure;
   std::thread writer([&] {
     Db db(path("data/trends.db"), /*load_extension=*/false);
-    sqlite3_busy_timeout(db.get(), 1000);
+    sqlite3_busy_timeout(db.get(), kWriterPatienceMs);
     while (!stop) {
       if (const auto error = db.error("INSERT INTO search_history (query) VALUES ('pipeline')")) {
         if (failed++ == 0) first_failure = *error;
@@ -359,6 +368,8 @@ TEST_F(Concurrency, SeedingManyRowsNeverLocksAWriterOut) {
             std::string::npos)
       << result.out;
   EXPECT_EQ(failed.load(), 0) << first_failure << "; seeding took " << seconds.count() << " s";
+  // A seeding shorter than the writer's patience proves nothing of batches.
+  EXPECT_GT(seconds.count(), kWriterPatienceMs / 1000.0) << "seeding ended too soon";
   EXPECT_GT(committed.load(), 0);
   EXPECT_EQ(count("data/trends.db", "search_history"), 80000 + committed.load());
 }
