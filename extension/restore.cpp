@@ -178,7 +178,7 @@ std::int64_t save_current(const CommitWatcher& watcher, const std::string& path,
     saved.reset();
     throw Error(
         "another connection committed while the current state was being saved; nothing "
-        "was replaced; run it again",
+        "was replaced",
         SQLITE_BUSY);
   }
   return before;
@@ -202,7 +202,7 @@ void put_back(sqlite3* db, std::string_view schema, sqlite3* source, const Commi
     throw Error(fmt::format("cannot take the write lock: {}", sqlite3_errstr(rc)), rc);
   }
   if (watcher.mark() != expected) {
-    throw Error("another connection committed meanwhile; nothing was replaced; run it again",
+    throw Error("another connection committed meanwhile; nothing was replaced",
                 SQLITE_BUSY);
   }
   rc = sqlite3_backup_step(raw, -1);
@@ -542,8 +542,7 @@ OptimizeReport optimize_schema(sqlite3* db, std::string_view schema, Kind kind,
       exec(watcher.reader(), "DETACH copy");
       if (watcher.mark() != mark) {
         throw Error(
-            "another connection committed during the compaction; nothing was replaced; run it "
-            "again",
+            "another connection committed during the compaction; nothing was replaced",
             SQLITE_BUSY);
       }
       if (differs) {
@@ -555,8 +554,7 @@ OptimizeReport optimize_schema(sqlite3* db, std::string_view schema, Kind kind,
       std::optional<std::string> saved;
       if (save_current_to && save_current(watcher, *save_current_to, saved) != mark) {
         throw Error(
-            "another connection committed during the compaction; nothing was replaced; run it "
-            "again",
+            "another connection committed during the compaction; nothing was replaced",
             SQLITE_BUSY);
       }
       FileConnection compacted(finished_file_uri(copy.path()), SQLITE_OPEN_READONLY,
