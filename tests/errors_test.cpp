@@ -79,6 +79,27 @@ TEST_F(Errors, ALimitOfPagesIsNotCalledAFullDisk) {
   EXPECT_EQ(db->dump(), before);
 }
 
+// A table without AUTOINCREMENT whose largest rowid is taken has not run
+// out: SQLite then picks unused rowids at random. A full that comes from
+// max_page_count is named as such, not blamed on that table.
+TEST_F(Errors, ATakenLargestRowidWithoutAutoincrementIsNotCalledTheCause) {
+  TempDir dir;
+  auto db = drifted_trends(dir);
+  db->exec("CREATE TABLE my_notes (note TEXT)");
+  db->exec("INSERT INTO my_notes (rowid, note) VALUES (9223372036854775807, 'last')");
+  db->exec("INSERT INTO my_notes (note) VALUES ('one more')");  // SQLite finds another rowid
+  const std::string before = db->dump();
+  db->exec("PRAGMA max_page_count = " + std::to_string(db->integer("PRAGMA page_count")));
+  const auto error = db->error("SELECT emf_repair('trends')");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_NE(error->find("database or disk is full; not the disk: PRAGMA max_page_count holds "
+                        "main to "),
+            std::string::npos)
+      << *error;
+  EXPECT_EQ(error->find("my_notes"), std::string::npos) << *error;
+  EXPECT_EQ(db->dump(), before);
+}
+
 // SQLite says "database or disk is full" when a table has used its largest
 // rowid; emf names the table.
 TEST_F(Errors, ATableOutOfRowidsIsNamed) {
