@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <cerrno>
+#include <fstream>
 
 #include "support/fault_vfs.h"
 #include "support/fixtures.h"
@@ -153,6 +154,49 @@ TEST_F(Errors, AFailingDeviceSaysWhatTheSystemSaid) {
             std::string::npos)
       << *error;
   EXPECT_EQ(db->dump(), before);
+}
+
+// A database in memory has no disk to be full: a temporary file that
+// cannot grow (here, the sorter's while a rebuilt table's index is made)
+// is named as the memory or temporary storage.
+TEST_F(Errors, AFullTemporaryFileOfADatabaseInMemoryIsNamed) {
+  Db db(":memory:", true, kFaultVfs);
+  // Small pages and a small cache: the sorter spills to a file early.
+  db.exec("PRAGMA page_size = 512");
+  db.exec("PRAGMA cache_size = 10");
+  db.exec("PRAGMA temp_store = FILE");
+  db.exec("SELECT emf_init('trends')");
+  db.exec(
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) "
+      "INSERT INTO trending_topics (topic, source) SELECT 't' || i, printf('%.100c', 's') || i "
+      "FROM n");
+  drop_constraints(db, "trending_topics");
+  const std::string before = db.dump();
+  arm_fault({FaultPoint::write, 1, SQLITE_FULL, ENOSPC, true});
+  const auto error = db.error("SELECT emf_repair('trends')");
+  const bool fired = fault_fired();
+  disarm_fault();
+  ASSERT_TRUE(fired);
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(*error,
+            "emf_repair: database or disk is full; the memory or temporary storage is full: free "
+            "memory, or space in SQLite's temporary folder (SQLITE_TMPDIR, else /var/tmp or "
+            "/tmp), then run it again");
+  EXPECT_EQ(db.dump(), before);
+}
+
+// A file not yet written (empty) is a database: restoring a file that is
+// not one into it names that file alone, and the empty database stays so.
+TEST(ErrorsAdvice, AnEmptyDatabaseIsNotCalledAFileThatIsNotOne) {
+  TempDir dir;
+  Db db(dir.file("empty.db"));
+  ASSERT_EQ(fs::file_size(dir.file("empty.db")), 0u);
+  std::ofstream(dir.file("b.db")) << "not a database, just some text that is long enough\n";
+  const auto error = db.error("SELECT emf_restore('" + dir.file("b.db") + "')");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(*error, "emf_restore: " + dir.file("b.db") +
+                        " is not a database SQLite can read (file is not a database)");
+  EXPECT_EQ(fs::file_size(dir.file("empty.db")), 0u);
 }
 
 // Through the shell: a -shm that is a folder (a user's mistake, or a
