@@ -318,5 +318,34 @@ TEST(Adoption, RowsThatBreakATableConstraintTogetherAreNamed) {
   EXPECT_EQ(db.dump(), before);
 }
 
+// Once a row does not fit, the migration's conversions only look for more
+// such rows; one that fails otherwise (here, an index of the user's whose
+// expression cannot take the converted time) adds nothing, and the refusal
+// names the rows that do not fit.
+TEST(Adoption, AConversionThatFailsOtherwiseDoesNotHideTheRowsThatDoNotFit) {
+  Db db;
+  make_legacy(db, "metrics");
+  db.exec(
+      "CREATE INDEX my_index ON video_metrics "
+      "(json(CASE WHEN timestamp LIKE '%.%' THEN 'not json' ELSE '1' END))");
+  db.exec("UPDATE video_metrics SET views = -1 WHERE id = 1");
+  const std::string before = db.dump();
+  const auto error = db.error("SELECT emf_init('metrics')");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(*error,
+            "emf_init: cannot bring metrics to version 2 (sql/metrics/002_exact_values.sql): 1 "
+            "value does not fit: video_metrics.views: 1 row (rowid 1: -1): CHECK constraint "
+            "failed: typeof(views) = 'integer' AND views >= 0; fix or delete those rows, then run "
+            "emf_init again (nothing was changed)");
+  EXPECT_EQ(db.dump(), before);
+  // With every row fitting, that conversion's own failure is the error.
+  db.exec("UPDATE video_metrics SET views = 1 WHERE id = 1");
+  const std::string fitting = db.dump();
+  const auto own = db.error("SELECT emf_init('metrics')");
+  ASSERT_TRUE(own.has_value());
+  EXPECT_EQ(*own, "emf_init: sql/metrics/002_exact_values.sql failed: malformed JSON");
+  EXPECT_EQ(db.dump(), fitting);
+}
+
 }  // namespace
 }  // namespace emf::test
