@@ -136,6 +136,9 @@ TEST(SqlTextTokens, AnUnclosedParenthesisMatchesTheEnd) {
   // An expression that is not all enclosed keeps its parentheses.
   const std::vector<Token> pair = tokenize("(a) + (b)");
   EXPECT_EQ(normalize_expression(pair, 0, pair.size()), "(a) + (b)");
+  // Nor does one whose first parenthesis never closes.
+  const std::vector<Token> unclosed = tokenize("((a)");
+  EXPECT_EQ(normalize_expression(unclosed, 0, unclosed.size()), "((a)");
 }
 
 // Every join that may be OUTER is compared without the word, ISNULL as IS
