@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <fstream>
 
 #include "support/fault_vfs.h"
@@ -78,6 +79,32 @@ TEST_F(Errors, ALimitOfPagesIsNotCalledAFullDisk) {
   EXPECT_NE(error->find("on this connection, and the work needs more; raise it"), std::string::npos)
       << *error;
   EXPECT_EQ(db->dump(), before);
+}
+
+// The limit's size is shown in the unit that reads best: megabytes here
+// (large pages, so that a small database passes a megabyte).
+TEST_F(Errors, ALimitOfPagesShowsItsSizeInMegabytes) {
+  TempDir dir;
+  {
+    Db db(dir.file("t.db"));
+    db.exec("PRAGMA page_size = 65536");
+    db.exec("SELECT emf_init('trends'), emf_seed('trends', 2000)");
+    drop_constraints(db, "search_history");
+  }
+  Db db(dir.file("t.db"));
+  const std::int64_t pages = db.integer("PRAGMA page_count");
+  ASSERT_GE(pages * 65536, 1000000);
+  const std::string before = db.dump();
+  db.exec("PRAGMA max_page_count = " + std::to_string(pages));
+  const auto error = db.error("SELECT emf_repair('trends')");
+  ASSERT_TRUE(error.has_value());
+  char size[32];
+  std::snprintf(size, sizeof size, "%.1f MB", static_cast<double>(pages) * 65536 / 1e6);
+  EXPECT_NE(error->find("PRAGMA max_page_count holds main to " + std::to_string(pages) +
+                        " pages (" + size + ") on this connection"),
+            std::string::npos)
+      << *error;
+  EXPECT_EQ(db.dump(), before);
 }
 
 // A table without AUTOINCREMENT whose largest rowid is taken has not run
