@@ -1,9 +1,15 @@
-// Rebuild::rebuild_table on definitions emf's own SQL does not (yet) use: a
-// column whose CHECK names another column cannot be tried alone, so the
-// rows it refuses are found by the table-wide copy and named with SQLite's
-// reason. Linked against emf_core.
+// Rebuilds on definitions emf's own SQL does not (yet) use: a column whose
+// CHECK names another column cannot be tried alone, so the rows it refuses
+// are found by the table-wide copy and named with SQLite's reason; and a
+// migration that creates a new table never rebuilds a table of the user's
+// by that name. Linked against emf_core.
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+
+#include "error.h"
+#include "migrations.h"
 #include "rebuild.h"
 #include "support/test_db.h"
 
@@ -29,6 +35,34 @@ TEST(RebuildTable, AColumnCheckNamingAnotherColumnIsTriedOnTheWholeRow) {
   EXPECT_EQ(db.integer("SELECT count(*) FROM temp.sqlite_schema WHERE name = 'emf_probe'"), 0);
   db.exec("ROLLBACK");
   EXPECT_EQ(db.integer("SELECT count(*) FROM t"), 3);
+}
+
+// No migration emf ships creates a new table yet; one that does meets the
+// user's table of that name, refuses, and leaves it as it was.
+TEST(RebuildTable, AMigrationCreatingATableTheUserHasRefusesIt) {
+  Db db(":memory:", /*load_extension=*/false);
+  db.exec("CREATE TABLE Notes (body TEXT)");
+  db.exec("INSERT INTO Notes VALUES ('mine')");
+  const Migration migration{Kind::trends,
+                            4,
+                            "notes",
+                            "004_notes.sql",
+                            "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);",
+                            ""};
+  const std::set<std::string> kind_tables{"trending_topics", "search_history"};
+  Misfits misfits;
+  try {
+    run_migration(db.get(), "main", migration, misfits, {&kind_tables, false});
+    FAIL() << "the migration went through";
+  } catch (const Error& error) {
+    EXPECT_STREQ(error.what(),
+                 "a table of yours is named notes, which this migration creates; rename yours, "
+                 "then try again (nothing was changed)");
+  }
+  EXPECT_TRUE(misfits.empty());
+  EXPECT_EQ(db.text("SELECT sql FROM sqlite_schema WHERE name = 'Notes'"),
+            "CREATE TABLE Notes (body TEXT)");
+  EXPECT_EQ(db.text("SELECT group_concat(body) FROM Notes"), "mine");
 }
 
 }  // namespace
