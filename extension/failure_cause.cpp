@@ -50,34 +50,17 @@ std::string bytes_text(double bytes) {
   return fmt::format("{:.0f} KB", bytes / 1e3);
 }
 
-// A table whose rowids can grow no more: the largest is taken, or
-// AUTOINCREMENT has handed it out once (and never reuses one).
+// A table whose rowids can grow no more: AUTOINCREMENT has handed out the
+// largest once, and never reuses one. (Without AUTOINCREMENT a taken largest
+// rowid is no cause: SQLite then picks an unused rowid at random.)
 std::optional<std::string> table_out_of_ids(sqlite3* db, const std::string& schema) {
   const std::string quoted = quote_identifier(schema);
-  constexpr std::int64_t kLargest = std::numeric_limits<std::int64_t>::max();
-  if (query_optional_text(
+  if (!query_optional_text(
           db, "SELECT 1 FROM " + quoted + ".sqlite_schema WHERE name = 'sqlite_sequence'")) {
-    if (auto name = query_optional_text(
-            db,
-            fmt::format("SELECT name FROM {}.sqlite_sequence WHERE seq = {}", quoted, kLargest))) {
-      return name;
-    }
+    return std::nullopt;
   }
-  Statement tables(db, "SELECT name FROM " + quoted +
-                           ".sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
-                           "ESCAPE '\\'");
-  while (tables.step()) {
-    const std::string name = tables.column_text(0);
-    try {
-      if (query_optional_text(db, fmt::format("SELECT 1 FROM {}.{} WHERE rowid = {}", quoted,
-                                              quote_identifier(name), kLargest))) {
-        return name;
-      }
-    } catch (const Error&) {
-      // WITHOUT ROWID, or a virtual table: no rowid to run out of.
-    }
-  }
-  return std::nullopt;
+  return query_optional_text(db, fmt::format("SELECT name FROM {}.sqlite_sequence WHERE seq = {}",
+                                             quoted, std::numeric_limits<std::int64_t>::max()));
 }
 
 std::string system_error(sqlite3* db) {

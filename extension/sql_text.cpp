@@ -125,7 +125,9 @@ std::optional<std::size_t> object_token_index(const std::vector<Token>& tokens) 
   return i;
 }
 
-// The index just past the parenthesis that closes tokens[open], or end.
+// The index just past the parenthesis that closes tokens[open], or end + 1
+// when none before end does (so that an unclosed one is never taken to close
+// at end - 1).
 std::size_t past_matching_parenthesis(const std::vector<Token>& tokens, std::size_t open,
                                       std::size_t end) {
   int depth = 0;
@@ -134,7 +136,7 @@ std::size_t past_matching_parenthesis(const std::vector<Token>& tokens, std::siz
     if (tokens[i].text == "(") ++depth;
     if (tokens[i].text == ")" && --depth == 0) return i + 1;
   }
-  return end;
+  return end + 1;
 }
 
 // Narrows [begin, end) while a parenthesis at begin closes at end - 1.

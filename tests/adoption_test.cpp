@@ -273,5 +273,79 @@ TEST(Adoption, RefusesARebuildThatWouldBreakForeignKeys) {
   EXPECT_EQ(db.integer("PRAGMA foreign_keys"), 1);  // restored after the refusal too
 }
 
+// A view of the other tool's under the name of an emf table: adoption needs
+// that table's rows, and refuses, naming it, with nothing changed.
+TEST(Adoption, AViewUnderTheNameOfAnEmfTableIsRefused) {
+  Db db;
+  make_legacy(db, "metrics");
+  db.exec("DROP TABLE video_metadata");
+  db.exec("CREATE VIEW video_metadata AS SELECT DISTINCT video_id FROM video_metrics");
+  const std::string before = db.dump();
+  const auto error = db.error("SELECT emf_init('metrics')");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(*error,
+            "emf_init: schema main holds metrics objects that emf did not create, and cannot "
+            "adopt them: video_metadata is a view, expected a table; add what is missing, or move "
+            "those objects away");
+  EXPECT_EQ(db.dump(), before);
+}
+
+// Rows that each fit every column of emf's definition but together break a
+// table constraint (the other tool had no UNIQUE on video_metrics): the
+// rows are named with SQLite's reason, and nothing is changed.
+TEST(Adoption, RowsThatBreakATableConstraintTogetherAreNamed) {
+  Db db;
+  std::string legacy = source_file("tests/fixtures/legacy_metrics.sql");
+  const std::string unique = "    UNIQUE(video_id, platform, timestamp)\n";
+  const std::size_t at = legacy.find(unique);
+  ASSERT_NE(at, std::string::npos);
+  legacy.erase(at, unique.size());
+  const std::size_t comma = legacy.rfind(',', at);
+  legacy.erase(comma, 1);
+  db.exec(legacy);
+  db.exec(
+      "INSERT INTO video_metrics (video_id, platform, views, timestamp, created_at) VALUES "
+      "('v1', 'tiktok', 1, '2025-06-05 19:00:00.000', '2025-06-05 19:00:00.000'), "
+      "('v1', 'tiktok', 2, '2025-06-05 19:00:00.000', '2025-06-05 19:00:00.000')");
+  const std::string before = db.dump();
+  const auto error = db.error("SELECT emf_init('metrics')");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(*error,
+            "emf_init: cannot bring metrics to version 2 (sql/metrics/002_exact_values.sql): 1 "
+            "value does not fit: video_metrics: 1 row (rowid 5): UNIQUE constraint failed: "
+            "video_metrics.video_id, video_metrics.platform, video_metrics.timestamp; fix or "
+            "delete those rows, then run emf_init again (nothing was changed)");
+  EXPECT_EQ(db.dump(), before);
+}
+
+// Once a row does not fit, the migration's conversions only look for more
+// such rows; one that fails otherwise (here, an index of the user's whose
+// expression cannot take the converted time) adds nothing, and the refusal
+// names the rows that do not fit.
+TEST(Adoption, AConversionThatFailsOtherwiseDoesNotHideTheRowsThatDoNotFit) {
+  Db db;
+  make_legacy(db, "metrics");
+  db.exec(
+      "CREATE INDEX my_index ON video_metrics "
+      "(json(CASE WHEN timestamp LIKE '%.%' THEN 'not json' ELSE '1' END))");
+  db.exec("UPDATE video_metrics SET views = -1 WHERE id = 1");
+  const std::string before = db.dump();
+  const auto error = db.error("SELECT emf_init('metrics')");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(*error,
+            "emf_init: cannot bring metrics to version 2 (sql/metrics/002_exact_values.sql): 1 "
+            "value does not fit: video_metrics.views: 1 row (rowid 1: -1): CHECK constraint "
+            "failed: typeof(views) = 'integer' AND views >= 0; fix or delete those rows, then run "
+            "emf_init again (nothing was changed)");
+  EXPECT_EQ(db.dump(), before);
+  // With every row fitting, that conversion's own failure is the error.
+  db.exec("UPDATE video_metrics SET views = 1 WHERE id = 1");
+  const std::string fitting = db.dump();
+  const auto own = db.error("SELECT emf_init('metrics')");
+  ASSERT_TRUE(own.has_value());
+  EXPECT_EQ(*own, "emf_init: sql/metrics/002_exact_values.sql failed: malformed JSON");
+  EXPECT_EQ(db.dump(), fitting);
+}
+
 }  // namespace
 }  // namespace emf::test

@@ -6,6 +6,8 @@
 #include <sqlite3.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <fstream>
 
 #include "support/fault_vfs.h"
 #include "support/fixtures.h"
@@ -79,6 +81,53 @@ TEST_F(Errors, ALimitOfPagesIsNotCalledAFullDisk) {
   EXPECT_EQ(db->dump(), before);
 }
 
+// The limit's size is shown in the unit that reads best: megabytes here
+// (large pages, so that a small database passes a megabyte).
+TEST_F(Errors, ALimitOfPagesShowsItsSizeInMegabytes) {
+  TempDir dir;
+  {
+    Db db(dir.file("t.db"));
+    db.exec("PRAGMA page_size = 65536");
+    db.exec("SELECT emf_init('trends'), emf_seed('trends', 2000)");
+    drop_constraints(db, "search_history");
+  }
+  Db db(dir.file("t.db"));
+  const std::int64_t pages = db.integer("PRAGMA page_count");
+  ASSERT_GE(pages * 65536, 1000000);
+  const std::string before = db.dump();
+  db.exec("PRAGMA max_page_count = " + std::to_string(pages));
+  const auto error = db.error("SELECT emf_repair('trends')");
+  ASSERT_TRUE(error.has_value());
+  char size[32];
+  std::snprintf(size, sizeof size, "%.1f MB", static_cast<double>(pages) * 65536 / 1e6);
+  EXPECT_NE(error->find("PRAGMA max_page_count holds main to " + std::to_string(pages) +
+                        " pages (" + size + ") on this connection"),
+            std::string::npos)
+      << *error;
+  EXPECT_EQ(db.dump(), before);
+}
+
+// A table without AUTOINCREMENT whose largest rowid is taken has not run
+// out: SQLite then picks unused rowids at random. A full that comes from
+// max_page_count is named as such, not blamed on that table.
+TEST_F(Errors, ATakenLargestRowidWithoutAutoincrementIsNotCalledTheCause) {
+  TempDir dir;
+  auto db = drifted_trends(dir);
+  db->exec("CREATE TABLE my_notes (note TEXT)");
+  db->exec("INSERT INTO my_notes (rowid, note) VALUES (9223372036854775807, 'last')");
+  db->exec("INSERT INTO my_notes (note) VALUES ('one more')");  // SQLite finds another rowid
+  const std::string before = db->dump();
+  db->exec("PRAGMA max_page_count = " + std::to_string(db->integer("PRAGMA page_count")));
+  const auto error = db->error("SELECT emf_repair('trends')");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_NE(error->find("database or disk is full; not the disk: PRAGMA max_page_count holds "
+                        "main to "),
+            std::string::npos)
+      << *error;
+  EXPECT_EQ(error->find("my_notes"), std::string::npos) << *error;
+  EXPECT_EQ(db->dump(), before);
+}
+
 // SQLite says "database or disk is full" when a table has used its largest
 // rowid; emf names the table.
 TEST_F(Errors, ATableOutOfRowidsIsNamed) {
@@ -132,6 +181,49 @@ TEST_F(Errors, AFailingDeviceSaysWhatTheSystemSaid) {
             std::string::npos)
       << *error;
   EXPECT_EQ(db->dump(), before);
+}
+
+// A database in memory has no disk to be full: a temporary file that
+// cannot grow (here, the sorter's while a rebuilt table's index is made)
+// is named as the memory or temporary storage.
+TEST_F(Errors, AFullTemporaryFileOfADatabaseInMemoryIsNamed) {
+  Db db(":memory:", true, kFaultVfs);
+  // Small pages and a small cache: the sorter spills to a file early.
+  db.exec("PRAGMA page_size = 512");
+  db.exec("PRAGMA cache_size = 10");
+  db.exec("PRAGMA temp_store = FILE");
+  db.exec("SELECT emf_init('trends')");
+  db.exec(
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) "
+      "INSERT INTO trending_topics (topic, source) SELECT 't' || i, printf('%.100c', 's') || i "
+      "FROM n");
+  drop_constraints(db, "trending_topics");
+  const std::string before = db.dump();
+  arm_fault({FaultPoint::write, 1, SQLITE_FULL, ENOSPC, true});
+  const auto error = db.error("SELECT emf_repair('trends')");
+  const bool fired = fault_fired();
+  disarm_fault();
+  ASSERT_TRUE(fired);
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(*error,
+            "emf_repair: database or disk is full; the memory or temporary storage is full: free "
+            "memory, or space in SQLite's temporary folder (SQLITE_TMPDIR, else /var/tmp or "
+            "/tmp), then run it again");
+  EXPECT_EQ(db.dump(), before);
+}
+
+// A file not yet written (empty) is a database: restoring a file that is
+// not one into it names that file alone, and the empty database stays so.
+TEST(ErrorsAdvice, AnEmptyDatabaseIsNotCalledAFileThatIsNotOne) {
+  TempDir dir;
+  Db db(dir.file("empty.db"));
+  ASSERT_EQ(fs::file_size(dir.file("empty.db")), 0u);
+  std::ofstream(dir.file("b.db")) << "not a database, just some text that is long enough\n";
+  const auto error = db.error("SELECT emf_restore('" + dir.file("b.db") + "')");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(*error, "emf_restore: " + dir.file("b.db") +
+                        " is not a database SQLite can read (file is not a database)");
+  EXPECT_EQ(fs::file_size(dir.file("empty.db")), 0u);
 }
 
 // Through the shell: a -shm that is a folder (a user's mistake, or a

@@ -136,6 +136,20 @@ TEST(Init, InMemoryDatabaseKeepsMemoryJournal) {
   EXPECT_EQ(db.json(report, "$.warnings"), "NULL");
 }
 
+// SQLite's unix-dotfile VFS has no shared memory, so no WAL: the schema is
+// installed all the same, and the report says why the journal stays.
+TEST(Init, AVfsWithoutWalKeepsItsJournalAndSaysSo) {
+  TempDir dir;
+  Db db(dir.file("t.db"), true, "unix-dotfile");
+  const std::string report = db.text("SELECT emf_init('trends')");
+  EXPECT_EQ(db.json(report, "$.applied"), "[1,2,3]");
+  EXPECT_EQ(db.json(report, "$.journal_mode"), "delete");
+  EXPECT_EQ(db.json(report, "$.warnings"),
+            "[\"journal_mode is 'delete': this database or its VFS does not support WAL\"]");
+  EXPECT_EQ(db.text("PRAGMA journal_mode"), "delete");
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.ok"), "1");
+}
+
 TEST(Init, InsideTheCallersTransactionJoinsItAndSaysWhatItCouldNotDo) {
   TempDir dir;
   Db db(dir.file("t.db"));

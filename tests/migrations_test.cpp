@@ -190,5 +190,22 @@ TEST(Migrations, PlanSaysWhatInitWouldDoAndChangesNothing) {
             std::string::npos);
 }
 
+// The plan of a database holding only the user's empty table and a view:
+// nothing to adopt or rebuild, and no rows until one is added.
+TEST(Migrations, ThePlanOfADatabaseWithoutRowsSaysSo) {
+  Db db;
+  db.exec("CREATE VIEW my_view AS SELECT 1 AS one; CREATE TABLE my_empty (x)");
+  const std::string before = db.dump();
+  const std::string plan = db.text("SELECT emf_plan('trends')");
+  EXPECT_EQ(db.json(plan, "$.version"), "0");
+  EXPECT_EQ(db.json(plan, "$.adopt"), "0");
+  EXPECT_EQ(db.json(plan, "$.has_data"), "0");
+  EXPECT_EQ(db.json(plan, "$.rebuilds"), "[]");
+  EXPECT_EQ(db.json(plan, "$.steps[2].name"), "exact_values");
+  EXPECT_EQ(db.dump(), before);
+  db.exec("INSERT INTO my_empty VALUES (1)");
+  EXPECT_EQ(db.json(db.text("SELECT emf_plan('trends')"), "$.has_data"), "1");
+}
+
 }  // namespace
 }  // namespace emf::test

@@ -118,5 +118,123 @@ TEST(Repair, RecreatesMissingAndChangedIndexesTriggersAndViews) {
   EXPECT_EQ(db.integer("SELECT count(*) FROM latest_video_metrics"), 4);
 }
 
+// A table of emf's that was dropped comes back empty, with its indexes and
+// triggers, and the other table's rows stay.
+TEST(Repair, RecreatesADroppedTable) {
+  Db db;
+  db.exec("SELECT emf_init('trends'), emf_seed('trends')");
+  const std::int64_t topics = db.integer("SELECT count(*) FROM trending_topics");
+  db.exec("DROP TABLE search_history");
+  const std::string report = db.text("SELECT emf_repair('trends')");
+  EXPECT_EQ(db.json(report, "$.rebuilt"), "[]");
+  EXPECT_EQ(
+      db.json(report, "$.recreated"),
+      "[\"search_history\",\"search_history_times_on_insert\",\"search_history_times_on_update\"]");
+  EXPECT_EQ(db.integer("SELECT count(*) FROM search_history"), 0);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM trending_topics"), topics);
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.ok"), "1");
+}
+
+// An applied migration whose recorded checksum no longer matches its file
+// is not the repair's to paper over: it refuses and changes nothing.
+TEST(Repair, RefusesAfterAnAppliedMigrationWasModified) {
+  Db db;
+  db.exec("SELECT emf_init('trends')");
+  db.exec("DROP INDEX idx_trending_topics_source");
+  db.exec(
+      "UPDATE emf_schema_history SET checksum = 'tampered' WHERE kind = 'trends' AND version = 2");
+  const std::string before = db.dump();
+  const auto error = db.error("SELECT emf_repair('trends')");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(*error,
+            "emf_repair: migration 002_topic_priority was modified after it was applied: applied "
+            "with checksum tampered, but sql/trends/002_topic_priority.sql now has "
+            "01102453a36508b9bc9917083983dafffc25471bd307cff21b3952b8a25d73b0");
+  EXPECT_EQ(db.dump(), before);
+}
+
+// A rebuild copies the rows into a new table: a WITHOUT ROWID table has no
+// rowids to keep, and is refused with nothing changed.
+TEST(Repair, RefusesToRebuildAWithoutRowidTable) {
+  Db db;
+  db.exec("SELECT emf_init('trends'), emf_seed('trends')");
+  db.exec("PRAGMA foreign_keys = OFF");
+  db.exec("ALTER TABLE search_history RENAME TO old_history");
+  db.exec(
+      "CREATE TABLE search_history (id INTEGER PRIMARY KEY, query TEXT, source TEXT, "
+      "result_count INTEGER, timestamp TEXT) WITHOUT ROWID");
+  db.exec("INSERT INTO search_history SELECT * FROM old_history");
+  db.exec("DROP TABLE old_history");
+  // Db::dump() reads rows by rowid, which this table has not.
+  const auto contents = [&] {
+    auto all = db.rows("SELECT type, name, sql FROM sqlite_schema ORDER BY name");
+    for (const char* table : {"search_history", "trending_topics", "emf_schema_history"}) {
+      for (auto& row : db.rows(fmt::format("SELECT * FROM {} ORDER BY 1, 2", table))) {
+        all.push_back(std::move(row));
+      }
+    }
+    return all;
+  };
+  const auto before = contents();
+  const auto error = db.error("SELECT emf_repair('trends')");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(*error, "emf_repair: cannot rebuild search_history: it is a WITHOUT ROWID table");
+  EXPECT_EQ(contents(), before);
+}
+
+// The rebuild builds the new table under emf_rebuild_<table>: an object of
+// the user's with that name is never replaced.
+TEST(Repair, RefusesWhenTheRebuildsScratchNameIsTaken) {
+  Db db;
+  db.exec("SELECT emf_init('trends'), emf_seed('trends')");
+  db.exec("CREATE TABLE emf_rebuild_search_history (mine TEXT)");
+  db.exec("INSERT INTO emf_rebuild_search_history VALUES ('keep me')");
+  drop_constraints(db, "search_history");
+  const std::string before = db.dump();
+  const auto error = db.error("SELECT emf_repair('trends')");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(*error,
+            "emf_repair: cannot rebuild search_history: emf needs the name "
+            "emf_rebuild_search_history for the new table, and an object of yours has it; rename "
+            "it, then try again");
+  EXPECT_EQ(db.dump(), before);
+}
+
+// Rows that do not fit are explained in a TEMP table emf_probe: one of the
+// user's by that name stops the diagnosis, and nothing is changed.
+TEST(Repair, RefusesToDiagnoseWhenTheProbesNameIsTaken) {
+  Db db;
+  db.exec("SELECT emf_init('trends'), emf_seed('trends')");
+  drop_constraints(db, "search_history");
+  db.exec("UPDATE search_history SET query = '' WHERE id = 1");
+  db.exec("CREATE TEMP TABLE emf_probe (mine TEXT)");
+  const std::string before = db.dump();
+  const auto error = db.error("SELECT emf_repair('trends')");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(*error,
+            "emf_repair: cannot say which rows of search_history do not fit: emf needs the name "
+            "emf_probe for a TEMP table, and one of yours has it; rename it, then try again");
+  EXPECT_EQ(db.dump(), before);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM temp.emf_probe"), 0);
+}
+
+// A rebuild copies 50,000 rows at a time: a table of more is copied whole,
+// every row with its id and values.
+TEST(Repair, RebuildsATableOfMoreRowsThanOneChunk) {
+  Db db;
+  db.exec("SELECT emf_init('trends')");
+  db.exec(
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50001) "
+      "INSERT INTO search_history (id, query, result_count) SELECT i * 2, 'q' || i, i FROM n");
+  drop_constraints(db, "search_history");
+  const std::string rows =
+      "SELECT count(*), sum(id), sum(result_count), max(query) FROM search_history";
+  const auto before = db.rows(rows);
+  EXPECT_EQ(db.json(db.text("SELECT emf_repair('trends')"), "$.rebuilt"), "[\"search_history\"]");
+  EXPECT_EQ(db.rows(rows), before);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM search_history"), 50001);
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.ok"), "1");
+}
+
 }  // namespace
 }  // namespace emf::test

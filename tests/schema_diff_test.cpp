@@ -82,6 +82,23 @@ TEST(SchemaDiff, AColumnThatIsNotGeneratedWhereOneIsExpected) {
             "column b: generated VIRTUAL, expected not generated");
 }
 
+// A virtual table under an emf table's name: FTS5 adds hidden columns (the
+// table's own name and rank), which SQLite reports as such.
+TEST(SchemaDiff, AHiddenColumnOfAVirtualTableIsNamedAsHidden) {
+  const ObjectReport report =
+      compare("CREATE TABLE t (a, rank)", "CREATE VIRTUAL TABLE t USING fts5(a)");
+  EXPECT_EQ(report.status, ObjectStatus::changed);
+  EXPECT_EQ(report.detail, "column rank: hidden, expected not generated; extra column t");
+}
+
+// The other direction of each: a type or NOT NULL where none is expected.
+TEST(SchemaDiff, ATypeAndNotNullWhereNoneIsExpected) {
+  const ObjectReport report =
+      compare("CREATE TABLE t (a, b)", "CREATE TABLE t (a TEXT, b NOT NULL)");
+  EXPECT_EQ(report.detail, "column a: type TEXT, expected (none); column b: NOT NULL not expected");
+  EXPECT_EQ(report.summary, "1 column type, 1 NOT NULL constraint differ");
+}
+
 TEST(SchemaDiff, ColumnsInAnotherOrderAreNamedInBothOrders) {
   const ObjectReport report = compare("CREATE TABLE t (a, b)", "CREATE TABLE t (b, a)");
   EXPECT_EQ(report.detail, "column order (b, a), expected (a, b)");

@@ -136,6 +136,36 @@ TEST(SqlTextTokens, AnUnclosedParenthesisMatchesTheEnd) {
   // An expression that is not all enclosed keeps its parentheses.
   const std::vector<Token> pair = tokenize("(a) + (b)");
   EXPECT_EQ(normalize_expression(pair, 0, pair.size()), "(a) + (b)");
+  // Nor does one whose first parenthesis never closes.
+  const std::vector<Token> unclosed = tokenize("((a)");
+  EXPECT_EQ(normalize_expression(unclosed, 0, unclosed.size()), "((a)");
+}
+
+// Every join that may be OUTER is compared without the word, ISNULL as IS
+// NULL; in a table's definition (TEMP and VIRTUAL ones too) NOT NULL stays a
+// constraint.
+TEST(SqlTextTokens, OtherSpellingsOfTheSameSql) {
+  EXPECT_EQ(normalize_sql("SELECT * FROM a RIGHT OUTER JOIN b ON 1"),
+            "select * from a right join b on 1");
+  EXPECT_EQ(normalize_sql("SELECT * FROM a FULL OUTER JOIN b ON 1"),
+            "select * from a full join b on 1");
+  EXPECT_EQ(normalize_sql("SELECT a ISNULL, b NOTNULL;;"), "select a is null, b is not null");
+  EXPECT_EQ(normalize_sql("CREATE TEMPORARY TABLE t (a NOT NULL)"),
+            "create temporary table t(a not null)");
+  EXPECT_EQ(normalize_sql("CREATE TEMP TABLE t (a NOT NULL)"), "create temp table t(a not null)");
+  EXPECT_EQ(normalize_sql("CREATE VIRTUAL TABLE t USING m (a NOT NULL)"),
+            "create virtual table t using m(a not null)");
+  EXPECT_EQ(normalize_sql("CREATE VIEW v AS SELECT a NOT NULL FROM t"),
+            "create view v select a is not null from t");
+}
+
+// The keywords a default may be are kept as keywords, not taken as strings.
+TEST(SqlTextTokens, DefaultKeywordsStayKeywords) {
+  EXPECT_EQ(normalize_default("TRUE"), "true");
+  EXPECT_EQ(normalize_default("FALSE"), "false");
+  EXPECT_EQ(normalize_default("NULL"), "null");
+  EXPECT_EQ(normalize_default("CURRENT_TIME"), "current_time");
+  EXPECT_EQ(normalize_default("(CURRENT_DATE)"), "current_date");
 }
 
 }  // namespace
