@@ -9,6 +9,7 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <regex>
 #include <tuple>
 
@@ -213,9 +214,14 @@ int run_reset(const std::vector<Target>& targets, const CommandOptions& options,
     if (existed) {
       connection.rows("BEGIN IMMEDIATE", {});
       transaction.open = true;
-      Connection reader_connection(target, Connection::Mode::existing);
-      backup =
-          back_up_before("reset", reader_connection, target, options, terminal, reader, outcome);
+      // A newer emf's database, which emf_reset refuses, is not backed up
+      // for nothing: the call below says why.
+      const std::string check = connection.call("emf_check", {target.kind});
+      if (!migrated_by_a_newer_emf(reader, check)) {
+        Connection reader_connection(target, Connection::Mode::existing);
+        backup =
+            back_up_before("reset", reader_connection, target, options, terminal, reader, outcome);
+      }
     }
     const std::string report = keeping_backup(backup, [&] {
       std::string done = connection.call("emf_reset", {target.kind});
@@ -318,6 +324,23 @@ namespace {
 // What emf repair would do, from emf_check on a read-only connection: the
 // tables it would rebuild (with their rows: a rebuild copies each one while
 // it holds the write lock), the objects it would recreate.
+// Why emf_repair would refuse the database emf_check reported on, with the
+// remedy emf check gives; nullopt when it would go ahead. Asked before the
+// backup too: a database repair refuses is not copied for nothing.
+std::optional<std::string> repair_refusal(const ReportReader& reader, const std::string& check) {
+  if (reader.value(check, "$.kinds[0].installed") != "1" ||
+      reader.length(check, "$.kinds[0].pending") > 0) {
+    return "emf repair needs it initialised and up to date first: run emf init";
+  }
+  const std::vector<ObjectLine> objects = reader.objects(check);
+  if (migrated_by_a_newer_emf(reader, check) ||
+      std::any_of(objects.begin(), objects.end(),
+                  [](const ObjectLine& object) { return object.status == "modified"; })) {
+    return "emf repair would refuse it: " + remedy(reader, check);
+  }
+  return std::nullopt;
+}
+
 Outcome plan_repair(const Target& target, const ReportReader& reader, const Terminal& terminal,
                     bool verbose) {
   Outcome outcome;
@@ -329,26 +352,18 @@ Outcome plan_repair(const Target& target, const ReportReader& reader, const Term
     outcome.state = "nothing to repair";
     return outcome;
   }
-  // emf repair refuses a database that is not up to date: say so, as it would.
-  if (reader.value(check, "$.kinds[0].installed") != "1" ||
-      reader.length(check, "$.kinds[0].pending") > 0) {
+  // What emf repair refuses, its dry run says, and exits as it would.
+  if (auto refusal = repair_refusal(reader, check)) {
     outcome.ok = false;
     outcome.tone = Tone::bad;
-    outcome.state = "emf repair needs it initialised and up to date first: run emf init";
+    outcome.state = std::move(*refusal);
+    if (reader.value(check, "$.kinds[0].installed") == "1" &&
+        reader.length(check, "$.kinds[0].pending") == 0) {
+      outcome.details = object_table(reader, terminal, check, verbose);
+    }
     return outcome;
   }
-  // Nor a database with a migration modified after it was applied, or
-  // applied by a newer emf: say so too, with the remedy emf check gives.
   const std::vector<ObjectLine> objects = reader.objects(check);
-  if (migrated_by_a_newer_emf(reader, check) ||
-      std::any_of(objects.begin(), objects.end(),
-                  [](const ObjectLine& object) { return object.status == "modified"; })) {
-    outcome.ok = false;
-    outcome.tone = Tone::bad;
-    outcome.state = "emf repair would refuse it: " + remedy(reader, check);
-    outcome.details = object_table(reader, terminal, check, verbose);
-    return outcome;
-  }
   // What is left is drift: each object missing or changed is a step.
   std::vector<std::string> steps, rebuilt;
   for (const ObjectLine& object : objects) {
@@ -391,8 +406,9 @@ int run_repair(const std::vector<Target>& targets, const CommandOptions& options
       outcome.fields.emplace_back("check", json::Raw{before});
       return outcome;
     }
+    // A database emf_repair refuses is not backed up: the call below says why.
     std::string backup;
-    if (!options.no_backup) {
+    if (!options.no_backup && !repair_refusal(reader, before)) {
       backup = back_up_before("repair", connection, target, options, terminal, reader, outcome);
     }
     const std::string report = keeping_backup(backup, [&] {

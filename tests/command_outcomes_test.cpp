@@ -92,6 +92,15 @@ TEST_F(CommandOutcomes, AModifiedMigrationIsToBeRestoredAsEmfShipsIt) {
   EXPECT_EQ(emf({"repair", "--only", "trends", "--no-backup"}).exit_code, 1);
   EXPECT_TRUE(read_file(path("data/trends.db")) == before) << "the file changed";
   EXPECT_EQ(count("data/trends.db", "trending_topics"), 6);
+  // Nor is a database repair refuses backed up first, for nothing.
+  result = emf({"repair", "--only", "trends"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("emf_repair: migration 001_initial was modified after it was applied"),
+            std::string::npos)
+      << result.err;
+  EXPECT_EQ(result.err.find("backup"), std::string::npos) << result.err;
+  EXPECT_FALSE(fs::exists(path("data/backups"))) << "a backup was made";
+  EXPECT_TRUE(read_file(path("data/trends.db")) == before) << "the file changed";
 }
 
 // A migration a newer emf applied: emf repair refuses the database, and its
@@ -115,6 +124,20 @@ TEST_F(CommandOutcomes, RepairDryRunSaysRepairWouldRefuseANewerEmfsDatabase) {
             std::string::npos)
       << result.err;
   EXPECT_TRUE(read_file(path("data/trends.db")) == before) << "the file changed";
+  // Repair and reset refuse it without a backup taken first, for nothing.
+  for (const auto& command : {std::vector<std::string>{"repair", "--only", "trends"},
+                              std::vector<std::string>{"reset", "--yes", "--only", "trends"}}) {
+    result = emf(command);
+    EXPECT_EQ(result.exit_code, 1) << command[0];
+    EXPECT_NE(result.err.find("emf_" + command[0] +
+                              ": trends is at version 4, applied by a newer emf; this emf knows "
+                              "versions up to 3; upgrade emf"),
+              std::string::npos)
+        << result.err;
+    EXPECT_EQ(result.err.find("backup"), std::string::npos) << result.err;
+    EXPECT_FALSE(fs::exists(path("data/backups"))) << command[0] << " made a backup";
+    EXPECT_TRUE(read_file(path("data/trends.db")) == before) << "the file changed";
+  }
 }
 
 // A missing index: repair --dry-run says it would create it, and creates
