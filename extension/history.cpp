@@ -34,10 +34,21 @@ void create_history(sqlite3* db, std::string_view schema) {
 std::vector<AppliedMigration> read_history(sqlite3* db, std::string_view schema, Kind kind) {
   std::vector<AppliedMigration> rows;
   if (!history_exists(db, schema)) return rows;
-  Statement statement(db, "SELECT version, name, checksum, applied_at, duration_ms FROM " +
-                              history_table(schema) + " WHERE kind = ?1 ORDER BY version");
+  Statement statement(db,
+                      "SELECT version, name, checksum, applied_at, duration_ms, typeof(version) "
+                      "FROM " +
+                          history_table(schema) + " WHERE kind = ?1 ORDER BY version");
   statement.bind_text(1, kind_name(kind));
   while (statement.step()) {
+    // The table's CHECK (version >= 1) lets text through ('1.2K' >= 1):
+    // read as a number it would be another version, and every decision on
+    // it wrong.
+    if (statement.column_text(5) != "integer") {
+      throw Error(fmt::format(
+          "emf_schema_history is damaged: a row of {} has version '{}', not a whole number; "
+          "correct that row, or restore the database from a backup",
+          kind_name(kind), statement.column_text(0)));
+    }
     rows.push_back(AppliedMigration{static_cast<int>(statement.column_int(0)),
                                     statement.column_text(1), statement.column_text(2),
                                     statement.column_text(3), statement.column_int(4)});

@@ -94,6 +94,26 @@ TEST(Repair, KeepsTheUsersViewsTriggersAndTempObjects) {
   EXPECT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.ok"), "1");
 }
 
+// Found by fuzz_check_repair: a history row whose version is text ('1.2K'
+// passes the table's CHECK, version >= 1) was read as version 1, and repair
+// rebuilt the tables to version 1's schema and called it a success. A
+// damaged history is named, and nothing reads past it or changes.
+TEST(Repair, AHistoryVersionThatIsNotAWholeNumberIsNamedAndNothingChanges) {
+  Db db;
+  db.exec("SELECT emf_init('metrics'), emf_seed('metrics')");
+  db.exec(
+      "UPDATE emf_schema_history SET version = '1.2K' WHERE rowid = (SELECT min(rowid) FROM "
+      "emf_schema_history)");
+  const std::string before = db.dump();
+  const std::string expected =
+      "emf_schema_history is damaged: a row of metrics has version '1.2K', not a whole number; "
+      "correct that row, or restore the database from a backup";
+  for (const std::string function : {"emf_repair", "emf_check", "emf_init", "emf_seed"}) {
+    EXPECT_EQ(db.error(fmt::format("SELECT {}('metrics')", function)), function + ": " + expected);
+  }
+  EXPECT_EQ(db.dump(), before);
+}
+
 TEST(Repair, NeedsAnInitialisedKind) {
   Db db;
   make_legacy(db, "trends");
