@@ -202,8 +202,7 @@ void put_back(sqlite3* db, std::string_view schema, sqlite3* source, const Commi
     throw Error(fmt::format("cannot take the write lock: {}", sqlite3_errstr(rc)), rc);
   }
   if (watcher.mark() != expected) {
-    throw Error("another connection committed meanwhile; nothing was replaced",
-                SQLITE_BUSY);
+    throw Error("another connection committed meanwhile; nothing was replaced", SQLITE_BUSY);
   }
   rc = sqlite3_backup_step(raw, -1);
   if (rc != SQLITE_DONE) throw Error(fmt::format("the copy failed: {}", sqlite3_errstr(rc)), rc);
@@ -541,9 +540,8 @@ OptimizeReport optimize_schema(sqlite3* db, std::string_view schema, Kind kind,
       const auto differs = first_table_that_differs(watcher.reader());
       exec(watcher.reader(), "DETACH copy");
       if (watcher.mark() != mark) {
-        throw Error(
-            "another connection committed during the compaction; nothing was replaced",
-            SQLITE_BUSY);
+        throw Error("another connection committed during the compaction; nothing was replaced",
+                    SQLITE_BUSY);
       }
       if (differs) {
         throw Error(
@@ -553,9 +551,8 @@ OptimizeReport optimize_schema(sqlite3* db, std::string_view schema, Kind kind,
       }
       std::optional<std::string> saved;
       if (save_current_to && save_current(watcher, *save_current_to, saved) != mark) {
-        throw Error(
-            "another connection committed during the compaction; nothing was replaced",
-            SQLITE_BUSY);
+        throw Error("another connection committed during the compaction; nothing was replaced",
+                    SQLITE_BUSY);
       }
       FileConnection compacted(finished_file_uri(copy.path()), SQLITE_OPEN_READONLY,
                                copy.path().string(), busy_patience(db));
