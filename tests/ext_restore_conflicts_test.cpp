@@ -27,6 +27,14 @@ void free_much_space(Db& db) {
       "i < 3000) INSERT INTO pad SELECT randomblob(1000) FROM s; DROP TABLE pad");
 }
 
+// A metrics database with rows, a table `log` the writer commits to, and
+// enough free space that emf_optimize compacts it.
+void prepare_metrics_to_compact(Db& db) {
+  db.exec("SELECT emf_init('metrics'), emf_seed('metrics', 200)");
+  db.exec("CREATE TABLE log (n)");
+  free_much_space(db);
+}
+
 bool no_vacuum_file_beside(const fs::path& file) {
   for (const auto& entry : fs::directory_iterator(file.parent_path())) {
     if (entry.path().filename().string().find(".emf-vacuum-") != std::string::npos) return false;
@@ -63,9 +71,7 @@ struct CommitAtOpen {
 TEST_F(Conflicts, ACommitDuringTheCompactionMakesTheOptimizeStartAgain) {
   TempDir dir;
   Db db(dir.file("m.db"));
-  db.exec("SELECT emf_init('metrics'), emf_seed('metrics', 200)");
-  db.exec("CREATE TABLE log (n)");
-  free_much_space(db);
+  prepare_metrics_to_compact(db);
   Db writer(dir.file("m.db"), false, "unix");
   CommitAtOpen hook{1, 1, writer};
   set_open_hook(".emf-vacuum-", std::ref(hook));
@@ -87,9 +93,7 @@ TEST_F(Conflicts, ACommitDuringTheCompactionMakesTheOptimizeStartAgain) {
 void expect_optimize_gives_up(int open, const std::string& reason) {
   TempDir dir;
   Db db(dir.file("m.db"));
-  db.exec("SELECT emf_init('metrics'), emf_seed('metrics', 200)");
-  db.exec("CREATE TABLE log (n)");
-  free_much_space(db);
+  prepare_metrics_to_compact(db);
   db.exec("PRAGMA busy_timeout = 300");
   const std::string before = digest(db);
   const std::int64_t pages = db.integer("PRAGMA page_count");
@@ -125,9 +129,7 @@ TEST_F(Conflicts, CommitsThatNeverStopMakeTheOptimizeGiveUp) {
 TEST_F(Conflicts, ACommitJustBeforeTheCopyIsPutBackIsSeen) {
   TempDir dir;
   Db db(dir.file("m.db"));
-  db.exec("SELECT emf_init('metrics'), emf_seed('metrics', 200)");
-  db.exec("CREATE TABLE log (n)");
-  free_much_space(db);
+  prepare_metrics_to_compact(db);
   Db writer(dir.file("m.db"), false, "unix");
   CommitAtOpen hook{3, 1, writer};
   set_open_hook(".emf-vacuum-", std::ref(hook));
