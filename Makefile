@@ -13,6 +13,12 @@
 #   make fuzz  builds the libFuzzer harnesses of fuzz/ with clang in
 #              $(FUZZ_DIR) and runs each for $(FUZZ_SECONDS) seconds from its
 #              seed corpus (docs/fuzzing.md)
+#   make bench builds, runs every benchmark of bench/ (never part of the
+#              tests) and writes their figures, each a ratio against a
+#              baseline timed in the same run, to $(BENCH_OUT) (JSON);
+#              EMF_BENCH_ROWS=N sets the size (default 1000000, the size the
+#              targets speak of; e.g. 10000 for a quick run),
+#              BENCH_FILTER=REGEX runs some only (docs/PERFORMANCE.md)
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -39,7 +45,7 @@ GCOVR_FLAGS = --root . --filter 'extension/' --filter 'shell/' \
   --exclude-throw-branches --exclude-unreachable-branches
 
 .PHONY: all deps configure build run test package coverage clean format
-.PHONY: sanitize
+.PHONY: sanitize bench
 
 all: build
 
@@ -106,3 +112,14 @@ fuzz:
 	  -DCMAKE_CXX_COMPILER=clang++ -DEMF_FUZZ=ON -DEMF_BUILD_TESTS=OFF
 	cmake --build $(FUZZ_DIR) --parallel $(JOBS) --target emf_fuzzers
 	./fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
+
+EMF_BENCH_ROWS ?= 1000000
+BENCH_FILTER ?= .
+BENCH_OUT ?= $(BUILD_DIR)/bench/results.json
+# Builds what the benchmarks run (emf_bench, libemf.so, emf), not the tests.
+bench: configure
+	cmake --build $(BUILD_DIR) --parallel $(JOBS) --target emf_bench
+	EMF_BENCH_ROWS=$(EMF_BENCH_ROWS) $(BUILD_DIR)/bench/emf_bench \
+	  --benchmark_filter='$(BENCH_FILTER)' \
+	  --benchmark_out=$(BENCH_OUT) --benchmark_out_format=json
+	@echo "figures in $(BENCH_OUT)"
