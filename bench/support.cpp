@@ -161,6 +161,19 @@ double maximum(const std::vector<double>& values) {
 Comparison compare(const std::function<double()>& subject, const std::function<double()>& baseline,
                    int times) {
   Comparison comparison;
+  // EMF_BENCH_SIDE=subject or baseline: only that side runs, so that a
+  // profiler sees it alone (the ratios of such a run mean nothing).
+  const char* side = std::getenv("EMF_BENCH_SIDE");
+  if (side != nullptr && (std::string(side) == "subject" || std::string(side) == "baseline")) {
+    const bool subject_side = std::string(side) == "subject";
+    for (int i = 0; i < times; ++i) {
+      (subject_side ? comparison.subject : comparison.baseline)
+          .push_back(subject_side ? subject() : baseline());
+    }
+    (subject_side ? comparison.baseline : comparison.subject) =
+        (subject_side ? comparison.subject : comparison.baseline);
+    return comparison;
+  }
   for (int i = 0; i < times; ++i) {
     // Alternate which goes first, so that neither always meets the warmer cache.
     if (i % 2 == 0) {
@@ -385,7 +398,20 @@ void build_pipeline(const std::filesystem::path& folder, const PipelineSizes& si
 
 const std::filesystem::path& pipeline_folder(bool full) {
   static std::unique_ptr<TempDir> folders[2];
-  auto& folder = folders[full ? 1 : 0];
+  static std::filesystem::path kept[2];
+  const int which = full ? 1 : 0;
+  // EMF_BENCH_KEEP=DIR: the databases are built in DIR/full and DIR/small
+  // and left there, to be profiled (docs/PERFORMANCE.md).
+  const char* keep = std::getenv("EMF_BENCH_KEEP");
+  if (keep != nullptr && *keep != '\0') {
+    if (kept[which].empty()) {
+      kept[which] = std::filesystem::path(keep) / (full ? "full" : "small");
+      std::filesystem::create_directories(kept[which]);
+      build_pipeline(kept[which], full ? full_sizes() : small_sizes());
+    }
+    return kept[which];
+  }
+  auto& folder = folders[which];
   if (!folder) {
     folder = std::make_unique<TempDir>();
     build_pipeline(folder->path(), full ? full_sizes() : small_sizes());
