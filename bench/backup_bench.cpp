@@ -95,11 +95,10 @@ void backup(benchmark::State& state) {
   }
 }
 
-BENCHMARK(backup)
-    ->Name("backup/emf_backup_vs_cp")
-    ->Iterations(1)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
+const bool registered = [] {
+  add_benchmark("backup/emf_backup_vs_cp", backup);
+  return true;
+}();
 
 }  // namespace
 }  // namespace emf::bench

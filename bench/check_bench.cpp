@@ -30,12 +30,8 @@ void check(benchmark::State& state, const std::string& kind, bool with_kind) {
 const bool registered = [] {
   for (const std::string kind : {"trends", "metrics", "image_library"}) {
     for (const bool with_kind : {false, true}) {
-      benchmark::RegisterBenchmark(
-          fmt::format("check/{}/{}", kind, with_kind ? "emf_check_kind" : "emf_check").c_str(),
-          check, kind, with_kind)
-          ->Iterations(1)
-          ->UseRealTime()
-          ->Unit(benchmark::kMillisecond);
+      add_benchmark(fmt::format("check/{}/{}", kind, with_kind ? "emf_check_kind" : "emf_check"),
+                    [kind, with_kind](benchmark::State& state) { check(state, kind, with_kind); });
     }
   }
   return true;

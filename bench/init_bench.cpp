@@ -112,16 +112,11 @@ void load_extension(benchmark::State& state) {
   }
 }
 
-BENCHMARK(init_processes)
-    ->Name("init/emf_init_vs_sqlite3_schema")
-    ->Iterations(1)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK(load_extension)
-    ->Name("init/load_extension")
-    ->Iterations(1)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
+const bool registered = [] {
+  add_benchmark("init/emf_init_vs_sqlite3_schema", init_processes);
+  add_benchmark("init/load_extension", load_extension);
+  return true;
+}();
 
 }  // namespace
 }  // namespace emf::bench

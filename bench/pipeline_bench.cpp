@@ -135,10 +135,8 @@ void pipeline_query(benchmark::State& state, const PipelineQuery& q) {
 
 const bool registered = [] {
   for (const auto& q : queries()) {
-    benchmark::RegisterBenchmark(fmt::format("pipeline/{}", q.name).c_str(), pipeline_query, q)
-        ->Iterations(1)
-        ->UseRealTime()
-        ->Unit(benchmark::kMillisecond);
+    add_benchmark(fmt::format("pipeline/{}", q.name),
+                  [&q](benchmark::State& state) { pipeline_query(state, q); });
   }
   return true;
 }();

@@ -122,16 +122,11 @@ void migration(benchmark::State& state) {
   }
 }
 
-BENCHMARK(repair)
-    ->Name("rebuild/emf_repair_vs_insert_select")
-    ->Iterations(1)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK(migration)
-    ->Name("rebuild/migration_from_1_vs_insert_select")
-    ->Iterations(1)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
+const bool registered = [] {
+  add_benchmark("rebuild/emf_repair_vs_insert_select", repair);
+  add_benchmark("rebuild/migration_from_1_vs_insert_select", migration);
+  return true;
+}();
 
 }  // namespace
 }  // namespace emf::bench

@@ -29,10 +29,8 @@ void seed_memory(benchmark::State& state, const std::string& kind) {
 
 const bool registered = [] {
   for (const std::string kind : {"trends", "metrics", "image_library"}) {
-    benchmark::RegisterBenchmark(fmt::format("seed_memory/{}", kind).c_str(), seed_memory, kind)
-        ->Iterations(1)
-        ->UseRealTime()
-        ->Unit(benchmark::kMillisecond);
+    add_benchmark(fmt::format("seed_memory/{}", kind),
+                  [kind](benchmark::State& state) { seed_memory(state, kind); });
   }
   return true;
 }();

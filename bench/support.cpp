@@ -196,6 +196,20 @@ void report(benchmark::State& state, double ratio, double target, bool lower_is_
   state.counters["baseline_ms"] = baseline_seconds * 1e3;
 }
 
+void add_benchmark(const std::string& name, std::function<void(benchmark::State&)> body) {
+  benchmark::RegisterBenchmark(name.c_str(),
+                               [body](benchmark::State& state) {
+                                 try {
+                                   body(state);
+                                 } catch (const std::exception& error) {
+                                   state.SkipWithError(error.what());
+                                 }
+                               })
+      ->Iterations(1)
+      ->UseRealTime()
+      ->Unit(benchmark::kMillisecond);
+}
+
 ProcessOutcome run_process(const std::vector<std::string>& argv, const std::string& cwd,
                            const std::string& stdin_path) {
   char output_name[] = "/tmp/emf-bench-output-XXXXXX";

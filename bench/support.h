@@ -91,6 +91,13 @@ Comparison compare(const std::function<double()>& subject, const std::function<d
 void report(benchmark::State& state, double ratio, double target, bool lower_is_better,
             double subject_seconds, double baseline_seconds);
 
+// Registers a benchmark run once (it repeats and times inside, with
+// compare()), in milliseconds of real time. An exception (a failed
+// statement, a program that exits with an error) marks that benchmark as
+// failed with its message and the run goes on: its temporary folders are
+// removed as the exception unwinds.
+void add_benchmark(const std::string& name, std::function<void(benchmark::State&)> body);
+
 // Runs a program, waits for it, and returns its wall time; its peak resident
 // memory in bytes goes to *max_rss when given. Throws when it fails.
 struct ProcessOutcome {

@@ -144,16 +144,11 @@ void value_rules(benchmark::State& state) {
   }
 }
 
-BENCHMARK(usage_trigger)
-    ->Name("write/image_usage_trigger")
-    ->Iterations(1)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK(value_rules)
-    ->Name("write/video_metrics_value_rules")
-    ->Iterations(1)
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
+const bool registered = [] {
+  add_benchmark("write/image_usage_trigger", usage_trigger);
+  add_benchmark("write/video_metrics_value_rules", value_rules);
+  return true;
+}();
 
 }  // namespace
 }  // namespace emf::bench
