@@ -24,7 +24,8 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # The package has its own build, configured for /usr: the library then goes to
 # /usr/lib/<multiarch>, where the dynamic loader looks, and emf is built
-# knowing that folder. No tests there: `make test` runs them.
+# knowing that folder. No tests or benchmarks there: `make test` and
+# `make bench` run them.
 PACKAGE_BUILD_DIR ?= $(BUILD_DIR)/package
 COVERAGE_DIR ?= build-coverage
 # The folder the `sanitize` preset of CMakePresets.json builds in.
@@ -66,7 +67,7 @@ test: build
 
 package: deps
 	cmake -S . -B $(PACKAGE_BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
-	  -DCMAKE_INSTALL_PREFIX=/usr -DEMF_BUILD_TESTS=OFF
+	  -DCMAKE_INSTALL_PREFIX=/usr -DEMF_BUILD_TESTS=OFF -DEMF_BUILD_BENCH=OFF
 	cmake --build $(PACKAGE_BUILD_DIR) --parallel $(JOBS)
 	cd $(PACKAGE_BUILD_DIR) && cpack -G DEB
 	@ls -1 $(PACKAGE_BUILD_DIR)/emf_*.deb
@@ -109,7 +110,7 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	./scripts/install-deps.sh --fuzz
 	cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
-	  -DCMAKE_CXX_COMPILER=clang++ -DEMF_FUZZ=ON -DEMF_BUILD_TESTS=OFF
+	  -DCMAKE_CXX_COMPILER=clang++ -DEMF_FUZZ=ON -DEMF_BUILD_TESTS=OFF -DEMF_BUILD_BENCH=OFF
 	cmake --build $(FUZZ_DIR) --parallel $(JOBS) --target emf_fuzzers
 	./fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
 
