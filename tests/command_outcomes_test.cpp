@@ -51,11 +51,11 @@ TEST_F(CommandOutcomes, CheckCountsThePendingMigrations) {
   const std::string metrics = read_file(path("data/metrics.db"));
   const auto result = emf({"check", "--only", "trends,metrics"});
   EXPECT_EQ(result.exit_code, 1);
-  EXPECT_NE(result.out.find("data/trends.db                   version 1, 2 migrations pending: "
+  EXPECT_NE(result.out.find("data/trends.db                   version 1, 3 migrations pending: "
                             "run emf init"),
             std::string::npos)
       << result.out;
-  EXPECT_NE(result.out.find("data/metrics.db                  version 1, 1 migration pending: "
+  EXPECT_NE(result.out.find("data/metrics.db                  version 1, 2 migrations pending: "
                             "run emf init"),
             std::string::npos)
       << result.out;
@@ -70,13 +70,13 @@ TEST_F(CommandOutcomes, AModifiedMigrationIsToBeRestoredAsEmfShipsIt) {
   const std::string before = read_file(path("data/trends.db"));
   auto result = emf({"status", "--only", "trends"});
   EXPECT_EQ(result.exit_code, 1);
-  EXPECT_NE(result.out.find("version 3; modified after they were applied: 001_initial; restore "
+  EXPECT_NE(result.out.find("version 4; modified after they were applied: 001_initial; restore "
                             "their files as this emf ships them"),
             std::string::npos)
       << result.out;
   result = emf({"check", "--only", "trends"});
   EXPECT_EQ(result.exit_code, 1);
-  EXPECT_NE(result.out.find("problems (version 3): restore the modified migration files as this "
+  EXPECT_NE(result.out.find("problems (version 4): restore the modified migration files as this "
                             "emf ships them (see emf status), then run emf init"),
             std::string::npos)
       << result.out;
@@ -110,7 +110,7 @@ TEST_F(CommandOutcomes, RepairDryRunSaysRepairWouldRefuseANewerEmfsDatabase) {
   Db(path("data/trends.db"), false)
       .exec(
           "INSERT INTO emf_schema_history (kind, version, name, checksum) VALUES "
-          "('trends', 4, 'future', 'x')");
+          "('trends', 5, 'future', 'x')");
   const std::string before = read_file(path("data/trends.db"));
   auto result = emf({"repair", "--dry-run", "--only", "trends"});
   EXPECT_EQ(result.exit_code, 1) << result.out;
@@ -120,7 +120,7 @@ TEST_F(CommandOutcomes, RepairDryRunSaysRepairWouldRefuseANewerEmfsDatabase) {
       << result.out;
   result = emf({"repair", "--only", "trends", "--no-backup"});
   EXPECT_EQ(result.exit_code, 1);
-  EXPECT_NE(result.err.find("applied by a newer emf; this emf knows versions up to 3; upgrade emf"),
+  EXPECT_NE(result.err.find("applied by a newer emf; this emf knows versions up to 4; upgrade emf"),
             std::string::npos)
       << result.err;
   EXPECT_TRUE(read_file(path("data/trends.db")) == before) << "the file changed";
@@ -130,8 +130,8 @@ TEST_F(CommandOutcomes, RepairDryRunSaysRepairWouldRefuseANewerEmfsDatabase) {
     result = emf(command);
     EXPECT_EQ(result.exit_code, 1) << command[0];
     EXPECT_NE(result.err.find("emf_" + command[0] +
-                              ": trends is at version 4, applied by a newer emf; this emf knows "
-                              "versions up to 3; upgrade emf"),
+                              ": trends is at version 5, applied by a newer emf; this emf knows "
+                              "versions up to 4; upgrade emf"),
               std::string::npos)
         << result.err;
     EXPECT_EQ(result.err.find("backup"), std::string::npos) << result.err;
