@@ -275,7 +275,7 @@ TEST_F(Concurrency, EightInitsUpgradingTheOldestVersionApplyEachMigrationOnce) {
   }
   EXPECT_EQ(upgraded, 1);
   Db db(path("data/trends.db"), false);
-  expect_each_migration_once(db, "trends", 3);
+  expect_each_migration_once(db, "trends", 4);
   EXPECT_EQ(db.integer("SELECT count(*) FROM trending_topics"), 500);
   EXPECT_EQ(db.integer("SELECT count(*) FROM search_history"), 500);
 }
