@@ -47,15 +47,27 @@ TEST_F(CommandOutcomes, CheckCountsThePendingMigrations) {
     Db db(path(std::string("data/") + kind + ".db"), /*load_extension=*/false);
     make_version_1(db, kind);
   }
+  {
+    // image_library one version behind: version 3 only adds two indexes.
+    Db db(path("data/image_library.db"));
+    db.exec("SELECT emf_init('image_library')");
+    db.exec(
+        "DROP INDEX idx_image_library_pick; DROP INDEX idx_image_usage_video_scene; "
+        "DELETE FROM emf_schema_history WHERE version = 3");
+  }
   const std::string trends = read_file(path("data/trends.db"));
   const std::string metrics = read_file(path("data/metrics.db"));
-  const auto result = emf({"check", "--only", "trends,metrics"});
+  const auto result = emf({"check", "--only", "trends,metrics,image_library"});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.out.find("data/trends.db                   version 1, 3 migrations pending: "
                             "run emf init"),
             std::string::npos)
       << result.out;
   EXPECT_NE(result.out.find("data/metrics.db                  version 1, 2 migrations pending: "
+                            "run emf init"),
+            std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("data/image_library.db            version 2, 1 migration pending: "
                             "run emf init"),
             std::string::npos)
       << result.out;
