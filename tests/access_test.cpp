@@ -101,7 +101,7 @@ TEST_F(AccessTest, InitWarnsWhenTheFolderKeepsItFromSwitchingToWal) {
       "database); call emf_init again to switch";
   auto result = emf_unprivileged({"init", "--only", "trends"});
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
-  EXPECT_NE(result.out.find("up to date (version 3)\n    warning: " + warning + "\n"),
+  EXPECT_NE(result.out.find("up to date (version 4)\n    warning: " + warning + "\n"),
             std::string::npos)
       << result.out;
   result = emf_unprivileged({"init", "--only", "trends", "--json"});
@@ -114,7 +114,7 @@ TEST_F(AccessTest, InitWarnsWhenTheFolderKeepsItFromSwitchingToWal) {
   // though the file itself may be written.
   result = emf_unprivileged({"check", "--only", "trends"});
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
-  EXPECT_NE(result.out.find("ok (version 3)"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("ok (version 4)"), std::string::npos) << result.out;
   EXPECT_TRUE(snapshot() == before) << "a file changed";
 }
 
@@ -125,7 +125,7 @@ TEST_F(AccessTest, ADatabaseThatCanOnlyBeReadIsReadAndNotChanged) {
 
   auto result = emf_unprivileged({"check", "--only", "trends"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.out.find("ok (version 3)"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("ok (version 4)"), std::string::npos) << result.out;
 
   // Each command that writes says the file is read-only, with SQLite's own
   // words (never "not an error").
@@ -172,10 +172,10 @@ TEST_F(AccessTest, ALeftoverWalIndexThatCannotBeReadDoesNotStopReads) {
   const std::string before = snapshot();
   auto result = emf_unprivileged({"check", "--only", "trends"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.out.find("ok (version 3)"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("ok (version 4)"), std::string::npos) << result.out;
   result = emf_unprivileged({"status", "--only", "trends"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.out.find("version 3 (latest)"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("version 4 (latest)"), std::string::npos) << result.out;
   EXPECT_TRUE(snapshot() == before) << "a file changed";
 }
 

@@ -26,12 +26,12 @@ TEST(Check, CleanDatabaseIsOk) {
   const std::string report = db.text("SELECT emf_check('metrics')");
   EXPECT_EQ(db.json(report, "$.ok"), "1");
   EXPECT_EQ(db.json(report, "$.kinds[0].installed"), "1");
-  EXPECT_EQ(db.json(report, "$.kinds[0].version"), "2");
-  EXPECT_EQ(db.json(report, "$.kinds[0].latest"), "2");
+  EXPECT_EQ(db.json(report, "$.kinds[0].version"), "3");
+  EXPECT_EQ(db.json(report, "$.kinds[0].latest"), "3");
   EXPECT_EQ(db.json(report, "$.kinds[0].pending"), "[]");
   EXPECT_EQ(db.json(report, "$.foreign_keys"), "1");
   EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects('metrics') WHERE status <> 'ok'"), 0);
-  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects('metrics')"), 15);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects('metrics')"), 17);
 }
 
 TEST(Check, DroppedIndexIsMissingAndAUsersIndexIsExtraAndTheFileIsUnchanged) {
@@ -116,8 +116,8 @@ TEST(Check, NotInstalledKindIsReportedNotAnError) {
   EXPECT_EQ(db.json(report, "$.ok"), "0");
   EXPECT_EQ(db.json(report, "$.kinds[0].installed"), "0");
   EXPECT_EQ(db.json(report, "$.kinds[0].version"), "0");
-  EXPECT_EQ(db.json(report, "$.kinds[0].pending"), "[1,2,3]");
-  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects('trends') WHERE status = 'missing'"), 13);
+  EXPECT_EQ(db.json(report, "$.kinds[0].pending"), "[1,2,3,4]");
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects('trends') WHERE status = 'missing'"), 14);
   // Without a kind: nothing installed, nothing wrong.
   const std::string all = db.text("SELECT emf_check()");
   EXPECT_EQ(db.json(all, "$.ok"), "1");
@@ -149,10 +149,10 @@ TEST(Check, ObjectsTableTakesKindAndSchemaAsColumnsToo) {
   db.exec(fmt::format("ATTACH '{}' AS aux", dir.file("aux.db")));
   db.exec("SELECT emf_init('trends', 'aux')");
   EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects WHERE arg = 'trends' AND schema = 'aux'"),
-            13);
-  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects(NULL, 'aux')"), 13);
+            14);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects(NULL, 'aux')"), 14);
   EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects('trends', 'aux') WHERE status = 'ok'"),
-            13);
+            14);
   // Without arguments: every kind installed in main (none here).
   EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects"), 0);
 }
@@ -225,7 +225,7 @@ TEST(Check, ObjectsTableTakesTheSchemaAloneAndOnlyEqualityAsAnArgument) {
   Db db;
   db.exec(fmt::format("ATTACH '{}' AS aux", dir.file("aux.db")));
   db.exec("SELECT emf_init('trends', 'aux'), emf_init('metrics')");
-  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects WHERE schema = 'aux'"), 13);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects WHERE schema = 'aux'"), 14);
   EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects WHERE schema = 'aux' AND kind <> "
                        "'trends'"),
             0);

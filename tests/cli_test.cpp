@@ -146,7 +146,7 @@ TEST_F(ShellTest, TheOldScriptsFlagsWorkTogether) {
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
   EXPECT_EQ(count("data/trends.db", "search_history WHERE query = 'added by hand'"), 0);
   EXPECT_GT(count("data/trends.db", "trending_topics"), 0);
-  EXPECT_NE(result.out.find("ok (version 3)"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("ok (version 4)"), std::string::npos) << result.out;
   // A flag and a command together is one command too many.
   result = emf({"--check", "seed"});
   EXPECT_EQ(result.exit_code, 2);
@@ -233,12 +233,12 @@ TEST_F(ShellTest, BackupListShowsEachBackupWithItsSizeTimeAndVersion) {
                             "repair)"),
             std::string::npos)
       << result.out;
-  EXPECT_NE(result.out.find("KiB  version 3    data/backups/trends_backup_"), std::string::npos)
+  EXPECT_NE(result.out.find("KiB  version 4    data/backups/trends_backup_"), std::string::npos)
       << result.out;
   Db db;
   result = emf({"backup", "--list", "--only", "trends", "--json"});
   EXPECT_EQ(db.json(result.out, "$.databases[0].backups[0].before"), "repair");
-  EXPECT_EQ(db.json(result.out, "$.databases[0].backups[1].version"), "3");
+  EXPECT_EQ(db.json(result.out, "$.databases[0].backups[1].version"), "4");
   // Listing makes nothing.
   EXPECT_EQ(backups_in(path("data/backups")).size(), 2u);
   EXPECT_EQ(emf({"backup", "--list", "--keep", "2"}).exit_code, 2);
@@ -398,7 +398,7 @@ TEST_F(ShellTest, RestoreOfADriftedBackupSaysToRepair) {
 TEST_F(ShellTest, ResetOfAMissingDatabaseCreatesItWithNothingToBackUp) {
   const auto result = emf({"reset", "--yes", "--only", "trends"});
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
-  EXPECT_NE(result.out.find("reset (version 3), nothing to back up"), std::string::npos)
+  EXPECT_NE(result.out.find("reset (version 4), nothing to back up"), std::string::npos)
       << result.out;
   EXPECT_FALSE(fs::exists(path("data/backups")));
   EXPECT_EQ(count("data/trends.db", "trending_topics"), 0);
@@ -433,7 +433,7 @@ TEST_F(ShellTest, SeedSaysWhyItCannotSeed) {
   }
   const auto result = emf({"seed", "--only", "trends", "--quiet"});
   EXPECT_EQ(result.exit_code, 1);
-  EXPECT_NE(result.out.find("not seeded: problems (version 3): run emf repair"), std::string::npos)
+  EXPECT_NE(result.out.find("not seeded: problems (version 4): run emf repair"), std::string::npos)
       << result.out;
   EXPECT_EQ(count("data/trends.db", "trending_topics"), 0);
 }

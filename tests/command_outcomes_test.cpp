@@ -47,15 +47,27 @@ TEST_F(CommandOutcomes, CheckCountsThePendingMigrations) {
     Db db(path(std::string("data/") + kind + ".db"), /*load_extension=*/false);
     make_version_1(db, kind);
   }
+  {
+    // image_library one version behind: version 3 only adds two indexes.
+    Db db(path("data/image_library.db"));
+    db.exec("SELECT emf_init('image_library')");
+    db.exec(
+        "DROP INDEX idx_image_library_pick; DROP INDEX idx_image_usage_video_scene; "
+        "DELETE FROM emf_schema_history WHERE version = 3");
+  }
   const std::string trends = read_file(path("data/trends.db"));
   const std::string metrics = read_file(path("data/metrics.db"));
-  const auto result = emf({"check", "--only", "trends,metrics"});
+  const auto result = emf({"check", "--only", "trends,metrics,image_library"});
   EXPECT_EQ(result.exit_code, 1);
-  EXPECT_NE(result.out.find("data/trends.db                   version 1, 2 migrations pending: "
+  EXPECT_NE(result.out.find("data/trends.db                   version 1, 3 migrations pending: "
                             "run emf init"),
             std::string::npos)
       << result.out;
-  EXPECT_NE(result.out.find("data/metrics.db                  version 1, 1 migration pending: "
+  EXPECT_NE(result.out.find("data/metrics.db                  version 1, 2 migrations pending: "
+                            "run emf init"),
+            std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("data/image_library.db            version 2, 1 migration pending: "
                             "run emf init"),
             std::string::npos)
       << result.out;
@@ -70,13 +82,13 @@ TEST_F(CommandOutcomes, AModifiedMigrationIsToBeRestoredAsEmfShipsIt) {
   const std::string before = read_file(path("data/trends.db"));
   auto result = emf({"status", "--only", "trends"});
   EXPECT_EQ(result.exit_code, 1);
-  EXPECT_NE(result.out.find("version 3; modified after they were applied: 001_initial; restore "
+  EXPECT_NE(result.out.find("version 4; modified after they were applied: 001_initial; restore "
                             "their files as this emf ships them"),
             std::string::npos)
       << result.out;
   result = emf({"check", "--only", "trends"});
   EXPECT_EQ(result.exit_code, 1);
-  EXPECT_NE(result.out.find("problems (version 3): restore the modified migration files as this "
+  EXPECT_NE(result.out.find("problems (version 4): restore the modified migration files as this "
                             "emf ships them (see emf status), then run emf init"),
             std::string::npos)
       << result.out;
@@ -110,7 +122,7 @@ TEST_F(CommandOutcomes, RepairDryRunSaysRepairWouldRefuseANewerEmfsDatabase) {
   Db(path("data/trends.db"), false)
       .exec(
           "INSERT INTO emf_schema_history (kind, version, name, checksum) VALUES "
-          "('trends', 4, 'future', 'x')");
+          "('trends', 5, 'future', 'x')");
   const std::string before = read_file(path("data/trends.db"));
   auto result = emf({"repair", "--dry-run", "--only", "trends"});
   EXPECT_EQ(result.exit_code, 1) << result.out;
@@ -120,7 +132,7 @@ TEST_F(CommandOutcomes, RepairDryRunSaysRepairWouldRefuseANewerEmfsDatabase) {
       << result.out;
   result = emf({"repair", "--only", "trends", "--no-backup"});
   EXPECT_EQ(result.exit_code, 1);
-  EXPECT_NE(result.err.find("applied by a newer emf; this emf knows versions up to 3; upgrade emf"),
+  EXPECT_NE(result.err.find("applied by a newer emf; this emf knows versions up to 4; upgrade emf"),
             std::string::npos)
       << result.err;
   EXPECT_TRUE(read_file(path("data/trends.db")) == before) << "the file changed";
@@ -130,8 +142,8 @@ TEST_F(CommandOutcomes, RepairDryRunSaysRepairWouldRefuseANewerEmfsDatabase) {
     result = emf(command);
     EXPECT_EQ(result.exit_code, 1) << command[0];
     EXPECT_NE(result.err.find("emf_" + command[0] +
-                              ": trends is at version 4, applied by a newer emf; this emf knows "
-                              "versions up to 3; upgrade emf"),
+                              ": trends is at version 5, applied by a newer emf; this emf knows "
+                              "versions up to 4; upgrade emf"),
               std::string::npos)
         << result.err;
     EXPECT_EQ(result.err.find("backup"), std::string::npos) << result.err;

@@ -219,7 +219,7 @@ void expect_each_migration_once(Db& db, const std::string& kind, int latest) {
 }
 
 constexpr std::pair<const char*, int> kLatest[] = {
-    {"trends", 3}, {"metrics", 2}, {"image_library", 2}};
+    {"trends", 4}, {"metrics", 3}, {"image_library", 3}};
 
 std::vector<std::unique_ptr<Process>> start_emf(int processes,
                                                 const std::vector<std::string>& arguments,
@@ -271,11 +271,11 @@ TEST_F(Concurrency, EightInitsUpgradingTheOldestVersionApplyEachMigrationOnce) {
   for (auto& process : start_emf(8, {"init", "--only", "trends", "--no-backup"}, dir.path())) {
     const ProcessResult result = process->wait();
     EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
-    upgraded += result.out.find("upgraded to version 3") != std::string::npos;
+    upgraded += result.out.find("upgraded to version 4") != std::string::npos;
   }
   EXPECT_EQ(upgraded, 1);
   Db db(path("data/trends.db"), false);
-  expect_each_migration_once(db, "trends", 3);
+  expect_each_migration_once(db, "trends", 4);
   EXPECT_EQ(db.integer("SELECT count(*) FROM trending_topics"), 500);
   EXPECT_EQ(db.integer("SELECT count(*) FROM search_history"), 500);
 }
@@ -311,7 +311,7 @@ TEST_F(Concurrency, EightConnectionsCreatingAndUpgradingOneFileApplyEachMigratio
   }
   for (auto& thread : threads) thread.join();
   const std::map<std::string, std::string> expected = {
-      {"trends", "[2,3]"}, {"metrics", "[1,2]"}, {"image_library", "[1,2]"}};
+      {"trends", "[2,3,4]"}, {"metrics", "[1,2,3]"}, {"image_library", "[1,2,3]"}};
   for (const auto& [kind, migrations] : expected) {
     int applying = 0;
     for (int i = 0; i < kConnections; ++i) {

@@ -18,8 +18,8 @@ TEST(Init, FreshDatabaseAppliesEveryVersionAndReportsIt) {
   const std::string report = db.text("SELECT emf_init('trends')");
   EXPECT_EQ(db.json(report, "$.kind"), "trends");
   EXPECT_EQ(db.json(report, "$.schema"), "main");
-  EXPECT_EQ(db.json(report, "$.version"), "3");
-  EXPECT_EQ(db.json(report, "$.applied"), "[1,2,3]");
+  EXPECT_EQ(db.json(report, "$.version"), "4");
+  EXPECT_EQ(db.json(report, "$.applied"), "[1,2,3,4]");
   EXPECT_EQ(db.json(report, "$.journal_mode"), "wal");
   EXPECT_EQ(db.json(report, "$.warnings"), "NULL");
   EXPECT_EQ(db.text("PRAGMA journal_mode"), "wal");
@@ -33,9 +33,9 @@ TEST(Init, IsIdempotent) {
   const std::string before = db.dump();
   const std::string report = db.text("SELECT emf_init('metrics')");
   EXPECT_EQ(db.json(report, "$.applied"), "[]");
-  EXPECT_EQ(db.json(report, "$.version"), "2");
+  EXPECT_EQ(db.json(report, "$.version"), "3");
   EXPECT_EQ(db.dump(), before);
-  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_schema_history"), 2);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_schema_history"), 3);
 }
 
 TEST(Init, RecordsHistoryWithTheFilesSha256) {
@@ -44,7 +44,7 @@ TEST(Init, RecordsHistoryWithTheFilesSha256) {
   const auto rows = db.rows(
       "SELECT kind, version, name, checksum, applied_at = strftime('%Y-%m-%d %H:%M:%f', "
       "applied_at), duration_ms >= 0 FROM emf_schema_history ORDER BY version");
-  ASSERT_EQ(rows.size(), 2u);
+  ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[0][0], "image_library");
   EXPECT_EQ(rows[0][1], "1");
   EXPECT_EQ(rows[0][2], "initial");
@@ -59,8 +59,8 @@ TEST(Init, ThreeKindsShareOneFile) {
   for (const char* kind : {"trends", "metrics", "image_library"}) {
     db.exec(fmt::format("SELECT emf_init('{}')", kind));
   }
-  // trends has three migrations, the others two each.
-  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_schema_history"), 7);
+  // trends has four migrations, the others three each.
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_schema_history"), 10);
   EXPECT_EQ(db.json(db.text("SELECT emf_check()"), "$.ok"), "1");
   EXPECT_EQ(db.json(db.text("SELECT emf_check()"), "$.kinds[2].kind"), "image_library");
 }
@@ -142,7 +142,7 @@ TEST(Init, AVfsWithoutWalKeepsItsJournalAndSaysSo) {
   TempDir dir;
   Db db(dir.file("t.db"), true, "unix-dotfile");
   const std::string report = db.text("SELECT emf_init('trends')");
-  EXPECT_EQ(db.json(report, "$.applied"), "[1,2,3]");
+  EXPECT_EQ(db.json(report, "$.applied"), "[1,2,3,4]");
   EXPECT_EQ(db.json(report, "$.journal_mode"), "delete");
   EXPECT_EQ(db.json(report, "$.warnings"),
             "[\"journal_mode is 'delete': this database or its VFS does not support WAL\"]");
@@ -156,7 +156,7 @@ TEST(Init, InsideTheCallersTransactionJoinsItAndSaysWhatItCouldNotDo) {
   db.exec("PRAGMA foreign_keys = OFF");
   db.exec("BEGIN");
   const std::string report = db.text("SELECT emf_init('trends')");
-  EXPECT_EQ(db.json(report, "$.applied"), "[1,2,3]");
+  EXPECT_EQ(db.json(report, "$.applied"), "[1,2,3,4]");
   EXPECT_NE(db.json(report, "$.warnings[0]").find("foreign_keys stays off"), std::string::npos)
       << report;
   EXPECT_NE(db.json(report, "$.warnings[1]").find("journal_mode stays 'delete'"), std::string::npos)

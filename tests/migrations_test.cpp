@@ -45,13 +45,13 @@ TEST(Migrations, AVersion1DatabaseUpgradesWithEveryRowIntact) {
   make_version_1(db, "trends");
   fill_version_1_trends(db, 2000);
   const std::string before = trends_rows(db);
-  ASSERT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.kinds[0].pending"), "[2,3]");
+  ASSERT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.kinds[0].pending"), "[2,3,4]");
   const std::int64_t sequence =
       db.integer("SELECT seq FROM sqlite_sequence WHERE name = 'trending_topics'");
 
   const std::string report = db.text("SELECT emf_init('trends')");
-  EXPECT_EQ(db.json(report, "$.applied"), "[2,3]");
-  EXPECT_EQ(db.json(report, "$.version"), "3");
+  EXPECT_EQ(db.json(report, "$.applied"), "[2,3,4]");
+  EXPECT_EQ(db.json(report, "$.version"), "4");
   EXPECT_EQ(db.json(report, "$.baseline"), "NULL");
   EXPECT_EQ(db.json(report, "$.rebuilt"), "[\"trending_topics\",\"search_history\"]");
   // Every stored time converted: 2,000 rows of three times, and two searches.
@@ -72,7 +72,7 @@ TEST(Migrations, AVersion1DatabaseUpgradesWithEveryRowIntact) {
   EXPECT_EQ(db.integer("SELECT count(*) FROM trending_topics WHERE priority = 0"), 2000);
   EXPECT_EQ(db.integer("SELECT count(*) FROM search_history"), 2);
   EXPECT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.ok"), "1");
-  // The upgraded schema checks clean against a fresh install of version 3.
+  // The upgraded schema checks clean against a fresh install of version 4.
   Db fresh;
   fresh.exec("SELECT emf_init('trends')");
   EXPECT_EQ(db.rows("SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite%' "
@@ -87,7 +87,7 @@ TEST(Migrations, EmfMigrationsListsAppliedPendingAndModified) {
   auto rows = db.rows(
       "SELECT version, name, checksum, applied_at IS NOT NULL, "
       "status FROM emf_migrations('trends')");
-  ASSERT_EQ(rows.size(), 3u);
+  ASSERT_EQ(rows.size(), 4u);
   EXPECT_EQ(rows[0],
             (std::vector<std::string>{"1", "initial",
                                       sha256_of_file(EMF_SOURCE_DIR "/sql/trends/001_initial.sql"),
@@ -97,14 +97,15 @@ TEST(Migrations, EmfMigrationsListsAppliedPendingAndModified) {
                          sha256_of_file(EMF_SOURCE_DIR "/sql/trends/002_topic_priority.sql"), "0",
                          "pending"}));
   db.exec("SELECT emf_init('trends')");
-  EXPECT_EQ(db.rows("SELECT status FROM emf_migrations('trends')"),
-            (std::vector<std::vector<std::string>>{{"applied"}, {"applied"}, {"applied"}}));
+  EXPECT_EQ(
+      db.rows("SELECT status FROM emf_migrations('trends')"),
+      (std::vector<std::vector<std::string>>{{"applied"}, {"applied"}, {"applied"}, {"applied"}}));
   db.exec("UPDATE emf_schema_history SET checksum = 'changed' WHERE version = 2");
   EXPECT_EQ(db.rows("SELECT version, checksum, status FROM emf_migrations('trends')")[1],
             (std::vector<std::string>{"2", "changed", "modified"}));
   // Not installed: everything pending. The kind is required.
   EXPECT_EQ(db.integer("SELECT count(*) FROM emf_migrations('metrics') WHERE status = 'pending'"),
-            2);
+            3);
   EXPECT_EQ(*db.error("SELECT * FROM emf_migrations"),
             "emf_migrations: kind is NULL (expected trends, metrics or image_library)");
 }
@@ -138,12 +139,12 @@ TEST(Migrations, ADatabaseFromANewerEmfIsRefused) {
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(*error,
             "emf_init: metrics is at version 7, applied by a newer emf; this emf knows versions up "
-            "to 2; upgrade emf");
+            "to 3; upgrade emf");
   const std::string check = db.text("SELECT emf_check('metrics')");
   EXPECT_EQ(db.json(check, "$.ok"), "0");
   EXPECT_EQ(db.text("SELECT status || ' ' || detail FROM emf_objects('metrics') WHERE type = "
                     "'migration'"),
-            "extra applied by a newer emf; this one knows versions up to 2");
+            "extra applied by a newer emf; this one knows versions up to 3");
   EXPECT_EQ(db.text("SELECT status FROM emf_migrations('metrics') WHERE version = 7"), "newer");
   // Every function that writes refuses it the same way, changing nothing:
   // repair would put older definitions back, reset an older schema.
@@ -155,9 +156,52 @@ TEST(Migrations, ADatabaseFromANewerEmfIsRefused) {
     const auto refused = db.error(fmt::format("SELECT {}", call));
     ASSERT_TRUE(refused.has_value());
     EXPECT_NE(refused->find(": metrics is at version 7, applied by a newer emf; this emf knows "
-                            "versions up to 2; upgrade emf"),
+                            "versions up to 3; upgrade emf"),
               std::string::npos)
         << *refused;
+    EXPECT_EQ(db.dump(), before);
+  }
+}
+
+// The pipeline's indexes (trends 4, metrics 3, image_library 3): a database
+// at the version before, full of rows, gains them and nothing else; every
+// row stays as it was and the database checks clean.
+TEST(Migrations, ThePipelineIndexesArriveOnAPreviousVersionWithItsRows) {
+  const std::vector<std::pair<std::string, std::vector<std::string>>> added = {
+      {"trends", {"idx_trending_topics_unused_by_relevance"}},
+      {"metrics", {"idx_video_metrics_platform_engagement", "idx_video_metadata_status_created"}},
+      {"image_library", {"idx_image_library_pick", "idx_image_usage_video_scene"}},
+  };
+  for (const auto& [kind, indexes] : added) {
+    SCOPED_TRACE(kind);
+    TempDir dir;
+    Db db(dir.file(kind + ".db"));
+    db.exec(fmt::format("SELECT emf_init('{0}'), emf_seed('{0}', 500)", kind));
+    const std::int64_t latest = db.integer(
+        fmt::format("SELECT max(version) FROM emf_schema_history WHERE kind = '{}'", kind));
+    // The previous version, as an emf of that version left it: the latest
+    // migration only adds these indexes.
+    for (const auto& index : indexes) db.exec("DROP INDEX " + index);
+    db.exec(fmt::format("DELETE FROM emf_schema_history WHERE kind = '{}' AND version = {}", kind,
+                        latest));
+    ASSERT_EQ(db.json(db.text(fmt::format("SELECT emf_check('{}')", kind)), "$.kinds[0].pending"),
+              fmt::format("[{}]", latest));
+    const std::string before = db.dump();
+
+    const std::string report = db.text(fmt::format("SELECT emf_init('{}')", kind));
+    EXPECT_EQ(db.json(report, "$.applied"), fmt::format("[{}]", latest));
+    EXPECT_EQ(db.json(report, "$.rebuilt"), "NULL") << report;
+    for (const auto& index : indexes) {
+      EXPECT_EQ(db.integer("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = '" +
+                           index + "'"),
+                1)
+          << index;
+    }
+    EXPECT_EQ(db.json(db.text(fmt::format("SELECT emf_check('{}')", kind)), "$.ok"), "1");
+    // The same rows and objects: only the indexes and the history row differ.
+    for (const auto& index : indexes) db.exec("DROP INDEX " + index);
+    db.exec(fmt::format("DELETE FROM emf_schema_history WHERE kind = '{}' AND version = {}", kind,
+                        latest));
     EXPECT_EQ(db.dump(), before);
   }
 }
@@ -170,7 +214,7 @@ TEST(Migrations, PlanSaysWhatInitWouldDoAndChangesNothing) {
   const std::string before = db.dump();
   const std::string plan = db.text("SELECT emf_plan('trends')");
   EXPECT_EQ(db.json(plan, "$.version"), "1");
-  EXPECT_EQ(db.json(plan, "$.latest"), "3");
+  EXPECT_EQ(db.json(plan, "$.latest"), "4");
   EXPECT_EQ(db.json(plan, "$.adopt"), "0");
   EXPECT_EQ(db.json(plan, "$.has_data"), "1");
   EXPECT_EQ(db.json(plan, "$.steps[0].name"), "topic_priority");
@@ -179,7 +223,8 @@ TEST(Migrations, PlanSaysWhatInitWouldDoAndChangesNothing) {
                       "DEFAULT 0;"),
             0u);
   EXPECT_EQ(db.json(plan, "$.steps[1].name"), "exact_values");
-  EXPECT_EQ(db.json(plan, "$.steps[2]"), "NULL");
+  EXPECT_EQ(db.json(plan, "$.steps[2].name"), "pipeline_indexes");
+  EXPECT_EQ(db.json(plan, "$.steps[3]"), "NULL");
   EXPECT_EQ(db.dump(), before);
   db.exec("SELECT emf_init('trends')");
   EXPECT_EQ(db.json(db.text("SELECT emf_plan('trends')"), "$.steps"), "[]");

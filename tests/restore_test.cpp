@@ -60,7 +60,7 @@ TEST(Restore, PutsABackupBackAndSavesTheStateItReplaces) {
   const std::string report = db.text(fmt::format("SELECT emf_restore('{}', 'main', '{}')",
                                                  dir.file("backup.db"), dir.file("saved.db")));
   EXPECT_EQ(db.json(report, "$.kinds[0].kind"), "trends");
-  EXPECT_EQ(db.json(report, "$.kinds[0].version"), "3");
+  EXPECT_EQ(db.json(report, "$.kinds[0].version"), "4");
   EXPECT_EQ(db.json(report, "$.saved_current"), dir.file("saved.db"));
   EXPECT_EQ(db.dump(), backed_up);
   EXPECT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.ok"), "1");
@@ -101,7 +101,7 @@ TEST(Restore, RefusesWhatItCannotPutBackAndChangesNothing) {
       {"metrics.db", "holds metrics, the database trends; restore a backup of the same kind"},
       {"newer.db",
        "holds trends at version 9, which a newer emf made; this emf knows versions up "
-       "to 3; upgrade emf to restore it"},
+       "to 4; upgrade emf to restore it"},
       {"plain.db", "holds no emf database"},
       {"not-sqlite.txt", "is not a database SQLite can read"},
       {"damaged.db", "fails integrity_check"},
@@ -273,7 +273,7 @@ TEST(Restore, SavesOnlyToANewFileAndUndoesANewerUpgrade) {
       "INSERT INTO emf_schema_history (kind, version, name, checksum) VALUES ('trends', 9, "
       "'future', 'x')");
   db.exec(fmt::format("SELECT emf_restore('{}', 'main', NULL)", dir.file("backup.db")));
-  EXPECT_EQ(db.integer("SELECT max(version) FROM emf_schema_history"), 3);
+  EXPECT_EQ(db.integer("SELECT max(version) FROM emf_schema_history"), 4);
 }
 
 // A column named rowid hides the rowid: the compaction must copy the real

@@ -115,7 +115,7 @@ TEST(Seed, RefusesAKindAtAnOlderVersion) {
   make_version_1(db, "trends");
   const std::string before = digest(db);
   const std::string message =
-      "emf_seed: trends is at version 1 of 3; run SELECT emf_init('trends') to upgrade it first";
+      "emf_seed: trends is at version 1 of 4; run SELECT emf_init('trends') to upgrade it first";
   EXPECT_EQ(db.error("SELECT emf_seed('trends')"), message);
   EXPECT_EQ(db.error("SELECT emf_seed('trends', 10, 1)"), message);
   db.exec("BEGIN");

@@ -41,7 +41,8 @@ TEST_F(ShellTest, DryRunPrintsThePlanAndChangesNothing) {
   auto result = emf({"init", "--dry-run"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_NE(
-      result.out.find("would upgrade it from version 1 to 3: 002_topic_priority, 003_exact_values"),
+      result.out.find("would upgrade it from version 1 to 4: 002_topic_priority, 003_exact_values, "
+                      "004_pipeline_indexes"),
       std::string::npos)
       << result.out;
   EXPECT_NE(
@@ -49,7 +50,8 @@ TEST_F(ShellTest, DryRunPrintsThePlanAndChangesNothing) {
                       "DEFAULT 0;"),
       std::string::npos)
       << result.out;
-  EXPECT_NE(result.out.find("would create it at version 2: 001_initial, 002_exact_values"),
+  EXPECT_NE(result.out.find("would create it at version 3: 001_initial, 002_exact_values, "
+                            "003_pipeline_indexes"),
             std::string::npos);
   EXPECT_NE(result.out.find("CREATE TABLE \"main\".video_metrics"), std::string::npos);
   // Byte for byte, and not a file more (no metrics.db, no -wal, no backups).
@@ -103,8 +105,8 @@ TEST_F(ShellTest, DryRunOnALegacyDatabaseShowsTheAdoption) {
   const std::string bytes = read_file(path("data/trends.db"));
   auto result = emf({"init", "--dry-run", "--only", "trends"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.out.find("would adopt it and bring it to version 3: 001_initial, "
-                            "002_topic_priority, 003_exact_values"),
+  EXPECT_NE(result.out.find("would adopt it and bring it to version 4: 001_initial, "
+                            "002_topic_priority, 003_exact_values, 004_pipeline_indexes"),
             std::string::npos)
       << result.out;
   EXPECT_NE(result.out.find("-- 001_initial (baseline: adopt the existing tables)"),
@@ -124,7 +126,7 @@ TEST_F(ShellTest, ADatabaseWithDataIsBackedUpBeforeItIsMigrated) {
   EXPECT_NE(result.out.find("backup before migrating: data/backups/" + backups[0]),
             std::string::npos)
       << result.out;
-  EXPECT_NE(result.out.find("upgraded to version 3"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("upgraded to version 4"), std::string::npos) << result.out;
   // The backup is the database as it was: version 1, with its rows.
   Db backup(path("data/backups/" + backups[0]), false);
   EXPECT_EQ(backup.integer("SELECT max(version) FROM emf_schema_history"), 1);
@@ -141,7 +143,7 @@ TEST_F(ShellTest, NoBackupSkipsTheBackupBeforeMigrating) {
   auto result = emf({"init", "--only", "trends", "--no-backup"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_FALSE(fs::exists(path("data/backups")));
-  EXPECT_EQ(count("data/trends.db", "emf_schema_history"), 3);
+  EXPECT_EQ(count("data/trends.db", "emf_schema_history"), 4);
 }
 
 // What repair --dry-run says of a database repair would refuse, and the
@@ -168,12 +170,12 @@ TEST_F(ShellTest, RepairDryRunAndCheckNameWhatToRunFirst) {
   result = emf({"status", "--only", "trends"});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.out.find("version 9, migrated by a newer emf (009_future): upgrade emf (this "
-                            "one knows version 3)"),
+                            "one knows version 4)"),
             std::string::npos)
       << result.out;
   Db db;
   result = emf({"status", "--only", "trends", "--json"});
-  EXPECT_EQ(db.json(result.out, "$.databases[0].migrations[3].status"), "newer");
+  EXPECT_EQ(db.json(result.out, "$.databases[0].migrations[4].status"), "newer");
 }
 
 // What only reads leaves nothing beside the database: no -wal, no -shm
@@ -208,11 +210,11 @@ TEST_F(ShellTest, StatusListsVersionsAndPendingMigrations) {
   ASSERT_EQ(emf({"init", "--only", "metrics"}).exit_code, 0);
   auto result = emf({"status"});
   EXPECT_EQ(result.exit_code, 1);
-  EXPECT_NE(result.out.find(
-                "version 1 of 3; pending: 002_topic_priority, 003_exact_values (run emf init)"),
+  EXPECT_NE(result.out.find("version 1 of 4; pending: 002_topic_priority, 003_exact_values, "
+                            "004_pipeline_indexes (run emf init)"),
             std::string::npos)
       << result.out;
-  EXPECT_NE(result.out.find("metrics        data/metrics.db                  version 2 (latest)"),
+  EXPECT_NE(result.out.find("metrics        data/metrics.db                  version 3 (latest)"),
             std::string::npos)
       << result.out;
   EXPECT_NE(
@@ -241,7 +243,7 @@ TEST_F(ShellTest, InitAdoptsALegacyDatabaseInOneCommand) {
   }
   auto result = emf({"init", "--only", "image_library"});
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
-  EXPECT_NE(result.out.find("adopted, upgraded to version 2: 4 tables rebuilt (image_library, "
+  EXPECT_NE(result.out.find("adopted, upgraded to version 3: 4 tables rebuilt (image_library, "
                             "image_usage, image_collections, collection_images), "),
             std::string::npos)
       << result.out;
@@ -341,7 +343,7 @@ TEST_F(ShellTest, RestoreOfAnOlderVersionSaysToRunInit) {
   EXPECT_FALSE(fs::exists(path("data/backups")));
   result = emf({"init", "--only", "trends", "--no-backup"});
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
-  EXPECT_NE(result.out.find("upgraded to version 3"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("upgraded to version 4"), std::string::npos) << result.out;
   EXPECT_EQ(count("data/trends.db", "trending_topics"), 2);
 }
 
@@ -365,7 +367,7 @@ TEST_F(ShellTest, DriftIsOneReadableLinePerObject) {
       "checks differ";
   auto result = emf({"check", "--only", "metrics"});
   EXPECT_EQ(result.exit_code, 1);
-  EXPECT_NE(result.out.find("problems (version 2): run emf repair"), std::string::npos)
+  EXPECT_NE(result.out.find("problems (version 3): run emf repair"), std::string::npos)
       << result.out;
   EXPECT_NE(result.out.find("    " + summary + "\n"), std::string::npos) << result.out;
   EXPECT_EQ(result.out.find("missing check"), std::string::npos) << result.out;

@@ -30,7 +30,7 @@ TEST_F(ShellTest, InitCreatesTheThreeDatabasesThenReportsThemUpToDate) {
     EXPECT_NE(result.out.find(fmt::format("data/{}.db", kind)), std::string::npos) << result.out;
   }
   EXPECT_EQ(std::count(result.out.begin(), result.out.end(), '\n'), 3) << result.out;
-  EXPECT_NE(result.out.find("metrics        data/metrics.db                  created (version 2)"),
+  EXPECT_NE(result.out.find("metrics        data/metrics.db                  created (version 3)"),
             std::string::npos)
       << result.out;
   EXPECT_EQ(result.err, "");
@@ -38,7 +38,7 @@ TEST_F(ShellTest, InitCreatesTheThreeDatabasesThenReportsThemUpToDate) {
   result = emf({"init"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_NE(
-      result.out.find("trends         data/trends.db                   up to date (version 3)"),
+      result.out.find("trends         data/trends.db                   up to date (version 4)"),
       std::string::npos)
       << result.out;
   EXPECT_EQ(result.out.find("created"), std::string::npos) << result.out;
@@ -50,7 +50,7 @@ TEST_F(ShellTest, CheckExitsZeroWhenHealthyAndOneAfterATableIsDropped) {
   ASSERT_EQ(emf({"init"}).exit_code, 0);
   auto result = emf({"check"});
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
-  EXPECT_NE(result.out.find("image_library  data/image_library.db            ok (version 2)"),
+  EXPECT_NE(result.out.find("image_library  data/image_library.db            ok (version 3)"),
             std::string::npos)
       << result.out;
   {
@@ -60,7 +60,7 @@ TEST_F(ShellTest, CheckExitsZeroWhenHealthyAndOneAfterATableIsDropped) {
   result = emf({"check"});
   EXPECT_EQ(result.exit_code, 1);
   // The line ends with what fixes it.
-  EXPECT_NE(result.out.find("metrics        data/metrics.db                  problems (version 2): "
+  EXPECT_NE(result.out.find("metrics        data/metrics.db                  problems (version 3): "
                             "run emf repair"),
             std::string::npos)
       << result.out;
@@ -241,7 +241,7 @@ TEST_F(ShellTest, InitVerboseListsEveryObjectOfAnUpToDateDatabase) {
   EXPECT_EQ(result.out.find("idx_trending_topics_source"), std::string::npos) << result.out;
   result = emf({"init", "--only", "trends", "--verbose"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.out.find("up to date (version 3)"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("up to date (version 4)"), std::string::npos) << result.out;
   const std::regex ok_line("\\n    index +idx_trending_topics_source +ok *\\n");
   EXPECT_TRUE(std::regex_search(result.out, ok_line)) << result.out;
 }
@@ -376,7 +376,7 @@ TEST_F(ShellTest, JsonIsOneDocumentWithTheExtensionsReports) {
   result = emf({"--json", "seed", "--only", "trends"});
   ASSERT_EQ(result.exit_code, 0);
   EXPECT_EQ(db.json(result.out, "$.databases[0].seed.inserted.trending_topics"), "6");
-  EXPECT_EQ(db.json(result.out, "$.databases[0].init.version"), "3");
+  EXPECT_EQ(db.json(result.out, "$.databases[0].init.version"), "4");
 }
 
 TEST_F(ShellTest, ShellRunsSqlite3WithTheExtensionLoaded) {
@@ -508,7 +508,7 @@ TEST_F(ShellTest, OnATerminalThereIsColourUnlessNoColor) {
   const std::vector<std::string> check = {EMF_SHELL_PATH, "check"};
   auto result = run_on_terminal(check, ProcessOptions{dir.path(), {}, {}});
   EXPECT_EQ(result.exit_code, 0);
-  EXPECT_NE(result.out.find("\033[32mok (version 3)"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("\033[32mok (version 4)"), std::string::npos) << result.out;
   result = run_on_terminal(check, ProcessOptions{dir.path(), {{"NO_COLOR", "1"}}, {}});
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_EQ(result.out.find('\033'), std::string::npos) << result.out;

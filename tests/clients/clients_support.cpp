@@ -66,7 +66,9 @@ void expect_scenario(const fs::path& dir, const ProcessResult& result) {
   // The reports of emf_init and emf_seed, read with SQLite's JSON functions.
   Db json(":memory:", /*load_extension=*/false);
   const std::map<std::string, std::pair<std::string, std::string>> kinds = {
-      {"trends", {"3", "[1,2,3]"}}, {"metrics", {"2", "[1,2]"}}, {"image_library", {"2", "[1,2]"}}};
+      {"trends", {"4", "[1,2,3,4]"}},
+      {"metrics", {"3", "[1,2,3]"}},
+      {"image_library", {"3", "[1,2,3]"}}};
   const std::map<std::string, std::string> seeded = {
       {"trends", R"({"trending_topics":6,"search_history":4})"},
       {"metrics", R"({"video_metrics":8,"video_metadata":3})"},

@@ -99,8 +99,8 @@ except sqlite3.OperationalError as error:
           client_options(dir.path()));
   ASSERT_EQ(pipeline.exit_code, 0) << pipeline.out << pipeline.err;
   EXPECT_NE(pipeline.out.find("emf " + version +
-                              ": trends version 3, metrics version 2, "
-                              "image_library version 2\n"),
+                              ": trends version 4, metrics version 3, "
+                              "image_library version 3\n"),
             std::string::npos)
       << pipeline.out;
   EXPECT_NE(pipeline.out.find("claimed topic 1: AI art generators (relevance 0.92)\n"),
