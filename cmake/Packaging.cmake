@@ -50,7 +50,7 @@ else()
                  "written by hand")
   string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS
          ", libc6 (>= 2.34), libstdc++6 (>= 12), libgcc-s1 (>= 3.0), libfmt9 (>= 9.1.0), "
-         "libssl3 (>= 3.0.0)")
+         "libnettle8 (>= 3.7)")
 endif()
 # `emf shell` runs the sqlite3 program; everything else works without it.
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS sqlite3)

@@ -1,23 +1,22 @@
-// SHA-256 through OpenSSL's EVP interface; see checksum.h.
+// SHA-256 through Nettle; see checksum.h.
 #include "checksum.h"
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
 
-#include "error.h"
+#include <nettle/sha2.h>
+#include <cstdint>
 
 namespace emf {
 
 std::string sha256_hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
-    throw Error("SHA-256 failed in OpenSSL");
-  }
+  sha256_ctx context;
+  sha256_init(&context);
+  sha256_update(&context, data.size(), reinterpret_cast<const std::uint8_t*>(data.data()));
+  std::uint8_t digest[SHA256_DIGEST_SIZE];
+  sha256_digest(&context, sizeof digest, digest);
   std::string hex;
-  hex.reserve(length * 2);
-  for (unsigned int i = 0; i < length; ++i)
-    fmt::format_to(std::back_inserter(hex), "{:02x}", digest[i]);
+  hex.reserve(sizeof digest * 2);
+  for (const std::uint8_t byte : digest) fmt::format_to(std::back_inserter(hex), "{:02x}", byte);
   return hex;
 }
 

@@ -1,4 +1,4 @@
-// Migration checksums: SHA-256 (OpenSSL), as lowercase hex, so that
+// Migration checksums: SHA-256 (Nettle), as lowercase hex, so that
 // `sha256sum sql/trends/001_initial.sql` prints the same value.
 #pragma once
 

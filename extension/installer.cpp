@@ -323,10 +323,10 @@ std::string install_plan_json(sqlite3* db, const InstallPlan& plan) {
   std::vector<json::Value> rebuilds(plan.rebuilds.begin(), plan.rebuilds.end());
   std::vector<json::Value> steps;
   for (const PlannedStep& step : plan.steps) {
-    steps.push_back(json::Raw{json::object(db, {{"version", step.version},
-                                                {"name", step.name},
-                                                {"baseline", step.baseline},
-                                                {"sql", step.sql}})});
+    steps.emplace_back(json::Raw{json::object(db, {{"version", step.version},
+                                                   {"name", step.name},
+                                                   {"baseline", step.baseline},
+                                                   {"sql", step.sql}})});
   }
   return json::object(db, {{"kind", kind_name(plan.kind)},
                            {"schema", plan.schema},

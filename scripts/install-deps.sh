@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   cmake make g++ pkg-config
   libsqlite3-dev sqlite3
-  libfmt-dev libcli11-dev libssl-dev
+  libfmt-dev libcli11-dev nettle-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3
   # The client tests (tests/clients) and the Python package (python/): a venv

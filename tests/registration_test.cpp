@@ -8,7 +8,12 @@
 #define SQLITE_CORE 1
 #include <sqlite3ext.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "support/test_db.h"
 
@@ -85,6 +90,47 @@ TEST(Registration, AnOlderSqliteRefusesTheLoadNamingBothVersions) {
   EXPECT_GT(db.integer(emf_functions), 0);
   // The handle stays open: the connection's functions live in the library
   // until it closes, as with SQLite's own loader.
+}
+
+// The shared libraries libemf.so asks the loader for, as `readelf -d` lists
+// them.
+std::vector<std::string> needed_libraries() {
+  const std::string command = std::string("readelf -d ") + EMF_EXTENSION_PATH + ".so";
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+  std::vector<std::string> needed;
+  if (!pipe) return needed;
+  char line[512];
+  while (std::fgets(line, sizeof line, pipe.get()) != nullptr) {
+    const std::string text = line;
+    const auto open = text.find("Shared library: [");
+    if (open == std::string::npos) continue;
+    const auto start = open + 17;
+    needed.push_back(text.substr(start, text.find(']', start) - start));
+  }
+  return needed;
+}
+
+// SQLite loads an extension with RTLD_NOW: every symbol that the library and
+// the libraries it needs import is looked up then, and the C++ runtime and
+// fmt alone cost several milliseconds a process (docs/PERFORMANCE.md). They
+// are linked in, with their symbols kept local.
+TEST(Registration, TheLibraryNeedsNoCppRuntimeToLoad) {
+  const std::vector<std::string> needed = needed_libraries();
+  ASSERT_FALSE(needed.empty()) << "readelf -d listed nothing for " << EMF_EXTENSION_PATH;
+  const auto needs = [&](std::string_view prefix) {
+    return std::ranges::any_of(needed,
+                               [&](const std::string& name) { return name.starts_with(prefix); });
+  };
+  EXPECT_TRUE(needs("libnettle.so"));  // SHA-256 of the migrations
+  EXPECT_FALSE(needs("libfmt.so"));
+  EXPECT_FALSE(needs("libcrypto.so"));
+#if defined(EMF_SANITIZE)
+  // The sanitizer build keeps the shared runtime, which its runtime expects.
+  EXPECT_TRUE(needs("libstdc++.so"));
+#else
+  EXPECT_FALSE(needs("libstdc++.so"));
+  EXPECT_FALSE(needs("libgcc_s.so"));
+#endif
 }
 
 }  // namespace
