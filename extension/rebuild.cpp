@@ -432,7 +432,7 @@ bool Rebuild::rebuild_table(std::string_view create_table_sql, Misfits& misfits)
                                            "AND name = {} COLLATE NOCASE",
                                            quote_identifier(schema_), quote_literal(*object_name)))
           .value_or(*object_name);
-  const SchemaSnapshot before = read_schema(db_, schema_);
+  const SchemaSnapshot before = read_schema(db_, schema_, table);
   const SchemaObject* old_table = before.find(table);
   if (old_table != nullptr && old_table->without_rowid) {
     throw Error(fmt::format("cannot rebuild {}: it is a WITHOUT ROWID table", table));
@@ -453,7 +453,10 @@ bool Rebuild::rebuild_table(std::string_view create_table_sql, Misfits& misfits)
   }
 
   const std::string scratch_name = "emf_rebuild_" + lower_name(table);
-  if (before.find(scratch_name) != nullptr) {
+  if (query_optional_text(db_,
+                          fmt::format("SELECT 1 FROM {}.sqlite_schema WHERE name = {} "
+                                      "COLLATE NOCASE",
+                                      quote_identifier(schema_), quote_literal(scratch_name)))) {
     throw Error(
         fmt::format("cannot rebuild {}: emf needs the name {} for the new table, and an "
                     "object of yours has it; rename it, then try again",
@@ -462,7 +465,7 @@ bool Rebuild::rebuild_table(std::string_view create_table_sql, Misfits& misfits)
   set_aside();
   const std::string scratch = qualified(schema_, scratch_name);
   exec(db_, replace_object_name(create_table_sql, scratch));
-  const SchemaSnapshot after_create = read_schema(db_, schema_);
+  const SchemaSnapshot after_create = read_schema(db_, schema_, scratch_name);
   const SchemaObject* created = after_create.find(scratch_name);
   const std::string alias = created != nullptr ? created->rowid_alias : std::string();
   const std::string source = qualified(schema_, table);

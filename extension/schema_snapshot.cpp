@@ -256,10 +256,18 @@ const SchemaObject* SchemaSnapshot::find(std::string_view name) const {
 }
 
 SchemaSnapshot read_schema(sqlite3* db, std::string_view schema) {
+  return read_schema(db, schema, std::nullopt);
+}
+
+SchemaSnapshot read_schema(sqlite3* db, std::string_view schema,
+                           std::optional<std::string_view> table) {
   SchemaSnapshot snapshot;
   Statement statement(db, "SELECT type, name, tbl_name, sql FROM " + quote_identifier(schema) +
                               ".sqlite_schema WHERE sql IS NOT NULL "
-                              "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid");
+                              "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' " +
+                              (table ? "AND tbl_name = ?1 COLLATE NOCASE " : "") +
+                              "ORDER BY rowid");
+  if (table) statement.bind_text(1, *table);
   while (statement.step()) {
     SchemaObject object;
     object.type = statement.column_text(0);

@@ -184,10 +184,10 @@ std::string identifier_name(const Token& token) {
   return lower(unquoted(token));
 }
 
-std::vector<Token> tokenize(std::string_view sql) {
+std::vector<Token> tokenize(std::string_view sql, std::size_t max_tokens) {
   std::vector<Token> tokens;
   std::size_t i = 0;
-  while (i < sql.size()) {
+  while (i < sql.size() && tokens.size() < max_tokens) {
     const unsigned char c = static_cast<unsigned char>(sql[i]);
     if (std::isspace(c)) {
       ++i;
@@ -391,7 +391,7 @@ std::string normalize_sql(std::string_view sql) {
 }
 
 bool starts_with_words(std::string_view statement, std::initializer_list<std::string_view> words) {
-  const std::vector<Token> tokens = tokenize(statement);
+  const std::vector<Token> tokens = tokenize(statement, words.size());
   std::size_t i = 0;
   for (std::string_view word : words) {
     if (i >= tokens.size() || !is_word(tokens[i], word)) return false;

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <initializer_list>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,8 +24,10 @@ struct Token {
 };
 
 // Throws emf::Error on an unterminated string or identifier; a comment left
-// open runs to the end of the text, as SQLite reads it.
-std::vector<Token> tokenize(std::string_view sql);
+// open runs to the end of the text, as SQLite reads it. Stops after
+// `max_tokens` tokens, for a caller that reads only the first few.
+std::vector<Token> tokenize(std::string_view sql,
+                            std::size_t max_tokens = std::numeric_limits<std::size_t>::max());
 
 // The statements of a script, without their terminating semicolons.
 std::vector<std::string_view> split_statements(std::string_view sql);
