@@ -27,11 +27,13 @@ WITH RECURSIVE
         SELECT max(coalesce((SELECT seq FROM main.sqlite_sequence
                              WHERE name = 'image_library'), 0),
                    coalesce((SELECT max(id) FROM main.image_library), 0))),
-    n(r, id, a) AS (
-        SELECT :first, last_id + 1, emf_random(:seed, 'image_library', last_id + 1)
-        FROM start WHERE :first <= :last
+    -- One row per id; the first, before :first, only starts the count.
+    n(r, id, a, time) AS (
+        SELECT :first - 1, last_id, 0, NULL FROM start
         UNION ALL
-        SELECT r + 1, id + 1, emf_random(:seed, 'image_library', id + 1)
+        SELECT r + 1, id + 1, emf_random(:seed, 'image_library', id + 1),
+               strftime('%Y-%m-%d %H:%M:%f', (1767225600000 + (id + 1) * 30000) / 1000.0,
+                        'unixepoch')
         FROM n WHERE r < :last),
     i(id, a, character, emotion, pose, format, side, time) AS (
         SELECT id, a,
@@ -42,8 +44,8 @@ WITH RECURSIVE
                                  WHEN 2 THEN 'jumping' ELSE 'profile' END,
                CASE (a >> 6) % 3 WHEN 0 THEN 'png' WHEN 1 THEN 'jpg' ELSE 'webp' END,
                512 + 256 * ((a >> 8) % 4),
-               strftime('%Y-%m-%d %H:%M:%f', (1767225600000 + id * 30000) / 1000.0, 'unixepoch')
-        FROM n)
+               time
+        FROM n WHERE r >= :first)
 SELECT id, character, emotion, pose,
        'synthetic/' || printf('%09d', id) || '-' || character || '.' || format,
        CASE (a >> 10) % 4 WHEN 0 THEN 'generated' WHEN 1 THEN 'photo' WHEN 2 THEN 'dreambooth'
@@ -70,8 +72,7 @@ WITH RECURSIVE
                    coalesce((SELECT max(id) FROM main.image_usage), 0)),
                coalesce((SELECT max(id) FROM main.image_library), 0) - :rows + 1),
     n(r, id, a) AS (
-        SELECT :first, last_id + 1, emf_random(:seed, 'image_usage', last_id + 1)
-        FROM start WHERE :first <= :last
+        SELECT :first - 1, last_id, 0 FROM start
         UNION ALL
         SELECT r + 1, id + 1, emf_random(:seed, 'image_usage', id + 1)
         FROM n WHERE r < :last)
@@ -81,7 +82,7 @@ SELECT id,
        'syn-' || printf('%09d', 1 + a % :rows),
        1 + (a >> 20) % 12,
        strftime('%Y-%m-%d %H:%M:%f', (1767225600000 + id * 20000) / 1000.0, 'unixepoch')
-FROM n, start;
+FROM n, start WHERE r >= :first;
 
 -- Collections, one a minute from 2026-01-01 (UTC) by id, a third of them for
 -- no character in particular.
@@ -92,8 +93,7 @@ WITH RECURSIVE
                              WHERE name = 'image_collections'), 0),
                    coalesce((SELECT max(id) FROM main.image_collections), 0))),
     n(r, id, a) AS (
-        SELECT :first, last_id + 1, emf_random(:seed, 'image_collections', last_id + 1)
-        FROM start WHERE :first <= :last
+        SELECT :first - 1, last_id, 0 FROM start
         UNION ALL
         SELECT r + 1, id + 1, emf_random(:seed, 'image_collections', id + 1)
         FROM n WHERE r < :last)
@@ -108,7 +108,7 @@ SELECT id,
                           ELSE 'podcast' END,
        CASE (a >> 7) % 3 WHEN 0 THEN 'butcher' WHEN 1 THEN 'nutsy' END,
        strftime('%Y-%m-%d %H:%M:%f', (1767225600000 + id * 60000) / 1000.0, 'unixepoch')
-FROM n;
+FROM n WHERE r >= :first;
 
 -- One image in each collection this call added (so (collection_id,
 -- image_id) never collides), in collection order; the images are skewed
@@ -119,14 +119,13 @@ WITH RECURSIVE
         SELECT coalesce((SELECT max(id) FROM main.image_collections), 0) - :rows + 1,
                coalesce((SELECT max(id) FROM main.image_library), 0) - :rows + 1),
     n(r, collection_id, a) AS (
-        SELECT :first, first_collection + :first,
-               emf_random(:seed, 'collection_images', first_collection + :first)
-        FROM start WHERE :first <= :last
+        SELECT :first - 1, first_collection + :first - 1, 0 FROM start
         UNION ALL
-        SELECT r + 1, collection_id + 1, emf_random(:seed, 'collection_images', collection_id + 1)
+        SELECT r + 1, collection_id + 1,
+               emf_random(:seed, 'collection_images', collection_id + 1)
         FROM n WHERE r < :last),
     u(collection_id, a, x) AS (
-        SELECT collection_id, a, (a >> 10) / 9007199254740992.0 FROM n)
+        SELECT collection_id, a, (a >> 10) / 9007199254740992.0 FROM n WHERE r >= :first)
 SELECT collection_id,
        first_image + CAST(:rows * (x * x * x * x) AS INTEGER),
        a % 100

@@ -22,9 +22,9 @@ WITH RECURSIVE
         SELECT max(coalesce((SELECT seq FROM main.sqlite_sequence
                              WHERE name = 'video_metadata'), 0),
                    coalesce((SELECT max(id) FROM main.video_metadata), 0))),
+    -- One row per id; the first, before :first, only starts the count.
     n(r, id, a) AS (
-        SELECT :first, last_id + 1, emf_random(:seed, 'video_metadata', last_id + 1)
-        FROM start WHERE :first <= :last
+        SELECT :first - 1, last_id, 0 FROM start
         UNION ALL
         SELECT r + 1, id + 1, emf_random(:seed, 'video_metadata', id + 1)
         FROM n WHERE r < :last),
@@ -37,7 +37,7 @@ WITH RECURSIVE
                CASE (a >> 5) % 8 WHEN 0 THEN 'viral' WHEN 1 THEN 'unexpected' WHEN 2 THEN 'local'
                                  WHEN 3 THEN 'global' WHEN 4 THEN 'weird' WHEN 5 THEN 'heated'
                                  WHEN 6 THEN 'quiet' ELSE 'record' END
-        FROM n)
+        FROM n WHERE r >= :first)
 SELECT id,
        video_id,
        'The ' || adjective || ' ' ||
@@ -78,26 +78,25 @@ WITH RECURSIVE
                    coalesce((SELECT max(id) FROM main.video_metrics), 0)),
                coalesce((SELECT max(id) FROM main.video_metadata), 0) - :rows + 1,
                max(1, :rows / 8)),
-    n(r, id, a, b, place) AS (
-        SELECT :first, last_id + 1, emf_random(:seed, 'video_metrics', last_id + 1),
-               emf_random(:seed, 'video_metrics', last_id + 1, 1),
-               videos * ((:first * 1.0 / :rows) * (:first * 1.0 / :rows)
-                         * (:first * 1.0 / :rows) * (:first * 1.0 / :rows))
-        FROM start WHERE :first <= :last
+    -- One row per id; the first, before :first, only starts the count.
+    n(r, id, a, b, place, time) AS (
+        SELECT :first - 1, last_id, 0, 0, 0.0, NULL FROM start
         UNION ALL
         SELECT r + 1, id + 1, emf_random(:seed, 'video_metrics', id + 1),
                emf_random(:seed, 'video_metrics', id + 1, 1),
                videos * (((r + 1) * 1.0 / :rows) * ((r + 1) * 1.0 / :rows)
-                         * ((r + 1) * 1.0 / :rows) * ((r + 1) * 1.0 / :rows))
+                         * ((r + 1) * 1.0 / :rows) * ((r + 1) * 1.0 / :rows)),
+               strftime('%Y-%m-%d %H:%M:%f', (1767225600000 + (id + 1) * 1000) / 1000.0,
+                        'unixepoch')
         FROM n, start WHERE r < :last),
-    s(id, a, b, video, platform, views) AS (
+    s(id, a, b, video, platform, views, time) AS (
         SELECT n.id, a, b, first_video + CAST(place AS INTEGER),
                CAST((place - CAST(place AS INTEGER)) * 4 AS INTEGER),
-               a % 1000000
-        FROM n, start),
-    c(id, a, b, video, platform, views, likes, comments, shares) AS (
+               a % 1000000, time
+        FROM n, start WHERE r >= :first),
+    c(id, a, b, video, platform, views, likes, comments, shares, time) AS (
         SELECT id, a, b, video, platform, views,
-               (a >> 20) % (views / 5 + 1), b % (views / 50 + 1), (b >> 20) % (views / 100 + 1)
+               (a >> 20) % (views / 5 + 1), b % (views / 50 + 1), (b >> 20) % (views / 100 + 1), time
         FROM s)
 SELECT id,
        'syn-' || printf('%09d', video),
@@ -107,6 +106,6 @@ SELECT id,
        (b >> 40) % (views / 200 + 1),
        views * (5.0 + ((a >> 40) % 1000) / 40.0),
        CASE WHEN views = 0 THEN 0.0 ELSE min(1.0, (likes + comments + shares) * 1.0 / views) END,
-       strftime('%Y-%m-%d %H:%M:%f', (1767225600000 + id * 1000) / 1000.0, 'unixepoch'),
-       strftime('%Y-%m-%d %H:%M:%f', (1767225600000 + id * 1000) / 1000.0, 'unixepoch')
+       time,
+       time
 FROM c;

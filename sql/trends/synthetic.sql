@@ -22,20 +22,17 @@ WITH RECURSIVE
         SELECT max(coalesce((SELECT seq FROM main.sqlite_sequence
                              WHERE name = 'trending_topics'), 0),
                    coalesce((SELECT max(id) FROM main.trending_topics), 0))),
-    n(r, id, a, b) AS (
-        SELECT :first, last_id + 1, emf_random(:seed, 'trending_topics', last_id + 1),
-               emf_random(:seed, 'trending_topics', last_id + 1, 1)
-        FROM start WHERE :first <= :last
+    -- One row per id; the first, before :first, only starts the count.
+    n(r, id, a, b, time) AS (
+        SELECT :first - 1, last_id, 0, 0, NULL FROM start
         UNION ALL
         SELECT r + 1, id + 1, emf_random(:seed, 'trending_topics', id + 1),
-               emf_random(:seed, 'trending_topics', id + 1, 1)
-        FROM n WHERE r < :last),
-    t(id, a, b, time) AS (
-        SELECT id, a, b,
+               emf_random(:seed, 'trending_topics', id + 1, 1),
                strftime('%Y-%m-%d %H:%M:%f',
-                        (1767225600000 + r * (15552000000 / :rows)
-                         + (b >> 20) % (15552000000 / :rows)) / 1000.0, 'unixepoch')
-        FROM n)
+                        (1767225600000 + (r + 1) * (15552000000 / :rows)
+                         + emf_random(:seed, 'trending_topics', id + 1, 2)
+                           % (15552000000 / :rows)) / 1000.0, 'unixepoch')
+        FROM n WHERE r < :last)
 SELECT id,
        CASE a % 8 WHEN 0 THEN 'viral' WHEN 1 THEN 'unexpected' WHEN 2 THEN 'local'
                   WHEN 3 THEN 'global' WHEN 4 THEN 'weird' WHEN 5 THEN 'heated'
@@ -58,7 +55,7 @@ SELECT id,
        time,
        time,
        CASE WHEN b % 10 = 0 THEN 1 + (b >> 4) % 3 ELSE 0 END
-FROM t;
+FROM n WHERE r >= :first;
 
 -- Searches over the same six months, in time order.
 INSERT INTO main.search_history (id, query, source, result_count, timestamp)
@@ -68,8 +65,7 @@ WITH RECURSIVE
                              WHERE name = 'search_history'), 0),
                    coalesce((SELECT max(id) FROM main.search_history), 0))),
     n(r, id, a) AS (
-        SELECT :first, last_id + 1, emf_random(:seed, 'search_history', last_id + 1)
-        FROM start WHERE :first <= :last
+        SELECT :first - 1, last_id, 0 FROM start
         UNION ALL
         SELECT r + 1, id + 1, emf_random(:seed, 'search_history', id + 1)
         FROM n WHERE r < :last)
@@ -88,4 +84,4 @@ SELECT id,
        strftime('%Y-%m-%d %H:%M:%f',
                 (1767225600000 + r * (15552000000 / :rows)
                  + (a >> 20) % (15552000000 / :rows)) / 1000.0, 'unixepoch')
-FROM n;
+FROM n WHERE r >= :first;
