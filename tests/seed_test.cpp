@@ -335,6 +335,26 @@ TEST(Seed, DropsOnlyItsOwnIndexesAndOnlyOnAnEmptyTable) {
   EXPECT_EQ(db.text("PRAGMA integrity_check"), "ok");
 }
 
+// SQLite refuses to drop an index while another statement of the connection
+// reads the file: the seed then keeps the indexes and still succeeds.
+TEST(Seed, WhileAnotherStatementReadsTheIndexesStayAndTheSeedSucceeds) {
+  TempDir dir;
+  Db db(dir.file("r.db"));
+  db.exec("SELECT emf_init('metrics')");
+  db.exec("CREATE TABLE two_rows (x); INSERT INTO two_rows VALUES (1), (2)");
+  const auto before = index_definitions(db);
+  sqlite3_stmt* reading = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db.get(), "SELECT x FROM two_rows", -1, &reading, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(reading), SQLITE_ROW);
+  EXPECT_EQ(db.text("SELECT emf_seed('metrics', 100, 1)"),
+            R"({"kind":"metrics","inserted":{"video_metrics":100,"video_metadata":100}})");
+  sqlite3_finalize(reading);
+  EXPECT_EQ(index_definitions(db), before);
+  EXPECT_EQ(db.text("PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('metrics')"), "$.ok"), "1");
+}
+
 std::string file_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
