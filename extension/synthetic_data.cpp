@@ -107,20 +107,18 @@ constexpr std::int64_t kSeedCacheKiB = 32 * 1024;
 // back when it ends, however it ends.
 class LargerCache {
  public:
-  explicit LargerCache(sqlite3* db)
-      : db_(db),
-        restore_(
-            fmt::format("PRAGMA main.cache_size = {}", query_int(db, "PRAGMA main.cache_size"))) {
+  explicit LargerCache(sqlite3* db) : db_(db) {
     // A negative setting is KiB, a positive one pages; only grow it.
     const std::int64_t before = query_int(db, "PRAGMA main.cache_size");
     const std::int64_t page_size = query_int(db, "PRAGMA main.page_size");
     const std::int64_t before_kib = before < 0 ? -before : before * page_size / 1024;
     if (before_kib < kSeedCacheKiB) {
+      restore_ = fmt::format("PRAGMA main.cache_size = {}", before);
       exec(db, fmt::format("PRAGMA main.cache_size = -{}", kSeedCacheKiB));
       changed_ = true;
     }
   }
-  // Built beforehand: nothing here may throw. Where SQLite refuses every
+  // restore_ is built beforehand: nothing here may throw. Where SQLite refuses every
   // statement (after running out of memory), the setting stays as the call
   // left it.
   ~LargerCache() {
