@@ -2,8 +2,9 @@
 # extension needs no file at run time. Run as:
 #   cmake -DSQL_DIR=... -DOUTPUT=... -P EmbedSql.cmake
 # Files must be sql/<name>.sql (shared objects) or sql/<kind>/NNN_name.sql
-# (migrations) or sql/<kind>/sample.sql (sample data); anything else fails
-# the build, so a misnamed migration can never be skipped silently.
+# (migrations) or sql/<kind>/sample.sql (sample data) or
+# sql/<kind>/synthetic.sql (synthetic data); anything else fails the build,
+# so a misnamed migration can never be skipped silently.
 cmake_minimum_required(VERSION 3.22)
 
 file(GLOB_RECURSE sql_files RELATIVE "${SQL_DIR}" "${SQL_DIR}/*.sql")
@@ -15,9 +16,9 @@ set(index 0)
 foreach(relative_path IN LISTS sql_files)
   if(NOT relative_path MATCHES "^[a-z_]+\\.sql$"
      AND NOT relative_path MATCHES "^[a-z_]+/[0-9][0-9][0-9]_[a-z0-9_]+\\.sql$"
-     AND NOT relative_path MATCHES "^[a-z_]+/sample\\.sql$")
+     AND NOT relative_path MATCHES "^[a-z_]+/(sample|synthetic)\\.sql$")
     message(FATAL_ERROR "sql/${relative_path}: expected sql/<kind>/NNN_name.sql, "
-                        "sql/<kind>/sample.sql or sql/<name>.sql")
+                        "sql/<kind>/sample.sql, sql/<kind>/synthetic.sql or sql/<name>.sql")
   endif()
   file(READ "${SQL_DIR}/${relative_path}" content HEX)
   string(LENGTH "${content}" hex_length)

@@ -28,6 +28,7 @@
 #include "report_table.h"
 #include "restore.h"
 #include "seed.h"
+#include "synthetic_data.h"
 #include "version.h"
 
 namespace emf {
@@ -277,6 +278,7 @@ int register_functions(sqlite3* db, char** error) {
       }
     }
   }
+  if (const int rc = register_random_function(db, error); rc != SQLITE_OK) return rc;
   for (const ReportTable& table : kReportTables) {
     const int rc = register_report_table(db, table);
     if (rc != SQLITE_OK) {

@@ -33,7 +33,7 @@ std::vector<Migration> load_migrations(Kind kind) {
   for (const EmbeddedFile& file : embedded_sql_files()) {
     if (!file.path.starts_with(prefix)) continue;
     std::string_view file_name = file.path.substr(prefix.size());
-    if (file_name == "sample.sql") continue;
+    if (file_name == "sample.sql" || file_name == "synthetic.sql") continue;
     // EmbedSql.cmake admits only NNN_name.sql here.
     int version = 0;
     std::from_chars(file_name.data(), file_name.data() + 3, version);
@@ -69,6 +69,13 @@ std::string_view sample_data_sql(Kind kind) {
   const EmbeddedFile* file = find_file(std::string(kind_name(kind)) + "/sample.sql");
   if (file == nullptr)
     throw Error(fmt::format("sql/{}/sample.sql is not embedded", kind_name(kind)));
+  return file->text;
+}
+
+std::string_view synthetic_data_sql(Kind kind) {
+  const EmbeddedFile* file = find_file(std::string(kind_name(kind)) + "/synthetic.sql");
+  if (file == nullptr)
+    throw Error(fmt::format("sql/{}/synthetic.sql is not embedded", kind_name(kind)));
   return file->text;
 }
 

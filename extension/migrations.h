@@ -27,6 +27,9 @@ const std::vector<Migration>& migrations(Kind kind);
 int latest_version(Kind kind);
 // sql/<kind>/sample.sql: the canonical sample data.
 std::string_view sample_data_sql(Kind kind);
+// sql/<kind>/synthetic.sql: one INSERT per table for emf_seed(kind, rows),
+// with the parameters :seed, :rows, :first and :last.
+std::string_view synthetic_data_sql(Kind kind);
 // sql/emf_schema_history.sql: the history table, shared by every kind.
 std::string_view history_table_sql();
 

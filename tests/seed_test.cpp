@@ -4,6 +4,10 @@
 
 #include <fmt/format.h>
 
+#include <fstream>
+#include <iterator>
+#include <set>
+
 #include "support/database_digest.h"
 #include "support/fixtures.h"
 #include "support/frozen_clock_vfs.h"
@@ -141,6 +145,249 @@ TEST(Seed, AFailureInsideTheCallersTransactionUndoesOnlyTheSeed) {
   EXPECT_EQ(db.rows("SELECT video_id FROM video_metadata"),
             (std::vector<std::vector<std::string>>{{"syn-000000002"}}));
   EXPECT_EQ(db.integer("SELECT count(*) FROM video_metrics"), 0);
+}
+
+// emf_random: 63 bits from (seed, salt, row, stream) alone.
+TEST(Random, IsAPureFunctionOfItsArguments) {
+  Db db;
+  EXPECT_EQ(db.text("SELECT emf_random(42, 'video_metrics', 7)"),
+            db.text("SELECT emf_random(42, 'video_metrics', 7, 0)"));
+  EXPECT_EQ(db.integer("SELECT count(DISTINCT emf_random(42, 'video_metrics', 7, s)) "
+                       "FROM (SELECT value AS s FROM json_each('[0,1,2,3]'))"),
+            4);
+  EXPECT_NE(db.text("SELECT emf_random(42, 'video_metrics', 7)"),
+            db.text("SELECT emf_random(43, 'video_metrics', 7)"));
+  EXPECT_NE(db.text("SELECT emf_random(42, 'video_metrics', 7)"),
+            db.text("SELECT emf_random(42, 'video_metadata', 7)"));
+  EXPECT_NE(db.text("SELECT emf_random(42, 'video_metrics', 7)"),
+            db.text("SELECT emf_random(42, 'video_metrics', 8)"));
+  // Pinned: the same seed gives the same rows in every version of emf.
+  EXPECT_EQ(db.text("SELECT emf_random(1, 'x', 2)"), "5055808742238300868");
+  // Non-negative integers spread over 63 bits.
+  EXPECT_EQ(
+      db.rows("WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 9999) "
+              "SELECT min(v) >= 0, max(v) > 9000000000000000000, "
+              "typeof(min(v)), count(DISTINCT v) "
+              "FROM (SELECT emf_random(-5, 't', i) AS v FROM n)"),
+      (std::vector<std::vector<std::string>>{{"1", "1", "integer", "10000"}}));
+  // Usable where SQLite asks for a deterministic, innocuous function.
+  db.exec("PRAGMA trusted_schema = OFF");
+  db.exec("CREATE TABLE t (x INTEGER, y AS (emf_random(1, 't', x)))");
+  db.exec("CREATE INDEX t_r ON t (emf_random(1, 't', x))");
+  db.exec("INSERT INTO t (x) VALUES (2)");
+  EXPECT_EQ(db.text("SELECT y FROM t"), db.text("SELECT emf_random(1, 't', 2)"));
+}
+
+TEST(Random, BadArgumentsAreNamed) {
+  Db db;
+  EXPECT_EQ(db.error("SELECT emf_random('1', 'x', 2)"),
+            "emf_random: seed must be a whole number, got '1' (expected a whole number from "
+            "-9223372036854775808 to 9223372036854775807)");
+  EXPECT_EQ(db.error("SELECT emf_random(1, NULL, 2)"),
+            "emf_random: salt must be non-empty text, got NULL (expected text, such as a table "
+            "name)");
+  EXPECT_EQ(db.error("SELECT emf_random(1, '', 2)"),
+            "emf_random: salt must be non-empty text, got '' (expected text, such as a table "
+            "name)");
+  EXPECT_EQ(db.error("SELECT emf_random(1, 'x', 2.5)"),
+            "emf_random: row must be a whole number, got the real 2.5 (expected a whole number "
+            "from -9223372036854775808 to 9223372036854775807)");
+  EXPECT_EQ(db.error("SELECT emf_random(1, 'x', 2, x'00')"),
+            "emf_random: stream must be a whole number, got a blob (expected a whole number from "
+            "-9223372036854775808 to 9223372036854775807)");
+  EXPECT_TRUE(db.error("SELECT emf_random(1, 'x')").has_value());
+}
+
+// Seeding again continues the ids after the rows there, the AUTOINCREMENT
+// counter included: references stay valid and unique keys never collide.
+TEST(Seed, SeedingTwiceAppendsWithValidReferencesAndUniqueKeys) {
+  Db db;
+  for (const char* kind : {"trends", "metrics", "image_library"}) {
+    db.exec(fmt::format("SELECT emf_init('{}')", kind));
+    db.exec(fmt::format("SELECT emf_seed('{}', 300, 5)", kind));
+  }
+  // A gap at the end: the next ids come after the counter, not after max(id).
+  db.exec("DELETE FROM image_library WHERE id > 290");
+  for (const char* kind : {"trends", "metrics", "image_library"}) {
+    db.exec(fmt::format("SELECT emf_seed('{}', 300, 5)", kind));
+  }
+  EXPECT_EQ(db.integer("SELECT count(*) FROM pragma_foreign_key_check"), 0);
+  EXPECT_EQ(db.integer("SELECT min(id) FROM image_library WHERE id > 290"), 301);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM video_metadata"), 600);
+  EXPECT_EQ(db.integer("SELECT count(DISTINCT video_id) FROM video_metadata"), 600);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM video_metrics"), 600);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM (SELECT DISTINCT video_id, platform, timestamp "
+                       "FROM video_metrics)"),
+            600);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM video_metrics WHERE video_id NOT IN "
+                       "(SELECT video_id FROM video_metadata)"),
+            0);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM trending_topics"), 600);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM search_history"), 600);
+  EXPECT_EQ(db.integer("SELECT count(DISTINCT file_path) FROM image_library"), 590);
+  EXPECT_EQ(db.integer("SELECT count(DISTINCT name) FROM image_collections"), 600);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM collection_images"), 600);
+  // The second seed's usages and memberships refer to its own images.
+  EXPECT_EQ(db.integer("SELECT count(*) FROM image_usage WHERE id > 300 AND image_id <= 300"), 0);
+  // The usage trigger fired for every usage: counts and last uses are right.
+  EXPECT_EQ(db.integer("SELECT count(*) FROM image_library AS i WHERE usage_count <> (SELECT "
+                       "count(*) FROM image_usage WHERE image_id = i.id) OR last_used_at IS NOT "
+                       "(SELECT max(timestamp) FROM image_usage WHERE image_id = i.id)"),
+            0);
+  EXPECT_EQ(db.json(db.text("SELECT emf_check()"), "$.ok"), "1");
+}
+
+// Values in the stored forms, so that the time-form triggers skip them.
+TEST(Seed, SyntheticValuesAreInTheStoredForms) {
+  Db db;
+  for (const char* kind : {"trends", "metrics", "image_library"}) {
+    db.exec(fmt::format("SELECT emf_init('{}')", kind));
+    db.exec(fmt::format("SELECT emf_seed('{}', 100, 3)", kind));
+  }
+  const char* time = "'____-__-__ __:__:__.___'";
+  EXPECT_EQ(db.integer(
+                fmt::format("SELECT count(*) FROM trending_topics WHERE timestamp NOT LIKE {} OR "
+                            "typeof(relevance_score) <> 'real' OR typeof(priority) <> 'integer' OR "
+                            "created_at <> timestamp OR updated_at <> timestamp",
+                            time)),
+            0);
+  EXPECT_EQ(db.integer(
+                fmt::format("SELECT count(*) FROM video_metrics WHERE timestamp NOT LIKE {} OR "
+                            "typeof(views) <> 'integer' OR typeof(watch_time_seconds) <> 'real' OR "
+                            "typeof(engagement_rate) <> 'real'",
+                            time)),
+            0);
+  EXPECT_EQ(db.integer(fmt::format("SELECT count(*) FROM image_library WHERE timestamp NOT "
+                                   "LIKE {} OR last_used_at NOT LIKE {}",
+                                   time, time)),
+            0);
+}
+
+// Data shaped like the pipeline's: a few videos hold most snapshots, each
+// with many per platform; a few images most usages; topics from several
+// sources over months.
+TEST(Seed, SyntheticDataIsSkewedLikeThePipelines) {
+  Db db;
+  for (const char* kind : {"trends", "metrics", "image_library"}) {
+    db.exec(fmt::format("SELECT emf_init('{}')", kind));
+    db.exec(fmt::format("SELECT emf_seed('{}', 20000, 9)", kind));
+  }
+  // The top 1% of the videos with snapshots hold over a quarter of them.
+  const std::int64_t videos = db.integer("SELECT count(DISTINCT video_id) FROM video_metrics");
+  EXPECT_GE(videos, 100);
+  EXPECT_GE(db.integer(fmt::format("SELECT sum(n) FROM (SELECT count(*) AS n FROM video_metrics "
+                                   "GROUP BY video_id ORDER BY n DESC LIMIT {})",
+                                   videos / 100)),
+            20000 / 4);
+  EXPECT_GE(db.integer("SELECT max(n) FROM (SELECT count(*) AS n FROM video_metrics "
+                       "GROUP BY video_id, platform)"),
+            100);
+  EXPECT_EQ(db.integer("SELECT count(DISTINCT platform) FROM video_metrics"), 4);
+  // The top 1% of the images used take over a quarter of the usages.
+  EXPECT_GE(db.integer("SELECT sum(usage_count) FROM (SELECT usage_count FROM image_library "
+                       "ORDER BY usage_count DESC LIMIT 200)"),
+            20000 / 4);
+  EXPECT_GE(db.integer("SELECT count(DISTINCT source) FROM trending_topics"), 5);
+  EXPECT_GE(db.integer("SELECT julianday(max(timestamp)) - julianday(min(timestamp)) "
+                       "FROM trending_topics"),
+            150);
+}
+
+// The indexes SQLite was asked to drop, through an authorizer.
+int record_dropped_index(void* names, int action, const char* name, const char*, const char*,
+                         const char*) {
+  if (action == SQLITE_DROP_INDEX) static_cast<std::set<std::string>*>(names)->insert(name);
+  return SQLITE_OK;
+}
+
+std::vector<std::vector<std::string>> index_definitions(Db& db) {
+  return db.rows("SELECT name, sql FROM sqlite_schema WHERE type = 'index' ORDER BY name");
+}
+
+// Into an empty table, emf drops its own secondary indexes and builds them
+// again after the rows; a user's index, one of emf's that was changed, and
+// every index of a table that holds rows stay, each as it was.
+TEST(Seed, DropsOnlyItsOwnIndexesAndOnlyOnAnEmptyTable) {
+  Db db;
+  db.exec("SELECT emf_init('metrics')");
+  db.exec("CREATE INDEX mine ON video_metrics (views DESC, platform)");
+  db.exec("DROP INDEX idx_video_metrics_platform");
+  db.exec("CREATE INDEX idx_video_metrics_platform ON video_metrics (platform, views)");
+  db.exec("INSERT INTO video_metadata (video_id) VALUES ('mine')");
+  const auto before = index_definitions(db);
+  std::set<std::string> dropped;
+  sqlite3_set_authorizer(db.get(), record_dropped_index, &dropped);
+  db.exec("SELECT emf_seed('metrics', 1000, 1)");
+  sqlite3_set_authorizer(db.get(), nullptr, nullptr);
+  EXPECT_EQ(dropped,
+            (std::set<std::string>{"idx_video_metrics_video_id", "idx_video_metrics_timestamp",
+                                   "idx_video_metrics_engagement"}));
+  EXPECT_EQ(index_definitions(db), before);
+  EXPECT_EQ(db.text("PRAGMA integrity_check"), "ok");
+
+  // Both tables hold rows now: nothing is dropped.
+  dropped.clear();
+  sqlite3_set_authorizer(db.get(), record_dropped_index, &dropped);
+  db.exec("SELECT emf_seed('metrics', 1000, 2)");
+  sqlite3_set_authorizer(db.get(), nullptr, nullptr);
+  EXPECT_TRUE(dropped.empty());
+  EXPECT_EQ(index_definitions(db), before);
+  EXPECT_EQ(db.text("PRAGMA integrity_check"), "ok");
+}
+
+// SQLite refuses to drop an index while another statement of the connection
+// reads the file: the seed then keeps the indexes and still succeeds.
+TEST(Seed, WhileAnotherStatementReadsTheIndexesStayAndTheSeedSucceeds) {
+  TempDir dir;
+  Db db(dir.file("r.db"));
+  db.exec("SELECT emf_init('metrics')");
+  db.exec("CREATE TABLE two_rows (x); INSERT INTO two_rows VALUES (1), (2)");
+  const auto before = index_definitions(db);
+  sqlite3_stmt* reading = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db.get(), "SELECT x FROM two_rows", -1, &reading, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(reading), SQLITE_ROW);
+  EXPECT_EQ(db.text("SELECT emf_seed('metrics', 100, 1)"),
+            R"({"kind":"metrics","inserted":{"video_metrics":100,"video_metadata":100}})");
+  sqlite3_finalize(reading);
+  EXPECT_EQ(index_definitions(db), before);
+  EXPECT_EQ(db.text("PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('metrics')"), "$.ok"), "1");
+}
+
+std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// A failure in the middle (a trigger of the user's raising after thousands
+// of rows, its indexes dropped by then) leaves the file as it was, every
+// index there, and the connection's page cache setting as it was.
+TEST(Seed, AFailureMidwayLeavesTheFileAndTheCacheSettingAsTheyWere) {
+  TempDir dir;
+  const std::string path = dir.file("m.db");
+  Db db(path);
+  db.exec("SELECT emf_init('metrics')");
+  db.exec(
+      "CREATE TRIGGER stop_at_9000 AFTER INSERT ON video_metrics WHEN NEW.id = 9000 "
+      "BEGIN SELECT RAISE(ABORT, 'stopped at 9000'); END");
+  db.exec("PRAGMA cache_size = 123");
+  db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  const std::string bytes = file_bytes(path);
+  const std::string before = digest(db);
+  const auto error = db.error("SELECT emf_seed('metrics', 10000, 1)");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_NE(error->find("stopped at 9000"), std::string::npos) << *error;
+  EXPECT_EQ(db.integer("PRAGMA cache_size"), 123);
+  EXPECT_EQ(digest(db), before);
+  db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  EXPECT_EQ(file_bytes(path), bytes);
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('metrics')"), "$.ok"), "1");
+
+  db.exec("DROP TRIGGER stop_at_9000");
+  db.exec("SELECT emf_seed('metrics', 10000, 1)");
+  EXPECT_EQ(db.integer("PRAGMA cache_size"), 123) << "restored after a success too";
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('metrics')"), "$.ok"), "1");
 }
 
 }  // namespace
