@@ -319,9 +319,9 @@ TEST(Seed, DropsOnlyItsOwnIndexesAndOnlyOnAnEmptyTable) {
   sqlite3_set_authorizer(db.get(), record_dropped_index, &dropped);
   db.exec("SELECT emf_seed('metrics', 1000, 1)");
   sqlite3_set_authorizer(db.get(), nullptr, nullptr);
-  EXPECT_EQ(dropped,
-            (std::set<std::string>{"idx_video_metrics_video_id", "idx_video_metrics_timestamp",
-                                   "idx_video_metrics_engagement"}));
+  EXPECT_EQ(dropped, (std::set<std::string>{
+                         "idx_video_metrics_video_id", "idx_video_metrics_timestamp",
+                         "idx_video_metrics_engagement", "idx_video_metrics_platform_engagement"}));
   EXPECT_EQ(index_definitions(db), before);
   EXPECT_EQ(db.text("PRAGMA integrity_check"), "ok");
 
