@@ -99,14 +99,7 @@ void migration(benchmark::State& state) {
     {
       // Version 1 as the first emf made it: its SQL and its history row.
       Db db(original, false);
-      const std::string path = source_dir() + "/sql/metrics/001_initial.sql";
-      db.exec(read_file(source_dir() + "/sql/emf_schema_history.sql"));
-      db.exec(read_file(path));
-      db.exec(
-          fmt::format("INSERT INTO emf_schema_history (kind, version, name, checksum, duration_ms, "
-                      "applied_at) VALUES ('metrics', 1, 'initial', '{}', 0, "
-                      "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-                      sha256_of_file(path)));
+      emf::test::make_version_1(db, "metrics");
       db.exec("PRAGMA journal_mode = WAL; BEGIN");
       db.exec(video_metrics_insert(rows(), scaled(50'000, 10), "video_metrics", true));
       db.exec("COMMIT");

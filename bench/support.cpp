@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <openssl/evp.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -38,78 +37,6 @@ std::int64_t scaled(std::int64_t at_full_size, std::int64_t floor) {
 int repetitions() {
   static const int value = static_cast<int>(from_environment("EMF_BENCH_REPETITIONS", 5));
   return std::max(1, value);
-}
-
-TempDir::TempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "emf-bench-XXXXXX").string();
-  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
-Db::Db(const std::string& path, bool load_extension) {
-  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
-      SQLITE_OK) {
-    throw std::runtime_error(fmt::format("cannot open {}: {}", path, sqlite3_errmsg(db_)));
-  }
-  sqlite3_busy_timeout(db_, 10'000);
-  if (load_extension) {
-    sqlite3_enable_load_extension(db_, 1);
-    char* error = nullptr;
-    if (sqlite3_load_extension(db_, extension_path().c_str(), nullptr, &error) != SQLITE_OK) {
-      const std::string message = error ? error : "?";
-      sqlite3_free(error);
-      throw std::runtime_error("cannot load libemf: " + message);
-    }
-  }
-}
-
-Db::~Db() {
-  sqlite3_close_v2(db_);
-}
-
-void Db::exec(const std::string& sql) {
-  char* error = nullptr;
-  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
-    const std::string message = error ? error : sqlite3_errmsg(db_);
-    sqlite3_free(error);
-    throw std::runtime_error(message + " in: " + sql.substr(0, 200));
-  }
-}
-
-std::vector<std::vector<std::string>> Db::rows(const std::string& sql) {
-  sqlite3_stmt* statement = nullptr;
-  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &statement, nullptr) != SQLITE_OK) {
-    throw std::runtime_error(std::string(sqlite3_errmsg(db_)) + " in: " + sql);
-  }
-  std::vector<std::vector<std::string>> result;
-  int code;
-  while ((code = sqlite3_step(statement)) == SQLITE_ROW) {
-    std::vector<std::string> row;
-    for (int i = 0; i < sqlite3_column_count(statement); ++i) {
-      const auto* value = sqlite3_column_text(statement, i);
-      row.emplace_back(value ? reinterpret_cast<const char*>(value) : "NULL");
-    }
-    result.push_back(std::move(row));
-  }
-  const std::string message = sqlite3_errmsg(db_);
-  sqlite3_finalize(statement);
-  if (code != SQLITE_DONE) throw std::runtime_error(message + " in: " + sql);
-  return result;
-}
-
-std::string Db::text(const std::string& sql) {
-  const auto result = rows(sql);
-  if (result.empty() || result[0].empty()) throw std::runtime_error("no row: " + sql);
-  return result[0][0];
-}
-
-std::int64_t Db::integer(const std::string& sql) {
-  return std::stoll(text(sql));
 }
 
 Query::Query(Db& db, const std::string& sql, const std::vector<std::string>& parameters) {
@@ -259,24 +186,6 @@ std::string shell_path() {
 }
 std::string source_dir() {
   return EMF_SOURCE_DIR;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
-
-std::string sha256_of_file(const std::string& path) {
-  const std::string content = read_file(path);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(content.data(), content.size(), digest, &length, EVP_sha256(), nullptr);
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
-  return hex;
 }
 
 // ---- the pipeline's data -------------------------------------------------

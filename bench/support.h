@@ -15,6 +15,9 @@
 #include <string>
 #include <vector>
 
+#include "support/fixtures.h"
+#include "support/test_db.h"
+
 namespace emf::bench {
 
 // EMF_BENCH_ROWS (default 1,000,000): the video_metrics snapshots of the full
@@ -25,34 +28,13 @@ std::int64_t scaled(std::int64_t at_full_size, std::int64_t floor = 1);
 // EMF_BENCH_REPETITIONS (default 5): subject/baseline pairs per benchmark.
 int repetitions();
 
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
-
-class Db {
- public:
-  explicit Db(const std::string& path, bool load_extension = true);
-  ~Db();
-  Db(const Db&) = delete;
-  Db& operator=(const Db&) = delete;
-  sqlite3* get() const { return db_; }
-  void exec(const std::string& sql);
-  std::string text(const std::string& sql);
-  std::int64_t integer(const std::string& sql);
-  std::vector<std::vector<std::string>> rows(const std::string& sql);
-
- private:
-  sqlite3* db_ = nullptr;
-};
+// Temporary folders, connections with libemf loaded and the fixtures of
+// earlier versions are the tests' own (tests/support), so that a benchmark
+// builds its databases exactly as the tests do.
+using emf::test::Db;
+using emf::test::read_file;
+using emf::test::sha256_of_file;
+using emf::test::TempDir;
 
 // A prepared statement run to its end again and again; returns the rows.
 class Query {
@@ -113,8 +95,6 @@ ProcessOutcome run_process(const std::vector<std::string>& argv, const std::stri
 std::string extension_path();
 std::string shell_path();
 std::string source_dir();
-std::string read_file(const std::string& path);
-std::string sha256_of_file(const std::string& path);
 
 // The databases of the pipeline at a given size, built once per process:
 // trends.db, metrics.db, image_library.db in a folder of their own,
