@@ -325,5 +325,30 @@ TEST(LatestMetrics, ARepairOfVideoMetricsKeepsTheLatestExact) {
   expect_exact(db);
 }
 
+// Writes made while a trigger of video_metrics_latest was missing, or the
+// table itself: emf_repair recreates what is missing and fills the table
+// again from the snapshots.
+TEST(LatestMetrics, ARepairOfTheLatestFillsItAgain) {
+  Db db;
+  db.exec("SELECT emf_init('metrics'), emf_seed('metrics', 200)");
+  db.exec("DROP TRIGGER video_metrics_latest_on_insert");
+  db.exec(
+      "INSERT INTO video_metrics (video_id, platform, timestamp) "
+      "VALUES ('untracked', 'tiktok', '2030-01-01 00:00:00.000')");
+  db.exec("DROP TRIGGER video_metrics_latest_on_delete");
+  db.exec("DELETE FROM video_metrics WHERE id IN (SELECT id FROM latest_video_metrics LIMIT 5)");
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('metrics')"), "$.ok"), "0");
+  db.exec("SELECT emf_repair('metrics')");
+  expect_exact(db);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM latest_video_metrics WHERE video_id = 'untracked'"),
+            1);
+
+  db.exec("DROP TABLE video_metrics_latest");
+  db.exec("SELECT emf_repair('metrics')");
+  expect_exact(db);
+  EXPECT_GT(db.integer("SELECT count(*) FROM latest_video_metrics"), 10);
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('metrics')"), "$.ok"), "1");
+}
+
 }  // namespace
 }  // namespace emf::test
