@@ -112,6 +112,27 @@ RepairReport repair_kind(sqlite3* db, Kind kind, std::string_view schema) {
   if (!misfits.empty()) {
     throw misfits.refusal(fmt::format("cannot repair {}", kind_name(kind)), "emf_repair");
   }
+  // video_metrics_latest (metrics 004) is derived from video_metrics by its
+  // triggers: recreated, or with a trigger that was missing, or beside a
+  // rebuilt video_metrics, it is filled again from the snapshots, as the
+  // migration fills it.
+  const auto derived_touched = [&](const std::vector<std::string>& names) {
+    return std::any_of(names.begin(), names.end(), [](const std::string& name) {
+      const std::string lower = lower_name(name);
+      return lower == "video_metrics" || lower.starts_with("video_metrics_latest");
+    });
+  };
+  if (kind == Kind::metrics &&
+      (derived_touched(report.recreated) || derived_touched(report.rebuilt))) {
+    const std::string s = quote_identifier(schema);
+    exec(db, fmt::format("DELETE FROM {0}.video_metrics_latest; "
+                         "INSERT INTO {0}.video_metrics_latest (snapshot_id, video_id, platform) "
+                         "SELECT m.id, m.video_id, m.platform FROM {0}.video_metrics AS m "
+                         "WHERE NOT EXISTS (SELECT 1 FROM {0}.video_metrics AS newer "
+                         "WHERE newer.video_id = m.video_id AND newer.platform = m.platform "
+                         "AND newer.timestamp > m.timestamp)",
+                         s));
+  }
   // The user's own views, triggers and indexes come back as they were.
   rebuild.finish();
   transaction.commit();

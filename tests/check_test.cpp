@@ -26,12 +26,12 @@ TEST(Check, CleanDatabaseIsOk) {
   const std::string report = db.text("SELECT emf_check('metrics')");
   EXPECT_EQ(db.json(report, "$.ok"), "1");
   EXPECT_EQ(db.json(report, "$.kinds[0].installed"), "1");
-  EXPECT_EQ(db.json(report, "$.kinds[0].version"), "3");
-  EXPECT_EQ(db.json(report, "$.kinds[0].latest"), "3");
+  EXPECT_EQ(db.json(report, "$.kinds[0].version"), "4");
+  EXPECT_EQ(db.json(report, "$.kinds[0].latest"), "4");
   EXPECT_EQ(db.json(report, "$.kinds[0].pending"), "[]");
   EXPECT_EQ(db.json(report, "$.foreign_keys"), "1");
   EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects('metrics') WHERE status <> 'ok'"), 0);
-  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects('metrics')"), 17);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects('metrics')"), 22);
 }
 
 TEST(Check, DroppedIndexIsMissingAndAUsersIndexIsExtraAndTheFileIsUnchanged) {

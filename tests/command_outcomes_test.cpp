@@ -63,7 +63,7 @@ TEST_F(CommandOutcomes, CheckCountsThePendingMigrations) {
                             "run emf init"),
             std::string::npos)
       << result.out;
-  EXPECT_NE(result.out.find("data/metrics.db                  version 1, 2 migrations pending: "
+  EXPECT_NE(result.out.find("data/metrics.db                  version 1, 3 migrations pending: "
                             "run emf init"),
             std::string::npos)
       << result.out;

@@ -537,7 +537,7 @@ TEST(DriftTriggersAndViews, EquivalentSpellingsAreOk) {
   respell("video_metadata_times_on_update", {{"FOR EACH ROW\n", ""}});
   respell("latest_video_metrics",
           {{"LEFT JOIN video_metadata AS v", "LEFT OUTER JOIN video_metadata v"},
-           {"FROM video_metrics AS m", "FROM video_metrics m"}});
+           {"FROM video_metrics_latest AS l", "FROM video_metrics_latest l"}});
   EXPECT_EQ(db.text("SELECT status FROM emf_objects('metrics') WHERE name = "
                     "'video_metadata_times_on_update'"),
             "ok");
@@ -600,7 +600,7 @@ TEST(Drift, NamesTheConstraintTheColumnsOrTheBodyThatDiffers) {
   db.exec("CREATE VIEW latest_video_metrics AS SELECT * FROM video_metrics");
   EXPECT_EQ(
       detail_of(db, "metrics", "latest_video_metrics"),
-      "changed: query differs: `* from video_metrics`, expected `m.id, m.video_id, m.platform, "
+      "changed: query differs: `* from video_metrics`, expected `m.id, l.video_id, l.platform, "
       "m.views, m.likes, ...`");
 }
 

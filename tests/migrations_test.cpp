@@ -105,7 +105,7 @@ TEST(Migrations, EmfMigrationsListsAppliedPendingAndModified) {
             (std::vector<std::string>{"2", "changed", "modified"}));
   // Not installed: everything pending. The kind is required.
   EXPECT_EQ(db.integer("SELECT count(*) FROM emf_migrations('metrics') WHERE status = 'pending'"),
-            3);
+            4);
   EXPECT_EQ(*db.error("SELECT * FROM emf_migrations"),
             "emf_migrations: kind is NULL (expected trends, metrics or image_library)");
 }
@@ -139,12 +139,12 @@ TEST(Migrations, ADatabaseFromANewerEmfIsRefused) {
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(*error,
             "emf_init: metrics is at version 7, applied by a newer emf; this emf knows versions up "
-            "to 3; upgrade emf");
+            "to 4; upgrade emf");
   const std::string check = db.text("SELECT emf_check('metrics')");
   EXPECT_EQ(db.json(check, "$.ok"), "0");
   EXPECT_EQ(db.text("SELECT status || ' ' || detail FROM emf_objects('metrics') WHERE type = "
                     "'migration'"),
-            "extra applied by a newer emf; this one knows versions up to 3");
+            "extra applied by a newer emf; this one knows versions up to 4");
   EXPECT_EQ(db.text("SELECT status FROM emf_migrations('metrics') WHERE version = 7"), "newer");
   // Every function that writes refuses it the same way, changing nothing:
   // repair would put older definitions back, reset an older schema.
@@ -156,7 +156,7 @@ TEST(Migrations, ADatabaseFromANewerEmfIsRefused) {
     const auto refused = db.error(fmt::format("SELECT {}", call));
     ASSERT_TRUE(refused.has_value());
     EXPECT_NE(refused->find(": metrics is at version 7, applied by a newer emf; this emf knows "
-                            "versions up to 3; upgrade emf"),
+                            "versions up to 4; upgrade emf"),
               std::string::npos)
         << *refused;
     EXPECT_EQ(db.dump(), before);
@@ -167,29 +167,45 @@ TEST(Migrations, ADatabaseFromANewerEmfIsRefused) {
 // at the version before, full of rows, gains them and nothing else; every
 // row stays as it was and the database checks clean.
 TEST(Migrations, ThePipelineIndexesArriveOnAPreviousVersionWithItsRows) {
-  const std::vector<std::pair<std::string, std::vector<std::string>>> added = {
-      {"trends", {"idx_trending_topics_unused_by_relevance"}},
-      {"metrics", {"idx_video_metrics_platform_engagement", "idx_video_metadata_status_created"}},
-      {"image_library", {"idx_image_library_pick", "idx_image_usage_video_scene"}},
+  struct Added {
+    std::string kind;
+    int version;  // the migration that adds them
+    std::vector<std::string> indexes;
   };
-  for (const auto& [kind, indexes] : added) {
+  const std::vector<Added> added = {
+      {"trends", 4, {"idx_trending_topics_unused_by_relevance"}},
+      {"metrics",
+       3,
+       {"idx_video_metrics_platform_engagement", "idx_video_metadata_status_created"}},
+      {"image_library", 3, {"idx_image_library_pick", "idx_image_usage_video_scene"}},
+  };
+  for (const auto& [kind, version, indexes] : added) {
     SCOPED_TRACE(kind);
     TempDir dir;
     Db db(dir.file(kind + ".db"));
     db.exec(fmt::format("SELECT emf_init('{0}'), emf_seed('{0}', 500)", kind));
     const std::int64_t latest = db.integer(
         fmt::format("SELECT max(version) FROM emf_schema_history WHERE kind = '{}'", kind));
-    // The previous version, as an emf of that version left it: the latest
-    // migration only adds these indexes.
-    for (const auto& index : indexes) db.exec("DROP INDEX " + index);
-    db.exec(fmt::format("DELETE FROM emf_schema_history WHERE kind = '{}' AND version = {}", kind,
-                        latest));
+    // The version before, as an emf of that version left it: the migration
+    // only adds these indexes (metrics 4 comes after it: undone first).
+    const auto back_to_the_version_before = [&, &kind = kind, &version = version,
+                                             &indexes = indexes] {
+      if (kind == "metrics") make_metrics_version_3(db);
+      for (const auto& index : indexes) db.exec("DROP INDEX " + index);
+      db.exec(fmt::format("DELETE FROM emf_schema_history WHERE kind = '{}' AND version = {}", kind,
+                          version));
+    };
+    back_to_the_version_before();
+    std::string pending;
+    for (std::int64_t each = version; each <= latest; ++each) {
+      pending += (pending.empty() ? "" : ",") + std::to_string(each);
+    }
     ASSERT_EQ(db.json(db.text(fmt::format("SELECT emf_check('{}')", kind)), "$.kinds[0].pending"),
-              fmt::format("[{}]", latest));
+              "[" + pending + "]");
     const std::string before = db.dump();
 
     const std::string report = db.text(fmt::format("SELECT emf_init('{}')", kind));
-    EXPECT_EQ(db.json(report, "$.applied"), fmt::format("[{}]", latest));
+    EXPECT_EQ(db.json(report, "$.applied"), "[" + pending + "]");
     EXPECT_EQ(db.json(report, "$.rebuilt"), "NULL") << report;
     for (const auto& index : indexes) {
       EXPECT_EQ(db.integer("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = '" +
@@ -199,9 +215,7 @@ TEST(Migrations, ThePipelineIndexesArriveOnAPreviousVersionWithItsRows) {
     }
     EXPECT_EQ(db.json(db.text(fmt::format("SELECT emf_check('{}')", kind)), "$.ok"), "1");
     // The same rows and objects: only the indexes and the history row differ.
-    for (const auto& index : indexes) db.exec("DROP INDEX " + index);
-    db.exec(fmt::format("DELETE FROM emf_schema_history WHERE kind = '{}' AND version = {}", kind,
-                        latest));
+    back_to_the_version_before();
     EXPECT_EQ(db.dump(), before);
   }
 }

@@ -214,7 +214,7 @@ TEST_F(ShellTest, StatusListsVersionsAndPendingMigrations) {
                             "004_pipeline_indexes (run emf init)"),
             std::string::npos)
       << result.out;
-  EXPECT_NE(result.out.find("metrics        data/metrics.db                  version 3 (latest)"),
+  EXPECT_NE(result.out.find("metrics        data/metrics.db                  version 4 (latest)"),
             std::string::npos)
       << result.out;
   EXPECT_NE(
@@ -367,7 +367,7 @@ TEST_F(ShellTest, DriftIsOneReadableLinePerObject) {
       "checks differ";
   auto result = emf({"check", "--only", "metrics"});
   EXPECT_EQ(result.exit_code, 1);
-  EXPECT_NE(result.out.find("problems (version 3): run emf repair"), std::string::npos)
+  EXPECT_NE(result.out.find("problems (version 4): run emf repair"), std::string::npos)
       << result.out;
   EXPECT_NE(result.out.find("    " + summary + "\n"), std::string::npos) << result.out;
   EXPECT_EQ(result.out.find("missing check"), std::string::npos) << result.out;

@@ -30,7 +30,7 @@ TEST_F(ShellTest, InitCreatesTheThreeDatabasesThenReportsThemUpToDate) {
     EXPECT_NE(result.out.find(fmt::format("data/{}.db", kind)), std::string::npos) << result.out;
   }
   EXPECT_EQ(std::count(result.out.begin(), result.out.end(), '\n'), 3) << result.out;
-  EXPECT_NE(result.out.find("metrics        data/metrics.db                  created (version 3)"),
+  EXPECT_NE(result.out.find("metrics        data/metrics.db                  created (version 4)"),
             std::string::npos)
       << result.out;
   EXPECT_EQ(result.err, "");
@@ -60,7 +60,7 @@ TEST_F(ShellTest, CheckExitsZeroWhenHealthyAndOneAfterATableIsDropped) {
   result = emf({"check"});
   EXPECT_EQ(result.exit_code, 1);
   // The line ends with what fixes it.
-  EXPECT_NE(result.out.find("metrics        data/metrics.db                  problems (version 3): "
+  EXPECT_NE(result.out.find("metrics        data/metrics.db                  problems (version 4): "
                             "run emf repair"),
             std::string::npos)
       << result.out;

@@ -99,7 +99,7 @@ except sqlite3.OperationalError as error:
           client_options(dir.path()));
   ASSERT_EQ(pipeline.exit_code, 0) << pipeline.out << pipeline.err;
   EXPECT_NE(pipeline.out.find("emf " + version +
-                              ": trends version 4, metrics version 3, "
+                              ": trends version 4, metrics version 4, "
                               "image_library version 3\n"),
             std::string::npos)
       << pipeline.out;

@@ -32,6 +32,18 @@ void make_version_1(Db& db, const std::string& kind) {
                   kind, sha256_of_file(std::string(EMF_SOURCE_DIR) + "/" + path)));
 }
 
+void make_metrics_version_3(Db& db) {
+  const std::string version_2 = source_file("sql/metrics/002_exact_values.sql");
+  const auto begin = version_2.find("CREATE VIEW latest_video_metrics");
+  const auto end = version_2.find(");", begin);
+  db.exec(
+      "DROP TRIGGER video_metrics_latest_on_insert; DROP TRIGGER video_metrics_latest_on_update; "
+      "DROP TRIGGER video_metrics_latest_on_delete; DROP VIEW latest_video_metrics; "
+      "DROP TABLE video_metrics_latest; "
+      "DELETE FROM emf_schema_history WHERE kind = 'metrics' AND version = 4");
+  db.exec(version_2.substr(begin, end + 2 - begin));
+}
+
 namespace {
 
 // The time of row i, in the form of version 1 or of the old tool.

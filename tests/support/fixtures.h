@@ -18,6 +18,11 @@ std::string source_file(const std::string& relative_path);
 // sql/<kind>/001_initial.sql applied, and its history row.
 void make_version_1(Db& db, const std::string& kind);
 
+// Takes a metrics database at version 4 back to version 3 as emf left it:
+// without video_metrics_latest and its triggers, with version 2's
+// latest_video_metrics, and without version 4's history row.
+void make_metrics_version_3(Db& db);
+
 // `rows` rows in each table of the kind (a few collections), in the columns
 // that version 1 and the old tool's schema share, with times in the form of
 // version 1 ('T...Z') or of the old tool (SQLite's CURRENT_TIMESTAMP form).
