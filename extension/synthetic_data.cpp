@@ -155,7 +155,8 @@ std::vector<std::pair<std::string, std::string>> own_secondary_indexes(sqlite3* 
   return indexes;
 }
 
-// The table of a statement of synthetic.sql: INSERT INTO main.<table> (...).
+}  // namespace
+
 std::string target_table(std::string_view statement) {
   constexpr std::string_view kInto = "INSERT INTO main.";
   const std::size_t at = statement.find(kInto);
@@ -163,6 +164,8 @@ std::string target_table(std::string_view statement) {
   std::string_view rest = statement.substr(at + kInto.size());
   return std::string(rest.substr(0, rest.find_first_of(" (\n")));
 }
+
+namespace {
 
 bool is_empty(sqlite3* db, std::string_view table) {
   return !query_optional_text(

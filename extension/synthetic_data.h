@@ -18,6 +18,9 @@ namespace emf {
 
 using InsertCounts = std::vector<std::pair<std::string, std::int64_t>>;
 
+// The table a statement of synthetic.sql fills: INSERT INTO main.<table>.
+std::string target_table(std::string_view statement);
+
 // Inserts into the main schema; the caller holds the transaction (or
 // savepoint), which undoes everything this did when it fails. Reports
 // progress as "seed" against rows * table_count.

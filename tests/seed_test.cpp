@@ -23,9 +23,8 @@ TEST(Seed, SampleDataIsRealisticAndASecondRunAddsNothing) {
   }
   EXPECT_EQ(db.text("SELECT emf_seed('trends')"),
             R"({"kind":"trends","inserted":{"trending_topics":6,"search_history":4}})");
-  EXPECT_EQ(
-      db.text("SELECT emf_seed('metrics')"),
-      R"({"kind":"metrics","inserted":{"video_metrics":8,"video_metadata":3,"video_metrics_latest":0}})");
+  EXPECT_EQ(db.text("SELECT emf_seed('metrics')"),
+            R"({"kind":"metrics","inserted":{"video_metrics":8,"video_metadata":3}})");
   EXPECT_EQ(db.text("SELECT emf_seed('image_library')"),
             R"({"kind":"image_library","inserted":{"image_library":6,"image_usage":4,)"
             R"("image_collections":2,"collection_images":5}})");
@@ -83,9 +82,8 @@ TEST(Seed, SyntheticRowsAreDeterministicForASeedAndDifferForAnother) {
 TEST(Seed, ZeroRowsInsertsNothingAndSeedingTwiceAddsMore) {
   Db db;
   db.exec("SELECT emf_init('metrics')");
-  EXPECT_EQ(
-      db.text("SELECT emf_seed('metrics', 0)"),
-      R"({"kind":"metrics","inserted":{"video_metrics":0,"video_metadata":0,"video_metrics_latest":0}})");
+  EXPECT_EQ(db.text("SELECT emf_seed('metrics', 0)"),
+            R"({"kind":"metrics","inserted":{"video_metrics":0,"video_metadata":0}})");
   db.exec("SELECT emf_seed('metrics', 50, 1)");
   db.exec("SELECT emf_seed('metrics', 50, 1)");
   EXPECT_EQ(db.integer("SELECT count(*) FROM video_metadata"), 100);

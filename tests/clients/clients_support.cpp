@@ -71,7 +71,7 @@ void expect_scenario(const fs::path& dir, const ProcessResult& result) {
       {"image_library", {"3", "[1,2,3]"}}};
   const std::map<std::string, std::string> seeded = {
       {"trends", R"({"trending_topics":6,"search_history":4})"},
-      {"metrics", R"({"video_metrics":8,"video_metadata":3,"video_metrics_latest":0})"},
+      {"metrics", R"({"video_metrics":8,"video_metadata":3})"},
       {"image_library",
        R"({"image_library":6,"image_usage":4,"image_collections":2,"collection_images":5})"}};
   for (const auto& [kind, version] : kinds) {
