@@ -228,10 +228,10 @@ std::vector<ReportTable::Row> object_rows(sqlite3* db, const Arguments& argument
   std::vector<ReportTable::Row> rows;
   for (const KindStatus& status : report.kinds) {
     for (const ObjectReport& object : status.objects) {
-      rows.push_back(
-          {std::string(kind_name(status.kind)), object.type, object.name,
-           std::string(status_name(object.status)),
-           object.detail.empty() ? ReportTable::Cell(nullptr) : ReportTable::Cell(object.detail)});
+      rows.push_back(ReportTable::row(
+          std::string(kind_name(status.kind)), object.type, object.name,
+          std::string(status_name(object.status)),
+          object.detail.empty() ? ReportTable::Cell(nullptr) : ReportTable::Cell(object.detail)));
     }
   }
   return rows;
@@ -247,10 +247,11 @@ std::vector<ReportTable::Row> migration_rows(sqlite3* db, const Arguments& argum
                          : migration.state == MigrationStatus::State::modified ? "modified"
                          : migration.state == MigrationStatus::State::newer    ? "newer"
                                                                                : "applied";
-    rows.push_back({std::int64_t{migration.version}, migration.name, migration.checksum,
-                    migration.applied_at ? ReportTable::Cell(*migration.applied_at)
-                                         : ReportTable::Cell(nullptr),
-                    std::string(status)});
+    rows.push_back(ReportTable::row(std::int64_t{migration.version}, migration.name,
+                                    migration.checksum,
+                                    migration.applied_at ? ReportTable::Cell(*migration.applied_at)
+                                                         : ReportTable::Cell(nullptr),
+                                    std::string(status)));
   }
   return rows;
 }

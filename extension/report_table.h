@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -20,6 +21,18 @@ namespace emf {
 struct ReportTable {
   using Cell = std::variant<std::nullptr_t, std::int64_t, std::string>;
   using Row = std::vector<Cell>;
+
+  // A row whose cells are made in place. Not Row{a, b, ...}: that copies
+  // each cell out of an initializer list, and libstdc++ 12's variant, when
+  // the copy of a string runs out of memory, destroys an alternative it
+  // never built (undefined behaviour, found by the out-of-memory walk).
+  template <typename... Values>
+  static Row row(Values&&... values) {
+    Row cells;
+    cells.reserve(sizeof...(values));
+    (cells.emplace_back(std::forward<Values>(values)), ...);
+    return cells;
+  }
   using Producer = std::vector<Row> (*)(sqlite3* db, const Arguments& arguments);
 
   const char* name;  // also the prefix of its error messages

@@ -7,6 +7,8 @@
 
 #include "db.h"
 #include "emf.h"
+#include "expected_schema.h"
+#include "migrations.h"
 #include "progress.h"
 #include "support/test_db.h"
 
@@ -99,6 +101,35 @@ TEST(Core, AFileUriEscapesWhatAUriWouldReadOtherwise) {
   db.exec("CREATE TABLE t (x)");
   EXPECT_EQ(std::string(sqlite3_db_filename(db.get(), "main")), path);
   EXPECT_TRUE(std::filesystem::exists(path));
+}
+
+// One pass over a kind's migrations gives every version's schema: each
+// version has the objects its migrations made, nothing before the first
+// migration, and the last version's past the last.
+TEST(Core, ExpectedSchemasOfEveryVersionFromOnePass) {
+  for (const Kind kind : {Kind::trends, Kind::metrics, Kind::image_library}) {
+    const int latest = latest_version(kind);
+    EXPECT_TRUE(expected_schema(kind, 0).objects.empty()) << kind_name(kind);
+    // Each migration changes something: a snapshot taken after the wrong
+    // migration would repeat its neighbour's.
+    const auto sql_of = [&](int version) {
+      std::vector<std::string> sql;
+      for (const SchemaObject& object : expected_schema(kind, version).objects) {
+        sql.push_back(object.sql);
+      }
+      return sql;
+    };
+    for (int version = 1; version <= latest; ++version) {
+      EXPECT_FALSE(sql_of(version).empty()) << kind_name(kind) << " " << version;
+      EXPECT_NE(sql_of(version), sql_of(version - 1)) << kind_name(kind) << " " << version;
+    }
+    const SchemaSnapshot& past_the_last = expected_schema(kind, latest + 1);
+    const SchemaSnapshot& last = expected_schema(kind, latest);
+    ASSERT_EQ(past_the_last.objects.size(), last.objects.size()) << kind_name(kind);
+    for (std::size_t i = 0; i < last.objects.size(); ++i) {
+      EXPECT_EQ(past_the_last.objects[i].sql, last.objects[i].sql);
+    }
+  }
 }
 
 }  // namespace
