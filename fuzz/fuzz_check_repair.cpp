@@ -571,6 +571,9 @@ void check_repaired(sqlite3* db, const std::string& kind, const Snapshot& before
   }
   const Snapshot after = snapshot(db);
   for (const auto& [table, table_columns] : before.columns) {
+    // emf's own summary of video_metrics, which a repair may fill again
+    // from the snapshots: its rows are not the user's.
+    if (table == "video_metrics_latest") continue;
     const auto found = after.columns.find(table);
     if (found == after.columns.end()) fail("emf_repair lost the table " + table);
     std::vector<std::string> kept;

@@ -49,7 +49,7 @@ const std::vector<Function> kFunctions = {
     {"emf_reset", false, "ks", 1},     {"emf_repair", false, "ks", 1},
     {"emf_backup", false, "ps", 1},    {"emf_restore", false, "psp", 1},
     {"emf_optimize", false, "ksp", 1}, {"emf_objects", true, "ks", 0},
-    {"emf_migrations", true, "ks", 1},
+    {"emf_migrations", true, "ks", 1}, {"emf_random", false, "ikii", 3},
 };
 
 const std::vector<std::string> kStatements = {
