@@ -19,8 +19,42 @@
 
 namespace emf {
 
+namespace {
+
+// video_metrics_latest (metrics 004) is derived from video_metrics: for each
+// (video_id, platform), the id of its latest snapshot, as the migration
+// fills it.
+std::string latest_from_snapshots(const std::string& schema) {
+  return fmt::format(
+      "SELECT m.id, m.video_id, m.platform FROM {0}.video_metrics AS m "
+      "WHERE NOT EXISTS (SELECT 1 FROM {0}.video_metrics AS newer "
+      "WHERE newer.video_id = m.video_id AND newer.platform = m.platform "
+      "AND newer.timestamp > m.timestamp)",
+      schema);
+}
+
+// Whether its rows differ from what the snapshots give: a hand edit of emf's
+// table, which emf_check (it reads no rows) cannot see.
+bool latest_differs(sqlite3* db, std::string_view schema) {
+  const std::string s = quote_identifier(schema);
+  const std::string held =
+      fmt::format("SELECT snapshot_id, video_id, platform FROM {}.video_metrics_latest", s);
+  const std::string derived = latest_from_snapshots(s);
+  return query_int(db, fmt::format("SELECT EXISTS ({0} EXCEPT {1}) OR EXISTS ({1} EXCEPT {0})",
+                                   held, derived)) != 0;
+}
+
+void refill_latest(sqlite3* db, std::string_view schema) {
+  const std::string s = quote_identifier(schema);
+  exec(db, fmt::format("DELETE FROM {0}.video_metrics_latest; "
+                       "INSERT INTO {0}.video_metrics_latest (snapshot_id, video_id, platform) {1}",
+                       s, latest_from_snapshots(s)));
+}
+
+}  // namespace
+
 RepairReport repair_kind(sqlite3* db, Kind kind, std::string_view schema) {
-  RepairReport report{kind, std::string(schema), {}, {}};
+  RepairReport report{kind, std::string(schema), {}, {}, {}};
   const auto problems = [&](const CheckReport& check) {
     std::vector<ObjectReport> found;
     for (const ObjectReport& object : check.kinds.front().objects) {
@@ -47,7 +81,9 @@ RepairReport repair_kind(sqlite3* db, Kind kind, std::string_view schema) {
                                 object.detail));
       }
     }
-    if (problems(check).empty()) return report;
+    if (problems(check).empty() && !(kind == Kind::metrics && latest_differs(db, schema))) {
+      return report;
+    }
   }
 
   const ChecksEnforced checks_enforced(db);
@@ -115,23 +151,17 @@ RepairReport repair_kind(sqlite3* db, Kind kind, std::string_view schema) {
   // video_metrics_latest (metrics 004) is derived from video_metrics by its
   // triggers: recreated, or with a trigger that was missing, or beside a
   // rebuilt video_metrics, it is filled again from the snapshots, as the
-  // migration fills it.
+  // migration fills it; otherwise when its rows differ from theirs.
   const auto derived_touched = [&](const std::vector<std::string>& names) {
     return std::any_of(names.begin(), names.end(), [](const std::string& name) {
       const std::string lower = lower_name(name);
       return lower == "video_metrics" || lower.starts_with("video_metrics_latest");
     });
   };
-  if (kind == Kind::metrics &&
-      (derived_touched(report.recreated) || derived_touched(report.rebuilt))) {
-    const std::string s = quote_identifier(schema);
-    exec(db, fmt::format("DELETE FROM {0}.video_metrics_latest; "
-                         "INSERT INTO {0}.video_metrics_latest (snapshot_id, video_id, platform) "
-                         "SELECT m.id, m.video_id, m.platform FROM {0}.video_metrics AS m "
-                         "WHERE NOT EXISTS (SELECT 1 FROM {0}.video_metrics AS newer "
-                         "WHERE newer.video_id = m.video_id AND newer.platform = m.platform "
-                         "AND newer.timestamp > m.timestamp)",
-                         s));
+  if (kind == Kind::metrics && (derived_touched(report.recreated) ||
+                                derived_touched(report.rebuilt) || latest_differs(db, schema))) {
+    refill_latest(db, schema);
+    report.refilled.emplace_back("video_metrics_latest");
   }
   // The user's own views, triggers and indexes come back as they were.
   rebuild.finish();
@@ -142,10 +172,12 @@ RepairReport repair_kind(sqlite3* db, Kind kind, std::string_view schema) {
 std::string repair_report_json(sqlite3* db, const RepairReport& report) {
   std::vector<json::Value> rebuilt(report.rebuilt.begin(), report.rebuilt.end());
   std::vector<json::Value> recreated(report.recreated.begin(), report.recreated.end());
+  std::vector<json::Value> refilled(report.refilled.begin(), report.refilled.end());
   return json::object(db, {{"kind", kind_name(report.kind)},
                            {"schema", report.schema},
                            {"rebuilt", json::Raw{json::array(db, rebuilt)}},
-                           {"recreated", json::Raw{json::array(db, recreated)}}});
+                           {"recreated", json::Raw{json::array(db, recreated)}},
+                           {"refilled", json::Raw{json::array(db, refilled)}}});
 }
 
 }  // namespace emf

@@ -23,6 +23,7 @@ struct RepairReport {
   std::string schema;
   std::vector<std::string> rebuilt;    // tables rebuilt
   std::vector<std::string> recreated;  // missing tables created; indexes, triggers, views redone
+  std::vector<std::string> refilled;   // emf's tables derived from the rows, filled again
 };
 
 RepairReport repair_kind(sqlite3* db, Kind kind, std::string_view schema);

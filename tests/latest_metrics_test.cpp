@@ -350,5 +350,54 @@ TEST(LatestMetrics, ARepairOfTheLatestFillsItAgain) {
   EXPECT_EQ(db.json(db.text("SELECT emf_check('metrics')"), "$.ok"), "1");
 }
 
+// video_metrics_latest is emf's, but nothing stops a hand edit of its rows.
+// emf_check reads no rows, so it cannot see one; emf_repair compares the
+// table with what the snapshots give, fills it again when they differ and
+// says so, and writes nothing when they agree.
+TEST(LatestMetrics, ARepairFindsAndUndoesHandEditsOfTheLatest) {
+  TempDir dir;
+  const std::string file = dir.file("metrics.db");
+  {
+    Db db(file);
+    db.exec("SELECT emf_init('metrics'), emf_seed('metrics', 300)");
+  }
+  const std::string healthy = read_file(file);
+  {
+    Db db(file);
+    EXPECT_EQ(db.json(db.text("SELECT emf_repair('metrics')"), "$.refilled"), "[]");
+  }
+  EXPECT_EQ(read_file(file), healthy) << "a repair with nothing to do wrote to the file";
+
+  Db db(file);
+  const Rows snapshots = db.rows("SELECT * FROM video_metrics ORDER BY id");
+  const Rows expected = view_rows(db);
+  const auto table = [&db] {
+    return db.rows("SELECT snapshot_id, video_id, platform FROM video_metrics_latest ORDER BY 1");
+  };
+  const Rows expected_table = table();
+  for (const char* edit :
+       {"DELETE FROM video_metrics_latest WHERE rowid = (SELECT min(rowid) FROM "
+        "video_metrics_latest)",
+        "UPDATE video_metrics_latest SET snapshot_id = (SELECT min(id) FROM video_metrics "
+        "WHERE id NOT IN (SELECT snapshot_id FROM video_metrics_latest)) WHERE rowid = (SELECT "
+        "max(rowid) FROM video_metrics_latest)",
+        "INSERT INTO video_metrics_latest (snapshot_id, video_id, platform) "
+        "VALUES (999999, 'nobody', 'nowhere')",
+        "UPDATE video_metrics_latest SET platform = 'elsewhere' WHERE rowid = (SELECT "
+        "max(rowid) FROM video_metrics_latest)"}) {
+    SCOPED_TRACE(edit);
+    db.exec(edit);
+    ASSERT_NE(table(), expected_table);
+    EXPECT_EQ(db.json(db.text("SELECT emf_check('metrics')"), "$.ok"), "1");
+    const std::string report = db.text("SELECT emf_repair('metrics')");
+    EXPECT_EQ(db.json(report, "$.refilled"), "[\"video_metrics_latest\"]") << report;
+    EXPECT_EQ(db.json(report, "$.rebuilt"), "[]") << report;
+    EXPECT_EQ(view_rows(db), expected);
+    EXPECT_EQ(table(), expected_table);
+    expect_exact(db);
+    EXPECT_EQ(db.rows("SELECT * FROM video_metrics ORDER BY id"), snapshots);
+  }
+}
+
 }  // namespace
 }  // namespace emf::test

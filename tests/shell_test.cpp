@@ -74,6 +74,36 @@ TEST_F(ShellTest, CheckExitsZeroWhenHealthyAndOneAfterATableIsDropped) {
   EXPECT_EQ(emf({"--check", "--only", "trends,image_library"}).exit_code, 0);
 }
 
+// A table emf derives from the rows, edited by hand: check cannot see it (it
+// reads no rows), repair finds it, fills it again without a backup (nothing
+// of the user's changes), and says so.
+TEST_F(ShellTest, RepairFillsAgainWhatEmfDerivesFromTheRows) {
+  ASSERT_EQ(emf({"seed", "--only", "metrics"}).exit_code, 0);
+  const auto latest = [this] {
+    Db db(path("data/metrics.db"), false);
+    return db.rows("SELECT * FROM video_metrics_latest ORDER BY snapshot_id");
+  };
+  const auto expected = latest();
+  {
+    Db db(path("data/metrics.db"), false);
+    db.exec(
+        "DELETE FROM video_metrics_latest WHERE rowid = (SELECT min(rowid) FROM "
+        "video_metrics_latest)");
+  }
+  ASSERT_NE(latest(), expected);
+  EXPECT_EQ(emf({"check", "--only", "metrics"}).exit_code, 0);
+  auto result = emf({"repair", "--only", "metrics"});
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_NE(result.out.find("refilled video_metrics_latest"), std::string::npos) << result.out;
+  EXPECT_EQ(latest(), expected);
+  EXPECT_FALSE(fs::exists(path("data/backups"))) << "nothing of the user's changed";
+  result = emf({"repair", "--only", "metrics", "--json"});
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  Db scratch;
+  EXPECT_EQ(scratch.json(result.out, "$.databases[0].repair.refilled"), "[]") << result.out;
+  EXPECT_NE(emf({"repair", "--only", "metrics"}).out.find("nothing to repair"), std::string::npos);
+}
+
 TEST_F(ShellTest, CheckOnAMissingDatabaseCreatesNothing) {
   auto result = emf({"check", "--data-dir", "nowhere"});
   EXPECT_EQ(result.exit_code, 1);
