@@ -138,14 +138,12 @@ std::string check_report_json(sqlite3* db, const CheckReport& report) {
   for (const KindStatus& status : report.kinds) {
     std::vector<json::Value> objects;
     for (const ObjectReport& object : status.objects) {
-      objects.push_back(json::Raw{json::object(
-          db,
-          {{"type", object.type},
-           {"name", object.name},
-           {"status", status_name(object.status)},
-           {"detail", object.detail.empty() ? json::Value(nullptr) : json::Value(object.detail)},
-           {"summary",
-            object.summary.empty() ? json::Value(nullptr) : json::Value(object.summary)}})});
+      objects.push_back(
+          json::Raw{json::object(db, {{"type", object.type},
+                                      {"name", object.name},
+                                      {"status", status_name(object.status)},
+                                      {"detail", json::text_or_null(object.detail)},
+                                      {"summary", json::text_or_null(object.summary)}})});
     }
     std::vector<json::Value> pending(status.pending.begin(), status.pending.end());
     kinds.push_back(

@@ -349,12 +349,14 @@ InitReport reset_kind(sqlite3* db, Kind kind, std::string_view schema) {
 std::string init_report_json(sqlite3* db, const InitReport& report) {
   std::vector<json::Value> applied(report.applied.begin(), report.applied.end());
   std::vector<json::Value> warnings(report.warnings.begin(), report.warnings.end());
-  json::Members members = {{"kind", kind_name(report.kind)},
-                           {"schema", report.schema},
-                           {"version", report.version},
-                           {"applied", json::Raw{json::array(db, applied)}},
-                           {"journal_mode", report.journal_mode}};
-  if (report.baseline) members.insert(members.begin() + 3, {"baseline", *report.baseline});
+  // Built member by member, each value in place (json.h says why).
+  json::Members members;
+  members.emplace_back("kind", kind_name(report.kind));
+  members.emplace_back("schema", report.schema);
+  members.emplace_back("version", report.version);
+  if (report.baseline) members.emplace_back("baseline", *report.baseline);
+  members.emplace_back("applied", json::Raw{json::array(db, applied)});
+  members.emplace_back("journal_mode", report.journal_mode);
   if (!report.rebuilt.empty()) {
     std::vector<json::Value> rebuilt(report.rebuilt.begin(), report.rebuilt.end());
     members.emplace_back("rebuilt", json::Raw{json::array(db, rebuilt)});

@@ -37,39 +37,40 @@ void bind(Statement& statement, int index, const Value& value) {
       value.data);
 }
 
-}  // namespace
-
-std::string object(sqlite3* db, const Members& members) {
+// One json_object() call over any sequence of (key, value) pairs.
+template <typename Pairs>
+std::string object_of(sqlite3* db, const Pairs& members) {
   std::string sql = "SELECT json_object(";
   std::vector<const Value*> values;
-  std::vector<const std::string*> keys;
+  std::vector<std::string_view> keys;
   int index = 1;
   for (const auto& [key, value] : members) {
     if (index > 1) sql += ", ";
     sql += "?" + std::to_string(index++) + ", ";
     add_placeholder(sql, value, index++);
-    keys.push_back(&key);
+    keys.push_back(key);
     values.push_back(&value);
   }
   sql += ")";
   Statement statement(db, sql);
   index = 1;
   for (std::size_t i = 0; i < values.size(); ++i) {
-    statement.bind_text(index++, *keys[i]);
+    statement.bind_text(index++, keys[i]);
     bind(statement, index++, *values[i]);
   }
   statement.step();
   return statement.column_text(0);
 }
 
-std::string array(sqlite3* db, const std::vector<Value>& items) {
+// json_array() over items laid out one after another.
+std::string array_of(sqlite3* db, const Value* items, std::size_t count) {
   // A SQL function takes at most 127 arguments (SQLITE_MAX_FUNCTION_ARG), so
   // a long array is started with json_array() and extended with
   // json_insert(array, '$[#]', item, ...), which appends in order.
   constexpr std::size_t kItemsPerCall = 60;
   std::string result = "[]";
-  for (std::size_t first = 0; first < items.size(); first += kItemsPerCall) {
-    const std::size_t last = std::min(items.size(), first + kItemsPerCall);
+  for (std::size_t first = 0; first < count; first += kItemsPerCall) {
+    const std::size_t last = std::min(count, first + kItemsPerCall);
     std::string sql = first == 0 ? "SELECT json_array(" : "SELECT json_insert(?1";
     std::vector<const Value*> values;
     int index = first == 0 ? 1 : 2;
@@ -91,6 +92,30 @@ std::string array(sqlite3* db, const std::vector<Value>& items) {
     result = statement.column_text(0);
   }
   return result;
+}
+
+}  // namespace
+
+Value text_or_null(std::string_view text) {
+  Value value(nullptr);
+  if (!text.empty()) value.data.emplace<std::string>(text);
+  return value;
+}
+
+std::string object(sqlite3* db, std::initializer_list<std::pair<std::string_view, Value>> members) {
+  return object_of(db, members);
+}
+
+std::string object(sqlite3* db, const Members& members) {
+  return object_of(db, members);
+}
+
+std::string array(sqlite3* db, std::initializer_list<Value> items) {
+  return array_of(db, items.begin(), items.size());
+}
+
+std::string array(sqlite3* db, const std::vector<Value>& items) {
+  return array_of(db, items.data(), items.size());
 }
 
 }  // namespace emf::json

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -35,9 +36,17 @@ struct Value {
   std::variant<std::nullptr_t, bool, std::int64_t, double, std::string, Raw> data;
 };
 
+// Text, or null when it is empty (an absent detail, time or name).
+Value text_or_null(std::string_view text);
+
 using Members = std::vector<std::pair<std::string, Value>>;
 
+// A braced list of members or items is read where it stands: copying it into
+// a vector would copy each std::variant, and libstdc++ 12's copy destroys an
+// alternative it never built when copying a string runs out of memory.
+std::string object(sqlite3* db, std::initializer_list<std::pair<std::string_view, Value>> members);
 std::string object(sqlite3* db, const Members& members);
+std::string array(sqlite3* db, std::initializer_list<Value> items);
 std::string array(sqlite3* db, const std::vector<Value>& items);
 
 }  // namespace emf::json

@@ -460,7 +460,7 @@ RestoreReport restore_schema(sqlite3* db, std::string_view schema, std::string_v
 std::string restore_report_json(sqlite3* db, const RestoreReport& report) {
   std::vector<json::Value> kinds;
   for (const auto& [kind, version] : report.kinds) {
-    kinds.push_back(json::Raw{
+    kinds.emplace_back(json::Raw{
         json::object(db, {{"kind", std::string(kind_name(kind))}, {"version", version}})});
   }
   return json::object(

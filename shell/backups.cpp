@@ -271,13 +271,12 @@ Outcome list_of_backups(const Target& target, const CommandOptions& options,
     outcome.details.push_back(fmt::format(
         "{}  {:>9}  version {:<3}  {}{}", when, human_size(bytes), version, display_path(file.path),
         file.operation.empty() ? "" : " (before " + file.operation + ")"));
-    items.push_back(json::Raw{json::object(
-        reader.scratch(), {{"path", file.path.string()},
-                           {"time", when},
-                           {"bytes", bytes},
-                           {"version", version},
-                           {"before", file.operation.empty() ? json::Value(nullptr)
-                                                             : json::Value(file.operation)}})});
+    items.emplace_back(json::Raw{
+        json::object(reader.scratch(), {{"path", file.path.string()},
+                                        {"time", when},
+                                        {"bytes", bytes},
+                                        {"version", version},
+                                        {"before", json::text_or_null(file.operation)}})});
   }
   outcome.tone = Tone::dim;
   outcome.state = fmt::format("{} backup{} in {}", items.size(), items.size() == 1 ? "" : "s",
@@ -401,9 +400,18 @@ int run_repair(const std::vector<Target>& targets, const CommandOptions& options
     Connection connection(target, Connection::Mode::existing);
     const std::string before = connection.call("emf_check", {target.kind});
     if (reader.value(before, "$.ok") == "1") {
-      outcome.tone = Tone::dim;
-      outcome.state = "nothing to repair";
+      // The schema is as emf expects; emf_repair still compares the tables
+      // emf derives from the rows with them, and fills again one that was
+      // edited by hand. Nothing of the user's can change: no backup.
+      const std::string report = connection.call("emf_repair", {target.kind});
+      outcome.fields.emplace_back("repair", json::Raw{report});
       outcome.fields.emplace_back("check", json::Raw{before});
+      std::vector<std::string> refilled;
+      for (const auto& [index, table] : reader.members(report, "$.refilled"))
+        refilled.push_back("refilled " + table);
+      outcome.tone = refilled.empty() ? Tone::dim : Tone::good;
+      outcome.state =
+          refilled.empty() ? "nothing to repair" : fmt::format("{}", fmt::join(refilled, ", "));
       return outcome;
     }
     // A database emf_repair refuses is not backed up: the call below says why.
@@ -423,6 +431,8 @@ int run_repair(const std::vector<Target>& targets, const CommandOptions& options
       done.push_back("rebuilt " + table);
     for (const auto& [index, name] : reader.members(report, "$.recreated"))
       done.push_back("recreated " + name);
+    for (const auto& [index, table] : reader.members(report, "$.refilled"))
+      done.push_back("refilled " + table);
     outcome.ok = reader.value(after, "$.ok") == "1";
     outcome.tone = outcome.ok ? Tone::good : Tone::bad;
     outcome.state = fmt::format(

@@ -95,7 +95,8 @@ Outcome plan(const Target& target, const ReportReader& reader) {
   Connection connection(target, exists ? Connection::Mode::read_only : Connection::Mode::scratch);
   const std::string report = connection.call("emf_plan", {target.kind});
   Outcome outcome;
-  outcome.fields = {{"exists", exists}, {"plan", json::Raw{report}}};
+  outcome.fields.emplace_back("exists", exists);
+  outcome.fields.emplace_back("plan", json::Raw{report});
   const std::string version = reader.value(report, "$.version").value_or("0");
   const std::string latest = reader.value(report, "$.latest").value_or("?");
   std::vector<std::string> names;
@@ -172,16 +173,15 @@ Outcome status(const Target& target, const ReportReader& reader, const Terminal&
       outcome.details.push_back(fmt::format(
           "{:<24} {} {}", name, terminal.paint(tone, fmt::format("{:<8}", row[2])), row[3]));
     }
-    migrations.push_back(json::Raw{json::object(
-        reader.scratch(),
-        {{"version", std::stoi(row[0])},
-         {"name", row[1]},
-         {"status", row[2]},
-         {"applied_at", row[3].empty() ? json::Value(nullptr) : json::Value(row[3])}})});
+    migrations.push_back(
+        json::Raw{json::object(reader.scratch(), {{"version", std::stoi(row[0])},
+                                                  {"name", row[1]},
+                                                  {"status", row[2]},
+                                                  {"applied_at", json::text_or_null(row[3])}})});
   }
-  outcome.fields = {{"exists", true},
-                    {"version", version},
-                    {"migrations", json::Raw{json::array(reader.scratch(), migrations)}}};
+  outcome.fields.emplace_back("exists", true);
+  outcome.fields.emplace_back("version", version);
+  outcome.fields.emplace_back("migrations", json::Raw{json::array(reader.scratch(), migrations)});
   outcome.ok = pending.empty() && modified.empty() && newer.empty();
   if (!newer.empty()) {
     // As emf check and emf init say: this emf must not touch it.
@@ -214,7 +214,8 @@ Outcome check(const Target& target, const ReportReader& reader, const Terminal& 
   Outcome outcome;
   Connection connection(target, Connection::Mode::read_only);
   const std::string report = connection.call("emf_check", {target.kind});
-  outcome.fields = {{"exists", true}, {"check", json::Raw{report}}};
+  outcome.fields.emplace_back("exists", true);
+  outcome.fields.emplace_back("check", json::Raw{report});
   const std::string version = reader.value(report, "$.kinds[0].version").value_or("0");
   const std::int64_t pending = reader.length(report, "$.kinds[0].pending");
   outcome.ok = reader.value(report, "$.ok") == "1";

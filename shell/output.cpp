@@ -14,10 +14,13 @@ Output::Output(const Terminal& terminal, const ReportReader& reader, bool json, 
 void Output::add(const Target& target, Outcome outcome) {
   ok_ = ok_ && outcome.ok;
   if (json_) {
-    json::Members members = {
-        {"kind", target.kind}, {"path", target.path.string()}, {"ok", outcome.ok}};
+    // Built member by member, each value in place (json.h says why).
+    json::Members members;
+    members.emplace_back("kind", target.kind);
+    members.emplace_back("path", target.path.string());
+    members.emplace_back("ok", outcome.ok);
     for (auto& field : outcome.fields) members.push_back(std::move(field));
-    databases_.push_back(json::Raw{json::object(reader_.scratch(), members)});
+    databases_.emplace_back(json::Raw{json::object(reader_.scratch(), members)});
     return;
   }
   if (terminal_.quiet() && outcome.ok) return;
@@ -61,7 +64,7 @@ Outcome missing_database(std::string_view what_to_do) {
   outcome.ok = false;
   outcome.tone = Tone::bad;
   outcome.state = fmt::format("missing: {}", what_to_do);
-  outcome.fields = {{"exists", false}};
+  outcome.fields.emplace_back("exists", false);
   return outcome;
 }
 

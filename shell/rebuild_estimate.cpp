@@ -63,8 +63,9 @@ std::string add_rebuild_estimate(Outcome& outcome, Connection& source, const Tar
                                  const std::vector<std::string>& tables,
                                  const ReportReader& reader) {
   const auto measured = estimate_rebuild(source, target, tables);
-  json::Members fields{
-      {"tables", json::Raw{json::array(reader.scratch(), {tables.begin(), tables.end()})}}};
+  json::Members fields;
+  fields.emplace_back("tables",
+                      json::Raw{json::array(reader.scratch(), {tables.begin(), tables.end()})});
   std::string sentence;
   if (const auto* why_not = std::get_if<std::string>(&measured)) {
     fields.emplace_back("error", *why_not);
