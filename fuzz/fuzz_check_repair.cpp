@@ -571,8 +571,9 @@ void check_repaired(sqlite3* db, const std::string& kind, const Snapshot& before
   }
   const Snapshot after = snapshot(db);
   // emf's own summary of video_metrics, which a repair fills again from the
-  // snapshots whenever it differs from them: it holds their latest.
-  if (after.columns.count("video_metrics_latest") != 0) {
+  // snapshots whenever it differs from them: after a repair of metrics it
+  // holds their latest.
+  if (kind == "metrics") {
     const std::string derived =
         "SELECT m.id, m.video_id, m.platform FROM video_metrics AS m WHERE NOT EXISTS (SELECT 1 "
         "FROM video_metrics AS n WHERE n.video_id = m.video_id AND n.platform = m.platform AND "
