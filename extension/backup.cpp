@@ -46,7 +46,7 @@ void fsync_path(const fs::path& path, int flags) {
 void copy_schema(sqlite3* source, std::string_view schema, const TemporaryFile& copy) {
   // The copy goes to the disk while it is made, not all at the final sync: a
   // writer's commit meanwhile then never waits for the whole copy's data.
-  const WritebackVfs vfs(copy.fd());
+  WritebackVfs vfs(copy.fd());  // not const: its files update it
   sqlite3* destination = nullptr;
   int rc = sqlite3_open_v2(copy.path().c_str(), &destination, SQLITE_OPEN_READWRITE, vfs.name());
   std::unique_ptr<sqlite3, int (*)(sqlite3*)> owner(destination, sqlite3_close);
@@ -82,6 +82,10 @@ void copy_schema(sqlite3* source, std::string_view schema, const TemporaryFile& 
     report_progress(source, "backup", total - remaining, total);
   } while (rc == SQLITE_OK);
   const int finish_rc = sqlite3_backup_finish(backup);
+  if (vfs.error() != 0) {
+    throw Error(fmt::format("cannot sync {}: {}", copy.path().string(), errno_text(vfs.error())),
+                SQLITE_IOERR);
+  }
   if (rc != SQLITE_DONE) {
     if (rc == SQLITE_NOMEM) throw std::bad_alloc();
     throw Error(fmt::format("backup failed: {}", sqlite3_errstr(rc)), rc);

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 
 #include "error.h"
 
@@ -36,8 +37,10 @@ const sqlite3_io_methods* methods(sqlite3_file* file) {
 int file_write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset) {
   const int rc = methods(file)->xWrite(real(file), data, amount, offset);
   WritebackVfs* owner = reinterpret_cast<File*>(file)->owner;
-  if (rc == SQLITE_OK && owner != nullptr) owner->wrote(offset, amount);
-  return rc;
+  if (rc != SQLITE_OK || owner == nullptr) return rc;
+  owner->wrote(offset, amount);
+  // Stops the copy: its owner reports owner->error().
+  return owner->error() == 0 ? SQLITE_OK : SQLITE_IOERR_WRITE;
 }
 
 // The rest only forward to the underlying file.
@@ -218,13 +221,15 @@ void WritebackVfs::wrote(std::int64_t offset, std::int64_t amount) {
   dirty_.end = std::max(dirty_.end, offset + amount);
   dirty_bytes_ += amount;
   if (dirty_bytes_ < kChunk) return;
-  // Failures are not errors here: this only starts the writing early, and
-  // the fsync before the file is named reports whatever the disk refused.
-  ::sync_file_range(fd_, dirty_.begin, dirty_.end - dirty_.begin, SYNC_FILE_RANGE_WRITE);
-  if (writing_.end > writing_.begin) {  // a length of 0 would mean "to the end of the file"
-    ::sync_file_range(
-        fd_, writing_.begin, writing_.end - writing_.begin,
-        SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+  // A failure is the backup's: the kernel reports a failed writeback once
+  // to each open file, so the fsync of a descriptor opened afterwards would
+  // not see the error this one saw.
+  if (::sync_file_range(fd_, dirty_.begin, dirty_.end - dirty_.begin, SYNC_FILE_RANGE_WRITE) != 0 ||
+      (writing_.end > writing_.begin &&  // a length of 0 would mean "to the end of the file"
+       ::sync_file_range(fd_, writing_.begin, writing_.end - writing_.begin,
+                         SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+                             SYNC_FILE_RANGE_WAIT_AFTER) != 0)) {
+    if (error_ == 0) error_ = errno;
   }
   writing_ = dirty_;
   dirty_ = Range{};

@@ -5,6 +5,7 @@
 // journal's commit, which first writes out the dirty data of every file in
 // it: another connection's commit would otherwise wait behind the whole copy.
 // The final fsync still decides durability: this only spreads the writing.
+// A failure to write out is kept (error()) and fails every later write.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +28,8 @@ class WritebackVfs {
 
   // Called after every write to the main database file.
   void wrote(std::int64_t offset, std::int64_t amount);
+  // The errno of the first failure to write the file out, or 0.
+  int error() const { return error_; }
 
   sqlite3_vfs* underlying() const { return underlying_; }
 
@@ -43,6 +46,7 @@ class WritebackVfs {
   Range writing_;  // handed to the disk, not yet waited for
   Range dirty_;    // written since, only to the page cache
   std::int64_t dirty_bytes_ = 0;
+  int error_ = 0;
 };
 
 }  // namespace emf
