@@ -19,6 +19,7 @@
 #include "json.h"
 #include "progress.h"
 #include "temporary_file.h"
+#include "writeback_vfs.h"
 
 namespace emf {
 
@@ -42,9 +43,12 @@ void fsync_path(const fs::path& path, int flags) {
     throw Error(fmt::format("cannot sync {}: {}", path.string(), errno_text(error)), SQLITE_IOERR);
 }
 
-void copy_schema(sqlite3* source, std::string_view schema, const fs::path& destination_path) {
+void copy_schema(sqlite3* source, std::string_view schema, const TemporaryFile& copy) {
+  // The copy goes to the disk while it is made, not all at the final sync: a
+  // writer's commit meanwhile then never waits for the whole copy's data.
+  WritebackVfs vfs(copy.fd());  // not const: its files update it
   sqlite3* destination = nullptr;
-  int rc = sqlite3_open_v2(destination_path.c_str(), &destination, SQLITE_OPEN_READWRITE, nullptr);
+  int rc = sqlite3_open_v2(copy.path().c_str(), &destination, SQLITE_OPEN_READWRITE, vfs.name());
   std::unique_ptr<sqlite3, int (*)(sqlite3*)> owner(destination, sqlite3_close);
   if (rc != SQLITE_OK) throw_sqlite_error(destination, rc, "cannot open the backup file");
 
@@ -78,6 +82,10 @@ void copy_schema(sqlite3* source, std::string_view schema, const fs::path& desti
     report_progress(source, "backup", total - remaining, total);
   } while (rc == SQLITE_OK);
   const int finish_rc = sqlite3_backup_finish(backup);
+  if (vfs.error() != 0) {
+    throw Error(fmt::format("cannot sync {}: {}", copy.path().string(), errno_text(vfs.error())),
+                SQLITE_IOERR);
+  }
   if (rc != SQLITE_DONE) {
     if (rc == SQLITE_NOMEM) throw std::bad_alloc();
     throw Error(fmt::format("backup failed: {}", sqlite3_errstr(rc)), rc);
@@ -141,7 +149,7 @@ BackupReport backup_schema(sqlite3* db, std::string_view schema, std::string_vie
   }
 
   TemporaryFile temporary(target, ".tmp-");
-  copy_schema(db, schema, temporary.path());
+  copy_schema(db, schema, temporary);
   fsync_path(temporary.path(), O_RDONLY);
   // link() fails when the target exists: no race can make us overwrite.
   if (::link(temporary.path().c_str(), target.c_str()) != 0) {

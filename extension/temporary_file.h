@@ -21,6 +21,7 @@ class TemporaryFile {
   TemporaryFile(const TemporaryFile&) = delete;
   TemporaryFile& operator=(const TemporaryFile&) = delete;
   const std::filesystem::path& path() const { return path_; }
+  int fd() const { return fd_; }
 
  private:
   int fd_ = -1;

@@ -1,8 +1,8 @@
 // emf_backup when the operating system fails it where no SQLite VFS looks:
-// the temporary copy cannot be created, opened, synced or linked to its
-// name, or the folder cannot be synced. The calls are failed by
-// support/fail_syscall.c, preloaded into this binary by CTest
-// (LD_PRELOAD). Each case checks what the caller sees (message and code),
+// the temporary copy cannot be created, opened, written out while it is
+// made, synced or linked to its name, or the folder cannot be synced. The
+// calls are failed by support/fail_syscall.c, preloaded into this binary by
+// CTest (LD_PRELOAD). Each case checks what the caller sees (message and code),
 // that the database is unchanged, that the target is absent or complete, and
 // that no temporary file is left.
 #include <dlfcn.h>
@@ -122,6 +122,20 @@ TEST_F(BackupFailure, TheCopyCannotBeSynced) {
   EXPECT_EQ(message.rfind("emf_backup: cannot sync " + target_ + ".tmp-", 0), 0u) << message;
   EXPECT_NE(message.find(": Input/output error"), std::string::npos) << message;
   // An unsynced copy is never given the target's name.
+  EXPECT_TRUE(folder_entries(backups_).empty());
+}
+
+TEST_F(BackupFailure, TheCopyCannotBeWrittenOutWhileItIsMade) {
+  // Larger than the 2 MiB emf hands to the disk at a time while it copies.
+  db_.exec(
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
+      "INSERT INTO video_metadata (video_id, description) "
+      "SELECT 'video ' || i, hex(randomblob(1500)) FROM n");
+  before_ = db_.dump();
+  FailCall fail("sync_file_range", temporary_pattern_, EIO);
+  const std::string message = backup_fails(SQLITE_IOERR);
+  EXPECT_EQ(message.rfind("emf_backup: cannot sync " + target_ + ".tmp-", 0), 0u) << message;
+  EXPECT_NE(message.find(": Input/output error"), std::string::npos) << message;
   EXPECT_TRUE(folder_entries(backups_).empty());
 }
 

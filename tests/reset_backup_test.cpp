@@ -5,8 +5,10 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -153,6 +155,43 @@ TEST(Backup, CopiesCommittedDataWhileAnotherConnectionWrites) {
     files += entry.path().filename().string().find(".tmp-") != std::string::npos;
   }
   EXPECT_EQ(files, 0);
+}
+
+// Larger than many of the 2 MiB chunks emf hands to the disk while it
+// writes the copy, and than one step, with a writer committing meanwhile:
+// SQLite then restarts the copy, writing from the first page again.
+TEST(Backup, ALargeCopyRestartedByAWriterIsComplete) {
+  TempDir dir;
+  const std::string path = dir.file("metrics.db");
+  Db db(path);
+  db.exec("SELECT emf_init('metrics')");
+  db.exec(
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 6000) "
+      "INSERT INTO video_metadata (video_id, description) "
+      "SELECT 'video ' || i, hex(randomblob(1500)) FROM n");
+  ASSERT_GT(std::filesystem::file_size(path), 16u << 20);
+
+  std::atomic<bool> stop{false};
+  std::atomic<int> commits{0};
+  std::thread writer([&] {
+    Db other(path, false);
+    sqlite3_busy_timeout(other.get(), 10'000);
+    while (!stop) {
+      other.exec("INSERT INTO video_metadata (video_id) VALUES ('writer ' || random())");
+      ++commits;
+    }
+  });
+  while (commits == 0) std::this_thread::yield();
+  const std::string copy = dir.file("copy.db");
+  db.exec(fmt::format("SELECT emf_backup('{}')", copy));
+  stop = true;
+  writer.join();
+
+  Db restored(copy);
+  EXPECT_EQ(restored.text("PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(restored.integer("SELECT count(*) FROM video_metadata WHERE video_id LIKE 'video %'"),
+            6000);
+  EXPECT_EQ(restored.json(restored.text("SELECT emf_check()"), "$.ok"), "1");
 }
 
 TEST(Backup, RefusesAnExistingPathAndLeavesItAlone) {

@@ -4,9 +4,11 @@
  * read from the environment at every call, so that a test can arm it just
  * around the call it tests:
  *
- *   EMF_FAIL_CALL   open | fsync | link | rename | mkstemp (unset: nothing fails)
+ *   EMF_FAIL_CALL   open | fsync | sync_file_range | link | rename | mkstemp
+ *                   (unset: nothing fails)
  *   EMF_FAIL_PATH   a shell pattern (fnmatch) the whole path must match (for
- *                   fsync, the path of the descriptor; for link and rename,
+ *                   fsync and sync_file_range, the path of the descriptor;
+ *                   for link and rename,
  *                   the new name); unset: any path
  *   EMF_FAIL_NTH    the first matching call to fail, from 1 (default 1);
  *                   every later matching call fails too
@@ -87,16 +89,27 @@ int open64(const char* path, int flags, ...) {
   return real(path, flags, mode);
 }
 
-int fsync(int fd) {
+/* Whether `call` on descriptor `fd` is one to fail. */
+static int should_fail_fd(const char* call, int fd) {
   char link_path[64], path[4096];
   snprintf(link_path, sizeof link_path, "/proc/self/fd/%d", fd);
   const ssize_t length = readlink(link_path, path, sizeof path - 1);
-  if (length > 0) {
-    path[length] = '\0';
-    if (should_fail("fsync", path)) return -1;
-  }
+  if (length <= 0) return 0;
+  path[length] = '\0';
+  return should_fail(call, path);
+}
+
+int fsync(int fd) {
+  if (should_fail_fd("fsync", fd)) return -1;
   int (*real)(int) = (int (*)(int))next("fsync");
   return real(fd);
+}
+
+int sync_file_range(int fd, off64_t offset, off64_t length, unsigned int flags) {
+  if (should_fail_fd("sync_file_range", fd)) return -1;
+  int (*real)(int, off64_t, off64_t, unsigned int) =
+      (int (*)(int, off64_t, off64_t, unsigned int))next("sync_file_range");
+  return real(fd, offset, length, flags);
 }
 
 int link(const char* from, const char* to) {
