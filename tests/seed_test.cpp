@@ -408,6 +408,30 @@ TEST(Seed, SetsAsideItsTimeFormInsertTriggersAndPutsThemBackAsTheyWere) {
   EXPECT_EQ(times_not_stored(db), 0);
 }
 
+// Where an INSERT trigger of emf's derives data, or the kind is
+// image_library, every trigger stays: metrics sets aside video_metadata's
+// time-form trigger only, the latest snapshots' triggers keep firing.
+TEST(Seed, TriggersThatDeriveDataStayAndFire) {
+  Db db;
+  db.exec("SELECT emf_init('metrics'), emf_init('image_library')");
+  const auto before = schema_definitions(db);
+  std::set<std::string> dropped;
+  sqlite3_set_authorizer(db.get(), record_dropped_trigger, &dropped);
+  db.exec("SELECT emf_seed('metrics', 2000, 1)");
+  EXPECT_EQ(dropped, (std::set<std::string>{"video_metadata_times_on_insert"}));
+  dropped.clear();
+  db.exec("SELECT emf_seed('image_library', 2000, 1)");
+  sqlite3_set_authorizer(db.get(), nullptr, nullptr);
+  EXPECT_TRUE(dropped.empty()) << *dropped.begin();
+  EXPECT_EQ(schema_definitions(db), before);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM video_metrics_latest"),
+            db.integer("SELECT count(*) FROM (SELECT DISTINCT video_id, platform FROM "
+                       "video_metrics)"));
+  EXPECT_EQ(db.integer("SELECT sum(usage_count) FROM image_library"), 2000);
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('metrics')"), "$.ok"), "1");
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('image_library')"), "$.ok"), "1");
+}
+
 // With a trigger of the user's on a table (main or temp), every trigger of
 // that table stays and fires for the seeded rows; the rows are the same as
 // those a seed with emf's triggers set aside inserts.
