@@ -155,6 +155,101 @@ std::vector<std::pair<std::string, std::string>> own_secondary_indexes(sqlite3* 
   return indexes;
 }
 
+// True when a trigger emf created (its SQL as stored) fires on INSERT: the
+// words between its name and its body say so. Where unsure, true, which keeps
+// every trigger.
+bool fires_on_insert(const SchemaObject& trigger) {
+  const std::size_t name = trigger.sql.find(trigger.name);
+  const std::size_t body = trigger.sql.find("BEGIN");
+  if (name == std::string::npos || body == std::string::npos || body < name) return true;
+  const std::size_t after_name = name + trigger.name.size();
+  const std::string_view head = std::string_view(trigger.sql).substr(after_name, body - after_name);
+  return head.find("INSERT") != std::string_view::npos;
+}
+
+// emf's own trigger on `table` that turns times written in another form into
+// the stored form on INSERT (<table>_times_on_insert), as it stands in the
+// schema: the one a seed may set aside while its rows, all in the stored
+// form already, go in. Only when every trigger on the table is emf's own,
+// exactly as emf created it, and that one is its only INSERT trigger: a
+// trigger of the user's (main or temp) could write a time in another form
+// that it would convert, and with no other trigger firing on INSERT, none
+// depends on the order in which the triggers fire.
+std::optional<std::pair<std::string, std::string>> own_time_form_insert_trigger(
+    sqlite3* db, Kind kind, std::string_view table) {
+  // image_library's triggers derive data (usage statistics) and are being
+  // redefined by a migration of their own: its seed keeps every trigger.
+  if (kind == Kind::image_library) return std::nullopt;
+  const auto& objects = expected_schema(kind, latest_version(kind)).objects;
+  if (query_int(db, fmt::format("SELECT count(*) FROM temp.sqlite_schema WHERE type = 'trigger' "
+                                "AND lower(tbl_name) = lower({})",
+                                quote_literal(table))) > 0) {
+    return std::nullopt;
+  }
+  const std::string name = fmt::format("{}_times_on_insert", table);
+  std::optional<std::pair<std::string, std::string>> found;
+  Statement live(db, fmt::format("SELECT name, sql FROM main.sqlite_schema WHERE type = 'trigger' "
+                                 "AND lower(tbl_name) = lower({})",
+                                 quote_literal(table)));
+  while (live.step()) {
+    const std::string live_name = live.column_text(0);
+    const std::optional<std::string> live_sql = live.column_optional_text(1);
+    const auto own = std::find_if(objects.begin(), objects.end(), [&](const SchemaObject& object) {
+      return object.type == "trigger" && object.name == live_name && object.table == table &&
+             live_sql && object.sql == *live_sql;
+    });
+    if (own == objects.end()) return std::nullopt;  // a user's, or one of emf's changed
+    if (!fires_on_insert(*own)) continue;
+    if (own->name != name) return std::nullopt;  // another trigger fires on INSERT
+    found.emplace(own->name, own->sql);
+  }
+  return found;
+}
+
+// A statement of synthetic.sql split around the body of its `start` CTE
+// (where ids continue from): SQLite copies the rows of an INSERT ... SELECT
+// into a temporary table first whenever the SELECT reads the table it
+// inserts into, as that body does (max(id)). Run on its own just before each
+// chunk, with the chunk's statement reading its values from parameters, it
+// gives the same ids, and the rows go straight in.
+struct SplitStart {
+  std::string start;   // the body: a SELECT of the CTE's columns
+  std::string insert;  // the statement, the body replaced by SELECT :emf_start_1, ...
+};
+
+std::optional<SplitStart> split_start(std::string_view statement) {
+  constexpr std::string_view kWith = "WITH RECURSIVE";
+  constexpr std::string_view kStart = "start(";
+  const std::size_t with = statement.find(kWith);
+  if (with == std::string_view::npos) return std::nullopt;
+  const std::size_t at = statement.find_first_not_of(" \n", with + kWith.size());
+  if (at == std::string_view::npos || statement.substr(at, kStart.size()) != kStart) {
+    return std::nullopt;
+  }
+  const std::size_t columns_end = statement.find(')', at);
+  const std::size_t open = statement.find("AS (", columns_end);
+  if (columns_end == std::string_view::npos || open == std::string_view::npos) return std::nullopt;
+  const std::size_t body_begin = open + 4;
+  int depth = 1;
+  std::size_t body_end = body_begin;
+  for (; body_end < statement.size() && depth > 0; ++body_end) {
+    if (statement[body_end] == '(') ++depth;
+    if (statement[body_end] == ')') --depth;
+  }
+  if (depth != 0) return std::nullopt;
+  --body_end;  // at the closing parenthesis
+  const std::string_view columns =
+      statement.substr(at + kStart.size(), columns_end - at - kStart.size());
+  std::string values = "SELECT ";
+  const auto column_count = 1 + std::count(columns.begin(), columns.end(), ',');
+  for (std::ptrdiff_t i = 1; i <= column_count; ++i) {
+    values += fmt::format("{}:emf_start_{}", i > 1 ? ", " : "", i);
+  }
+  return SplitStart{std::string(statement.substr(body_begin, body_end - body_begin)),
+                    std::string(statement.substr(0, body_begin)) + values +
+                        std::string(statement.substr(body_end))};
+}
+
 }  // namespace
 
 std::string target_table(std::string_view statement) {
@@ -223,26 +318,63 @@ InsertCounts insert_synthetic_rows(sqlite3* db, Kind kind, std::int64_t rows,
         dropped.push_back(std::move(index));
       }
     }
+    // emf's time-form trigger cannot fire for these rows, all in the
+    // stored form: it is set aside for the load, and created again from the
+    // same SQL once the rows are in, inside the caller's transaction too.
+    std::optional<std::pair<std::string, std::string>> set_aside;
+    if (rows > 0) {
+      if (auto trigger = own_time_form_insert_trigger(db, kind, table)) {
+        const std::string drop = "DROP TRIGGER main." + quote_identifier(trigger->first);
+        const int rc = sqlite3_exec(db, drop.c_str(), nullptr, nullptr, nullptr);
+        if (rc != SQLITE_OK && rc != SQLITE_LOCKED) throw_sqlite_error(db, rc, "");
+        if (rc == SQLITE_OK) set_aside = std::move(trigger);
+      }
+    }
+    // With no trigger left on the table, the ids' start is read apart so
+    // that SQLite inserts the rows without copying them first.
+    const std::optional<SplitStart> split = set_aside ? split_start(statements[i]) : std::nullopt;
     std::int64_t inserted = 0;
     {
-      Statement insert(db, statements[i]);
+      Statement insert(db, split ? std::string_view(split->insert) : statements[i]);
+      std::optional<Statement> start;
+      if (split) start.emplace(db, split->start);
       // Each statement names the parameters it needs, among these.
-      const auto bind = [&](const char* name, std::int64_t value) {
-        const int index = sqlite3_bind_parameter_index(insert.get(), name);
-        if (index > 0) insert.bind_int(index, value);
+      const auto bind = [&](Statement& statement, const char* name, std::int64_t value) {
+        const int index = sqlite3_bind_parameter_index(statement.get(), name);
+        if (index > 0) statement.bind_int(index, value);
       };
       for (std::int64_t first = 0; first < rows; first += kChunkRows) {
         const std::int64_t last = std::min(rows, first + kChunkRows) - 1;
         insert.reset();
-        bind(":seed", random_seed);
-        bind(":rows", rows);
-        bind(":first", first);
-        bind(":last", last);
+        for (Statement* statement : {&insert, start ? &*start : nullptr}) {
+          if (statement == nullptr) continue;
+          bind(*statement, ":seed", random_seed);
+          bind(*statement, ":rows", rows);
+          bind(*statement, ":first", first);
+          bind(*statement, ":last", last);
+        }
+        if (start) {
+          start->reset();
+          if (!start->step()) throw Error("synthetic.sql: the start of the ids gave no row");
+          for (int column = 0; column < sqlite3_column_count(start->get()); ++column) {
+            const std::string name = fmt::format(":emf_start_{}", column + 1);
+            const int index = sqlite3_bind_parameter_index(insert.get(), name.c_str());
+            const int rc =
+                sqlite3_bind_value(insert.get(), index, sqlite3_column_value(start->get(), column));
+            if (rc != SQLITE_OK) throw_sqlite_error(db, rc, "synthetic.sql: the start of the ids");
+          }
+          start->reset();
+        }
         insert.run();
         inserted += sqlite3_changes(db);
         done += last - first + 1;
         report_progress(db, "seed", done, total);
       }
+    }
+    if (set_aside) {
+      // SQLite stores the statement without the schema: the same text again.
+      exec(db, "CREATE TRIGGER main." +
+                   set_aside->second.substr(std::string_view("CREATE TRIGGER ").size()));
     }
     for (const auto& [name, sql] : dropped) {
       // SQLite stores the statement without the schema: the same text again.

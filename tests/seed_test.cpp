@@ -355,6 +355,164 @@ TEST(Seed, WhileAnotherStatementReadsTheIndexesStayAndTheSeedSucceeds) {
   EXPECT_EQ(db.json(db.text("SELECT emf_check('metrics')"), "$.ok"), "1");
 }
 
+// The triggers SQLite was asked to drop, through an authorizer.
+int record_dropped_trigger(void* names, int action, const char* name, const char*, const char*,
+                           const char*) {
+  if (action == SQLITE_DROP_TRIGGER || action == SQLITE_DROP_TEMP_TRIGGER) {
+    static_cast<std::set<std::string>*>(names)->insert(name);
+  }
+  return SQLITE_OK;
+}
+
+std::vector<std::vector<std::string>> schema_definitions(Db& db) {
+  return db.rows("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name");
+}
+
+// Times that the time-form triggers would have converted: none.
+std::int64_t times_not_stored(Db& db) {
+  const auto differs = [](const char* column) {
+    return fmt::format("{} IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday({}))", column, column);
+  };
+  return db.integer(fmt::format("SELECT count(*) FROM trending_topics WHERE {} OR {} OR {}",
+                                differs("timestamp"), differs("created_at"),
+                                differs("updated_at"))) +
+         db.integer(
+             fmt::format("SELECT count(*) FROM search_history WHERE {}", differs("timestamp")));
+}
+
+// Seeding trends sets emf's time-form INSERT triggers aside while its rows,
+// all in the stored form, go in, and creates them again with the same SQL:
+// the schema is as it was and they fire again afterwards.
+TEST(Seed, SetsAsideItsTimeFormInsertTriggersAndPutsThemBackAsTheyWere) {
+  Db db;
+  db.exec("SELECT emf_init('trends')");
+  const auto before = schema_definitions(db);
+  std::set<std::string> dropped;
+  sqlite3_set_authorizer(db.get(), record_dropped_trigger, &dropped);
+  db.exec("SELECT emf_seed('trends', 20000, 4)");
+  sqlite3_set_authorizer(db.get(), nullptr, nullptr);
+  EXPECT_EQ(dropped, (std::set<std::string>{"trending_topics_times_on_insert",
+                                            "search_history_times_on_insert"}));
+  EXPECT_EQ(schema_definitions(db), before);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM trending_topics"), 20000);
+  EXPECT_EQ(times_not_stored(db), 0);
+  EXPECT_EQ(db.text("PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.ok"), "1");
+  // Back in force: a time in another form is converted as it goes in.
+  db.exec("INSERT INTO search_history (query, timestamp) VALUES ('q', '2026-03-01T10:00:00Z')");
+  EXPECT_EQ(db.text("SELECT timestamp FROM search_history WHERE query = 'q'"),
+            "2026-03-01 10:00:00.000");
+  // Into tables that hold rows too.
+  db.exec("SELECT emf_seed('trends', 1000, 5)");
+  EXPECT_EQ(schema_definitions(db), before);
+  EXPECT_EQ(times_not_stored(db), 0);
+}
+
+// Where an INSERT trigger of emf's derives data, or the kind is
+// image_library, every trigger stays: metrics sets aside video_metadata's
+// time-form trigger only, the latest snapshots' triggers keep firing.
+TEST(Seed, TriggersThatDeriveDataStayAndFire) {
+  Db db;
+  db.exec("SELECT emf_init('metrics'), emf_init('image_library')");
+  const auto before = schema_definitions(db);
+  std::set<std::string> dropped;
+  sqlite3_set_authorizer(db.get(), record_dropped_trigger, &dropped);
+  db.exec("SELECT emf_seed('metrics', 2000, 1)");
+  EXPECT_EQ(dropped, (std::set<std::string>{"video_metadata_times_on_insert"}));
+  dropped.clear();
+  db.exec("SELECT emf_seed('image_library', 2000, 1)");
+  sqlite3_set_authorizer(db.get(), nullptr, nullptr);
+  EXPECT_TRUE(dropped.empty()) << *dropped.begin();
+  EXPECT_EQ(schema_definitions(db), before);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM video_metrics_latest"),
+            db.integer("SELECT count(*) FROM (SELECT DISTINCT video_id, platform FROM "
+                       "video_metrics)"));
+  EXPECT_EQ(db.integer("SELECT sum(usage_count) FROM image_library"), 2000);
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('metrics')"), "$.ok"), "1");
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('image_library')"), "$.ok"), "1");
+}
+
+// With a trigger of the user's on a table (main or temp), every trigger of
+// that table stays and fires for the seeded rows; the rows are the same as
+// those a seed with emf's triggers set aside inserts.
+TEST(Seed, AUsersTriggerOnATableKeepsItsTriggersAndTheRowsAreTheSame) {
+  Db plain;
+  plain.exec("SELECT emf_init('trends')");
+  plain.exec("SELECT emf_seed('trends', 10000, 6)");
+
+  Db db;
+  db.exec("SELECT emf_init('trends')");
+  db.exec("CREATE TABLE seen (id INTEGER)");
+  db.exec(
+      "CREATE TRIGGER mine AFTER INSERT ON trending_topics BEGIN "
+      "INSERT INTO seen VALUES (NEW.id); END");
+  db.exec(
+      "CREATE TEMP TRIGGER mine_too AFTER INSERT ON main.search_history BEGIN "
+      "INSERT INTO seen VALUES (-NEW.id); END");
+  const auto before = schema_definitions(db);
+  std::set<std::string> dropped;
+  sqlite3_set_authorizer(db.get(), record_dropped_trigger, &dropped);
+  db.exec("SELECT emf_seed('trends', 10000, 6)");
+  sqlite3_set_authorizer(db.get(), nullptr, nullptr);
+  EXPECT_TRUE(dropped.empty()) << *dropped.begin();
+  EXPECT_EQ(schema_definitions(db), before);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM seen WHERE id > 0"), 10000);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM seen WHERE id < 0"), 10000);
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.ok"), "1");
+  for (const char* table : {"trending_topics", "search_history", "sqlite_sequence"}) {
+    const std::string all = fmt::format("SELECT * FROM {} ORDER BY 1", table);
+    EXPECT_EQ(db.rows(all), plain.rows(all)) << table;
+  }
+}
+
+// A failure at any point of the load, a trigger set aside or not, leaves
+// the database exactly as it was: SQLite interrupts the seed after more and
+// more of its work.
+TEST(Seed, AFailureWhileTriggersAreSetAsideLeavesEverythingAsItWas) {
+  Db db;
+  db.exec("SELECT emf_init('trends')");
+  db.exec("SELECT emf_seed('trends', 100, 1)");
+  const std::string before = digest(db);
+  bool failed_while_set_aside = false;
+  for (int budget = 20; budget < 100000; budget *= 2) {
+    int left = budget;
+    sqlite3_progress_handler(
+        db.get(), 1000, [](void* count) { return --*static_cast<int*>(count) < 0 ? 1 : 0; }, &left);
+    std::set<std::string> dropped;
+    sqlite3_set_authorizer(db.get(), record_dropped_trigger, &dropped);
+    const auto error = db.error("SELECT emf_seed('trends', 20000, 2)");
+    sqlite3_set_authorizer(db.get(), nullptr, nullptr);
+    sqlite3_progress_handler(db.get(), 0, nullptr, nullptr);
+    if (!error) break;
+    EXPECT_NE(error->find("interrupt"), std::string::npos) << *error;
+    failed_while_set_aside = failed_while_set_aside || !dropped.empty();
+    ASSERT_EQ(digest(db), before) << "interrupted after " << budget << " thousand steps";
+  }
+  EXPECT_TRUE(failed_while_set_aside);
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.ok"), "1");
+}
+
+// SQLite may refuse a schema change while another statement of the
+// connection reads: the seed then keeps the triggers; either way it
+// succeeds and the schema is as it was.
+TEST(Seed, TrendsWhileAnotherStatementReadsTheSeedSucceedsAndTheSchemaStays) {
+  TempDir dir;
+  Db db(dir.file("t.db"));
+  db.exec("SELECT emf_init('trends')");
+  db.exec("CREATE TABLE two_rows (x); INSERT INTO two_rows VALUES (1), (2)");
+  const auto before = schema_definitions(db);
+  sqlite3_stmt* reading = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db.get(), "SELECT x FROM two_rows", -1, &reading, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(reading), SQLITE_ROW);
+  EXPECT_EQ(db.text("SELECT emf_seed('trends', 100, 1)"),
+            R"({"kind":"trends","inserted":{"trending_topics":100,"search_history":100}})");
+  sqlite3_finalize(reading);
+  EXPECT_EQ(schema_definitions(db), before);
+  EXPECT_EQ(times_not_stored(db), 0);
+  EXPECT_EQ(db.json(db.text("SELECT emf_check('trends')"), "$.ok"), "1");
+}
+
 std::string file_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
