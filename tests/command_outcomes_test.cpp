@@ -48,12 +48,10 @@ TEST_F(CommandOutcomes, CheckCountsThePendingMigrations) {
     make_version_1(db, kind);
   }
   {
-    // image_library one version behind: version 3 only adds two indexes.
+    // image_library one version behind: version 4 only replaces two triggers.
     Db db(path("data/image_library.db"));
     db.exec("SELECT emf_init('image_library')");
-    db.exec(
-        "DROP INDEX idx_image_library_pick; DROP INDEX idx_image_usage_video_scene; "
-        "DELETE FROM emf_schema_history WHERE version = 3");
+    make_image_library_version_3(db);
   }
   const std::string trends = read_file(path("data/trends.db"));
   const std::string metrics = read_file(path("data/metrics.db"));
@@ -67,7 +65,7 @@ TEST_F(CommandOutcomes, CheckCountsThePendingMigrations) {
                             "run emf init"),
             std::string::npos)
       << result.out;
-  EXPECT_NE(result.out.find("data/image_library.db            version 2, 1 migration pending: "
+  EXPECT_NE(result.out.find("data/image_library.db            version 3, 1 migration pending: "
                             "run emf init"),
             std::string::npos)
       << result.out;

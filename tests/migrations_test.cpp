@@ -165,7 +165,8 @@ TEST(Migrations, ADatabaseFromANewerEmfIsRefused) {
 
 // The pipeline's indexes (trends 4, metrics 3, image_library 3): a database
 // at the version before, full of rows, gains them and nothing else; every
-// row stays as it was and the database checks clean.
+// row stays as it was and the database checks clean (later versions undone
+// first and applied again).
 TEST(Migrations, ThePipelineIndexesArriveOnAPreviousVersionWithItsRows) {
   struct Added {
     std::string kind;
@@ -191,6 +192,7 @@ TEST(Migrations, ThePipelineIndexesArriveOnAPreviousVersionWithItsRows) {
     const auto back_to_the_version_before = [&, &kind = kind, &version = version,
                                              &indexes = indexes] {
       if (kind == "metrics") make_metrics_version_3(db);
+      if (kind == "image_library") make_image_library_version_3(db);
       for (const auto& index : indexes) db.exec("DROP INDEX " + index);
       db.exec(fmt::format("DELETE FROM emf_schema_history WHERE kind = '{}' AND version = {}", kind,
                           version));
@@ -218,6 +220,73 @@ TEST(Migrations, ThePipelineIndexesArriveOnAPreviousVersionWithItsRows) {
     back_to_the_version_before();
     EXPECT_EQ(db.dump(), before);
   }
+}
+
+// image_library 4 makes a use cheaper and changes nothing else: a database
+// at version 3, with its rows, upgrades with every row as it was, and then
+// the same uses and updates leave every row as version 3's triggers leave
+// them: late uses, times in other forms, NULLs, a time set to itself.
+TEST(Migrations, ImageLibrary4KeepsWhatUsesAndUpdatesWrite) {
+  TempDir dir;
+  Db version_4(dir.file("4.db"));
+  version_4.exec("SELECT emf_init('image_library'), emf_seed('image_library', 300)");
+  make_image_library_version_3(version_4);
+  version_4.exec(fmt::format("VACUUM INTO '{}'", dir.file("3.db")));
+  Db version_3(dir.file("3.db"));
+  const std::string before = version_4.dump();
+  const std::string report = version_4.text("SELECT emf_init('image_library')");
+  EXPECT_EQ(version_4.json(report, "$.applied"), "[4]");
+  EXPECT_EQ(version_4.json(report, "$.rebuilt"), "NULL") << report;
+  EXPECT_EQ(version_4.json(version_4.text("SELECT emf_check('image_library')"), "$.ok"), "1");
+  // Only the two triggers and the history row differ.
+  make_image_library_version_3(version_4);
+  EXPECT_EQ(version_4.dump(), before);
+  version_4.exec("SELECT emf_init('image_library')");
+
+  const auto expect_same_rows = [&] {
+    for (const char* table : {"image_library", "image_usage"}) {
+      const std::string rows = fmt::format("SELECT * FROM {} ORDER BY id", table);
+      ASSERT_EQ(version_4.rows(rows), version_3.rows(rows)) << table;
+    }
+  };
+  const std::vector<std::string> writes = {
+      // A first use of images never used, and uses of images used already:
+      // later, earlier (recorded late), equal, in every form.
+      "INSERT INTO image_library (id, character, file_path, timestamp, created_at) "
+      "VALUES (9001, 'nutsy', 'new.png', '2026-11-24', '2026-11-24')",
+      "INSERT INTO image_usage (image_id, timestamp) VALUES (9001, '2026-11-25T09:00:00Z')",
+      "INSERT INTO image_usage (image_id, timestamp) VALUES (9001, '2026-11-25 08:00')",
+      "INSERT INTO image_usage (image_id, timestamp) VALUES (9001, '2026-11-25 11:00:00+02:00')",
+      "INSERT INTO image_usage (image_id, timestamp) VALUES (9001, '2026-11-25 09:00:00.0005')",
+      "INSERT INTO image_usage (image_id, timestamp) "
+      "SELECT id, strftime('%Y-%m-%dT%H:%M:%fZ', coalesce(last_used_at, timestamp), "
+      "(id % 7 - 3) || ' hours') FROM image_library WHERE id % 3 = 0",
+      "INSERT INTO image_usage (image_id, timestamp) "
+      "SELECT id, coalesce(last_used_at, '2026-01-01') FROM image_library WHERE id % 5 = 0",
+      // Updates of one time, of another with the rest set to themselves, of
+      // a time to the same instant in another form, and to NULL.
+      "UPDATE image_library SET created_at = '2026-11-25T09:08:07Z' WHERE id % 4 = 1",
+      "UPDATE image_library SET timestamp = timestamp, created_at = created_at, "
+      "last_used_at = '2026-11-25 11:08:07.5+02:00' WHERE id % 4 = 2",
+      "UPDATE image_library SET last_used_at = replace(last_used_at, ' ', 'T') || 'Z' "
+      "WHERE id % 4 = 3 AND last_used_at IS NOT NULL",
+      "UPDATE image_library SET timestamp = '2026-11-25 09:08', last_used_at = last_used_at "
+      "WHERE id % 6 = 0",
+      "UPDATE image_library SET last_used_at = NULL, usage_count = 0 WHERE id % 9 = 0",
+      "INSERT INTO image_usage (image_id, timestamp) "
+      "SELECT id, '2026-11-26T00:00:00-01:00' FROM image_library WHERE id % 9 = 0",
+  };
+  for (const std::string& write : writes) {
+    SCOPED_TRACE(write);
+    version_3.exec(write);
+    version_4.exec(write);
+    expect_same_rows();
+  }
+  EXPECT_EQ(
+      version_4.integer("SELECT count(*) FROM image_library WHERE last_used_at IS NOT "
+                        "strftime('%Y-%m-%d %H:%M:%f', julianday(last_used_at)) OR "
+                        "created_at IS NOT strftime('%Y-%m-%d %H:%M:%f', julianday(created_at))"),
+      0);
 }
 
 TEST(Migrations, PlanSaysWhatInitWouldDoAndChangesNothing) {

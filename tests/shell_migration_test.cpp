@@ -50,8 +50,8 @@ TEST_F(ShellTest, DryRunPrintsThePlanAndChangesNothing) {
                       "DEFAULT 0;"),
       std::string::npos)
       << result.out;
-  EXPECT_NE(result.out.find("would create it at version 3: 001_initial, 002_exact_values, "
-                            "003_pipeline_indexes"),
+  EXPECT_NE(result.out.find("would create it at version 4: 001_initial, 002_exact_values, "
+                            "003_pipeline_indexes, 004_cheaper_uses"),
             std::string::npos);
   EXPECT_NE(result.out.find("CREATE TABLE \"main\".video_metrics"), std::string::npos);
   // Byte for byte, and not a file more (no metrics.db, no -wal, no backups).
@@ -243,7 +243,7 @@ TEST_F(ShellTest, InitAdoptsALegacyDatabaseInOneCommand) {
   }
   auto result = emf({"init", "--only", "image_library"});
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
-  EXPECT_NE(result.out.find("adopted, upgraded to version 3: 4 tables rebuilt (image_library, "
+  EXPECT_NE(result.out.find("adopted, upgraded to version 4: 4 tables rebuilt (image_library, "
                             "image_usage, image_collections, collection_images), "),
             std::string::npos)
       << result.out;

@@ -50,7 +50,7 @@ TEST_F(ShellTest, CheckExitsZeroWhenHealthyAndOneAfterATableIsDropped) {
   ASSERT_EQ(emf({"init"}).exit_code, 0);
   auto result = emf({"check"});
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
-  EXPECT_NE(result.out.find("image_library  data/image_library.db            ok (version 3)"),
+  EXPECT_NE(result.out.find("image_library  data/image_library.db            ok (version 4)"),
             std::string::npos)
       << result.out;
   {

@@ -384,6 +384,40 @@ TEST(TimeComparison, AtAWholeSecondTheStoredFormAndJuliandayCompareExactly) {
   EXPECT_EQ(found("timestamp < datetime('2026-11-25 09:00:01')"), 1);
 }
 
+// image_library_times_on_update tests only the times an update changed (a
+// use changes last_used_at alone): whichever else the statement sets, to
+// themselves or not, every time it changed is converted.
+TEST(TimeConversion, AnImageUpdateConvertsEachTimeItChanges) {
+  Db db;
+  init_all(db);
+  db.exec(
+      "INSERT INTO image_library (id, character, file_path, timestamp, created_at, last_used_at) "
+      "VALUES (1, 'butcher', 'a.png', '2026-01-01 00:00:00.000', '2026-01-02 00:00:00.000', "
+      "'2026-01-03 00:00:00.000')");
+  const std::string times =
+      "SELECT timestamp, created_at, last_used_at FROM image_library WHERE id = 1";
+  const std::vector<std::pair<std::string, std::vector<std::string>>> updates = {
+      {"created_at = '2026-01-02T01:00:00Z'",
+       {"2026-01-01 00:00:00.000", "2026-01-02 01:00:00.000", "2026-01-03 00:00:00.000"}},
+      {"timestamp = timestamp, created_at = created_at, last_used_at = '2026-01-03T01:00Z'",
+       {"2026-01-01 00:00:00.000", "2026-01-02 01:00:00.000", "2026-01-03 01:00:00.000"}},
+      {"usage_count = 5, timestamp = '2026-01-01 03:00:00+02:00', last_used_at = last_used_at",
+       {"2026-01-01 01:00:00.000", "2026-01-02 01:00:00.000", "2026-01-03 01:00:00.000"}},
+      // The same instant in another form is a change of the text.
+      {"last_used_at = '2026-01-03T01:00:00.000Z'",
+       {"2026-01-01 01:00:00.000", "2026-01-02 01:00:00.000", "2026-01-03 01:00:00.000"}},
+      {"timestamp = '2026-01-01 04:00', created_at = '2026-01-02 05:00', "
+       "last_used_at = '2026-01-03 06:00'",
+       {"2026-01-01 04:00:00.000", "2026-01-02 05:00:00.000", "2026-01-03 06:00:00.000"}},
+      {"last_used_at = NULL", {"2026-01-01 04:00:00.000", "2026-01-02 05:00:00.000", "NULL"}},
+  };
+  for (const auto& [set, expected] : updates) {
+    SCOPED_TRACE(set);
+    db.exec("UPDATE image_library SET " + set + " WHERE id = 1");
+    EXPECT_EQ(db.rows(times), (std::vector<std::vector<std::string>>{expected}));
+  }
+}
+
 // Something of the user's can stop the conversion: the write is then
 // refused, never left with a time in another form.
 TEST(TimeConversion, AUsersTriggerThatStopsItMakesTheWriteFail) {

@@ -68,7 +68,7 @@ void expect_scenario(const fs::path& dir, const ProcessResult& result) {
   const std::map<std::string, std::pair<std::string, std::string>> kinds = {
       {"trends", {"4", "[1,2,3,4]"}},
       {"metrics", {"4", "[1,2,3,4]"}},
-      {"image_library", {"3", "[1,2,3]"}}};
+      {"image_library", {"4", "[1,2,3,4]"}}};
   const std::map<std::string, std::string> seeded = {
       {"trends", R"({"trending_topics":6,"search_history":4})"},
       {"metrics", R"({"video_metrics":8,"video_metadata":3})"},

@@ -46,7 +46,7 @@ TEST_F(PipelineExampleTest, RunsOnFreshDatabasesAndPrintsItsReport) {
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
   EXPECT_EQ(result.err, "");
   EXPECT_EQ(result.out,
-            fmt::format(R"(emf {}: trends version 4, metrics version 4, image_library version 3
+            fmt::format(R"(emf {}: trends version 4, metrics version 4, image_library version 4
 claimed topic 1: AI art generators (relevance 0.92)
 recorded video emf-topic-1: Butcher and Nutsy on AI art generators
 image for butcher/happy: images/butcher/happy_standing.png (quality 0.91), usage_count now 3

@@ -100,7 +100,7 @@ except sqlite3.OperationalError as error:
   ASSERT_EQ(pipeline.exit_code, 0) << pipeline.out << pipeline.err;
   EXPECT_NE(pipeline.out.find("emf " + version +
                               ": trends version 4, metrics version 4, "
-                              "image_library version 3\n"),
+                              "image_library version 4\n"),
             std::string::npos)
       << pipeline.out;
   EXPECT_NE(pipeline.out.find("claimed topic 1: AI art generators (relevance 0.92)\n"),

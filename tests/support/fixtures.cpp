@@ -44,6 +44,20 @@ void make_metrics_version_3(Db& db) {
   db.exec(version_2.substr(begin, end + 2 - begin));
 }
 
+void make_image_library_version_3(Db& db) {
+  const std::string version_2 = source_file("sql/image_library/002_exact_values.sql");
+  const auto trigger = [&](const std::string& name) {
+    const auto begin = version_2.find("CREATE TRIGGER " + name + "\n");
+    const auto end = version_2.find("\nEND;", begin);
+    return version_2.substr(begin, end + 5 - begin);
+  };
+  db.exec(
+      "DROP TRIGGER update_image_usage_stats; DROP TRIGGER image_library_times_on_update; "
+      "DELETE FROM emf_schema_history WHERE kind = 'image_library' AND version = 4");
+  db.exec(trigger("update_image_usage_stats"));
+  db.exec(trigger("image_library_times_on_update"));
+}
+
 namespace {
 
 // The time of row i, in the form of version 1 or of the old tool.

@@ -23,6 +23,11 @@ void make_version_1(Db& db, const std::string& kind);
 // latest_video_metrics, and without version 4's history row.
 void make_metrics_version_3(Db& db);
 
+// Takes an image_library database at version 4 back to version 3 as emf left
+// it: version 2's update_image_usage_stats and image_library_times_on_update,
+// and without version 4's history row.
+void make_image_library_version_3(Db& db);
+
 // `rows` rows in each table of the kind (a few collections), in the columns
 // that version 1 and the old tool's schema share, with times in the form of
 // version 1 ('T...Z') or of the old tool (SQLite's CURRENT_TIMESTAMP form).
