@@ -177,9 +177,6 @@ bool fires_on_insert(const SchemaObject& trigger) {
 // depends on the order in which the triggers fire.
 std::optional<std::pair<std::string, std::string>> own_time_form_insert_trigger(
     sqlite3* db, Kind kind, std::string_view table) {
-  // image_library's triggers derive data (usage statistics) and are being
-  // redefined by a migration of their own: its seed keeps every trigger.
-  if (kind == Kind::image_library) return std::nullopt;
   const auto& objects = expected_schema(kind, latest_version(kind)).objects;
   if (query_int(db, fmt::format("SELECT count(*) FROM temp.sqlite_schema WHERE type = 'trigger' "
                                 "AND lower(tbl_name) = lower({})",
