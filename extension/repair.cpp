@@ -55,6 +55,9 @@ void refill_latest(sqlite3* db, std::string_view schema) {
 
 RepairReport repair_kind(sqlite3* db, Kind kind, std::string_view schema) {
   RepairReport report{kind, std::string(schema), {}, {}, {}};
+  // Found before the write transaction: then refilled without comparing again
+  // (a refill of rows that already agree changes nothing).
+  bool latest_stale = false;
   const auto problems = [&](const CheckReport& check) {
     std::vector<ObjectReport> found;
     for (const ObjectReport& object : check.kinds.front().objects) {
@@ -81,8 +84,9 @@ RepairReport repair_kind(sqlite3* db, Kind kind, std::string_view schema) {
                                 object.detail));
       }
     }
-    if (problems(check).empty() && !(kind == Kind::metrics && latest_differs(db, schema))) {
-      return report;
+    if (problems(check).empty()) {
+      latest_stale = kind == Kind::metrics && latest_differs(db, schema);
+      if (!latest_stale) return report;
     }
   }
 
@@ -158,7 +162,7 @@ RepairReport repair_kind(sqlite3* db, Kind kind, std::string_view schema) {
       return lower == "video_metrics" || lower.starts_with("video_metrics_latest");
     });
   };
-  if (kind == Kind::metrics && (derived_touched(report.recreated) ||
+  if (kind == Kind::metrics && (latest_stale || derived_touched(report.recreated) ||
                                 derived_touched(report.rebuilt) || latest_differs(db, schema))) {
     refill_latest(db, schema);
     report.refilled.emplace_back("video_metrics_latest");
