@@ -13,12 +13,13 @@ namespace emf {
 
 namespace {
 
-// At most about two of these are dirty or being written out at a time, the
-// pages of one backup step (1,024 of 4 KiB): a sync of another file waits a
-// few milliseconds behind them; the disk still gets large requests.
-// Measured at 400 MiB: 1 to 4 MiB all bound a writer's wait alike; 256 KiB
-// slows the copy.
-constexpr std::int64_t kChunk = 2 << 20;
+// At most about two of these are dirty or being written out at a time, a
+// quarter of one backup step (1,024 pages of 4 KiB): a sync of another file
+// waits a few milliseconds behind them at most; the disk still gets large
+// requests. Measured at 530 MiB (docs/PERFORMANCE.md, target 6): 512 KiB
+// keeps a writer's longest commit within a step where 2 MiB doubled it, at
+// the same backup speed; 256 KiB slows the copy and bounds the writer worse.
+constexpr std::int64_t kChunk = 512 << 10;
 
 // The underlying VFS's file follows this header in the memory SQLite gives.
 struct File {
