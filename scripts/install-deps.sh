@@ -16,6 +16,8 @@ packages=(
   # make package: dpkg-shlibdeps works out the .deb's dependencies; zsh
   # checks the zsh completion it ships.
   dpkg-dev zsh
+  # emf-node (cluster/): Go and go-dqlite's sources, built offline.
+  golang-go golang-github-canonical-go-dqlite-dev libdqlite-dev
 )
 # make coverage: gcovr reads what the --coverage build recorded.
 if [ "${1:-}" = "--coverage" ]; then
