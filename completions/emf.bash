@@ -7,7 +7,7 @@ _emf_commands="init status check repair seed reset backup restore optimize shell
 _emf_kinds="trends metrics image_library"
 # Options every command takes (before or after its name).
 _emf_global_options="--only --json --data-dir --env-file -v --verbose -q --quiet --color
-  --busy-timeout -h --help"
+  --busy-timeout --cluster -h --help"
 
 # The options of one command ("" is emf without a command, which is init
 # and also takes the old script's flags and --version).
@@ -69,7 +69,7 @@ _emf() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     word="${COMP_WORDS[i]}"
     case "$word" in
-      --only | --data-dir | --env-file | --color | --busy-timeout | --backup-dir | --dir | \
+      --only | --data-dir | --env-file | --color | --busy-timeout | --cluster | --backup-dir | --dir | \
         --keep | --rows | --random-seed)
         ((i++))
         [[ "${COMP_WORDS[i]}" == "=" ]] && ((i++))
@@ -120,8 +120,8 @@ _emf() {
       _emf_complete_paths "$current"
       return 0
       ;;
-    --busy-timeout | --keep | --rows | --random-seed)
-      # A number: nothing to offer.
+    --busy-timeout | --keep | --rows | --random-seed | --cluster)
+      # A number, or addresses: nothing to offer.
       return 0
       ;;
   esac

@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "backup_files.h"
+#include "cluster_commands.h"
 #include "commands.h"
 #include "connection.h"
 #include "dotenv.h"
@@ -38,6 +39,7 @@ struct Invocation {
   bool quiet = false;
   int busy_timeout_ms = kDefaultBusyTimeoutMs;
   std::string help_topic;
+  std::string cluster;  // --cluster ADDRESS,...: a dqlite cluster of emf-node
   // The old script's flags, run in its order: reset, seed, check.
   bool old_check = false, old_seed = false, old_reset = false;
   bool latest = false;  // restore --latest
@@ -151,6 +153,10 @@ void add_common_options(CLI::App& app, Invocation& invocation) {
                  "Read the database paths from this file, not config/.env")
       ->check(CLI::ExistingFile)
       ->type_name("FILE");
+  app.add_option("--cluster", invocation.cluster,
+                 "Work on a dqlite cluster of emf-node, not on files: init, check, status and "
+                 "seed (docs/cluster.md)")
+      ->type_name("ADDRESS,...");
   app.add_flag("-v,--verbose", invocation.options.verbose, "List every object, not only problems");
   app.add_flag("-q,--quiet", invocation.quiet, "Print only what went wrong");
   app.add_option("--color", invocation.color,
@@ -385,6 +391,20 @@ int run_command_line(int argc, char** argv) {
     return 0;
   }
 
+  if (!invocation.cluster.empty()) {
+    const std::string name = command.empty() ? "init" : command;
+    if (old_flags || (name != "init" && name != "check" && name != "status" && name != "seed")) {
+      return usage_error("--cluster goes with init, check, status and seed", command);
+    }
+    if (invocation.options.dry_run || invocation.targets.data_dir || invocation.targets.env_file ||
+        invocation.options.no_backup || invocation.options.backup_dir || invocation.options.keep) {
+      return usage_error(
+          "--cluster works on the cluster's databases: --dry-run, --data-dir, --env-file, "
+          "--no-backup, --backup-dir and --keep are for files",
+          command);
+    }
+  }
+
   Connection::set_busy_timeout(invocation.busy_timeout_ms);
   invocation.targets.only.erase(
       std::unique(invocation.targets.only.begin(), invocation.targets.only.end()),
@@ -395,11 +415,22 @@ int run_command_line(int argc, char** argv) {
       // gets here: CLI11 answers it with the command's help.
       return run_sqlite_shell(chosen->remaining(), invocation.targets);
     }
-    const auto targets = resolve_targets(invocation.targets);
     const Terminal terminal(invocation.color == "always"  ? ColorMode::always
                             : invocation.color == "never" ? ColorMode::never
                                                           : ColorMode::automatic,
                             invocation.quiet);
+    if (!invocation.cluster.empty()) {
+      std::vector<std::string> kinds;
+      for (const std::string& kind : kind_names()) {
+        const auto& only = invocation.targets.only;
+        if (only.empty() || std::find(only.begin(), only.end(), kind) != only.end()) {
+          kinds.push_back(kind);
+        }
+      }
+      return run_on_cluster(command.empty() ? "init" : command, invocation.cluster, kinds,
+                            invocation.options, terminal);
+    }
+    const auto targets = resolve_targets(invocation.targets);
     if (old_flags) return run_old_flags(invocation, targets, terminal);
     const std::string name = command.empty() ? "init" : command;
     for (const Command& each : commands()) {

@@ -6,12 +6,14 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <thread>
 
 #include "backup_files.h"
 #include "commands.h"
 #include "connection.h"
+#include "describe.h"
 #include "output.h"
 #include "progress.h"
 #include "rebuild_estimate.h"
@@ -57,7 +59,15 @@ Outcome initialise(Connection& connection, const Target& target, const ReportRea
     const TaskProgress progress(connection.get(), terminal, target.kind);
     return connection.call("emf_init", {target.kind});
   });
-  const std::string check = connection.call("emf_check", {target.kind});
+  describe_init(outcome, report, connection.call("emf_check", {target.kind}), reader, terminal,
+                options.verbose);
+  return outcome;
+}
+
+}  // namespace
+
+void describe_init(Outcome& outcome, const std::string& report, const std::string& check,
+                   const ReportReader& reader, const Terminal& terminal, bool verbose) {
   outcome.fields.emplace_back("init", json::Raw{report});
   outcome.fields.emplace_back("check", json::Raw{check});
   const std::string version = reader.value(report, "$.version").value_or("?");
@@ -80,13 +90,14 @@ Outcome initialise(Connection& connection, const Target& target, const ReportRea
   for (const auto& [index, warning] : reader.members(report, "$.warnings")) {
     outcome.details.push_back(terminal.paint(Tone::warn, "warning: " + warning));
   }
-  if (!outcome.ok || options.verbose) {
-    for (std::string& line : object_table(reader, terminal, check, options.verbose)) {
+  if (!outcome.ok || verbose) {
+    for (std::string& line : object_table(reader, terminal, check, verbose)) {
       outcome.details.push_back(std::move(line));
     }
   }
-  return outcome;
 }
+
+namespace {
 
 // What init would do, changing nothing: the plan of emf_plan, with its SQL.
 Outcome plan(const Target& target, const ReportReader& reader) {
@@ -150,11 +161,16 @@ Outcome plan(const Target& target, const ReportReader& reader) {
 Outcome status(const Target& target, const ReportReader& reader, const Terminal& terminal,
                bool verbose) {
   if (!std::filesystem::exists(target.path)) return missing_database("run emf init");
-  Outcome outcome;
   Connection connection(target, Connection::Mode::read_only);
-  const auto rows = connection.rows(
-      "SELECT version, name, status, applied_at FROM emf_migrations(?1) ORDER BY version",
-      {target.kind});
+  return describe_status(connection.rows(std::string(kMigrationsQuery), {target.kind}), reader,
+                         terminal, verbose);
+}
+
+}  // namespace
+
+Outcome describe_status(const std::vector<std::vector<std::string>>& rows,
+                        const ReportReader& reader, const Terminal& terminal, bool verbose) {
+  Outcome outcome;
   std::vector<json::Value> migrations;
   std::vector<std::string> pending, modified, newer;
   int version = 0, latest = 0, latest_known = 0;
@@ -208,12 +224,9 @@ Outcome status(const Target& target, const ReportReader& reader, const Terminal&
   return outcome;
 }
 
-Outcome check(const Target& target, const ReportReader& reader, const Terminal& terminal,
-              bool verbose) {
-  if (!std::filesystem::exists(target.path)) return missing_database("run emf init");
+Outcome describe_check(const std::string& report, const ReportReader& reader,
+                       const Terminal& terminal, bool verbose) {
   Outcome outcome;
-  Connection connection(target, Connection::Mode::read_only);
-  const std::string report = connection.call("emf_check", {target.kind});
   outcome.fields.emplace_back("exists", true);
   outcome.fields.emplace_back("check", json::Raw{report});
   const std::string version = reader.value(report, "$.kinds[0].version").value_or("0");
@@ -234,6 +247,15 @@ Outcome check(const Target& target, const ReportReader& reader, const Terminal& 
   }
   outcome.details = object_table(reader, terminal, report, verbose);
   return outcome;
+}
+
+namespace {
+
+Outcome check(const Target& target, const ReportReader& reader, const Terminal& terminal,
+              bool verbose) {
+  if (!std::filesystem::exists(target.path)) return missing_database("run emf init");
+  Connection connection(target, Connection::Mode::read_only);
+  return describe_check(connection.call("emf_check", {target.kind}), reader, terminal, verbose);
 }
 
 }  // namespace
@@ -286,10 +308,6 @@ int run_seed(const std::vector<Target>& targets, const CommandOptions& options,
 
     ProgressBar bar(terminal.progress_enabled() && options.rows.has_value(),
                     fmt::format("seeding {}", target.kind));
-    // Synthetic rows go in batches, each emf_seed call its own short
-    // transaction: a pipeline writing meanwhile waits a moment at most,
-    // never its whole busy timeout. The batches are fixed, so the same
-    // --rows and --random-seed give the same rows.
     const std::int64_t total = options.rows.value_or(0);
     std::int64_t seeded = 0;
     set_progress_observer(
@@ -298,28 +316,46 @@ int run_seed(const std::vector<Target>& targets, const CommandOptions& options,
           if (batch > 0)
             bar.update(seeded * (batch_total / batch) + done, total * (batch_total / batch));
         });
-    std::map<std::string, std::int64_t> inserted;
-    std::vector<std::string> order;
     try {
-      do {
-        const std::string report =
-            options.rows ? connection.call("emf_seed",
-                                           {target.kind, std::min(kSeedBatchRows, total - seeded),
-                                            options.random_seed})
-                         : connection.call("emf_seed", {target.kind});
-        for (const auto& [table, count] : reader.members(report, "$.inserted")) {
-          if (!inserted.contains(table)) order.push_back(table);
-          inserted[table] += std::stoll(count);
-        }
-        seeded += std::min(kSeedBatchRows, total - seeded);
-        if (seeded < total) std::this_thread::sleep_for(kSeedPause);
-      } while (seeded < total);
+      seed_in_batches(outcome, target.kind, options, reader,
+                      [&](const Connection::Arguments& arguments, std::int64_t done) {
+                        seeded = done;
+                        return connection.call("emf_seed", arguments);
+                      });
     } catch (...) {
       set_progress_observer(connection.get(), nullptr);
       throw;
     }
     set_progress_observer(connection.get(), nullptr);
+    return outcome;
+  });
+}
 
+void seed_in_batches(
+    Outcome& outcome, const std::string& kind, const CommandOptions& options,
+    const ReportReader& reader,
+    const std::function<std::string(const Connection::Arguments&, std::int64_t)>& seed) {
+  // Synthetic rows go in batches, each emf_seed call its own short
+  // transaction: a pipeline writing meanwhile waits a moment at most,
+  // never its whole busy timeout. The batches are fixed, so the same
+  // --rows and --random-seed give the same rows.
+  const std::int64_t total = options.rows.value_or(0);
+  std::int64_t seeded = 0;
+  std::map<std::string, std::int64_t> inserted;
+  std::vector<std::string> order;
+  do {
+    const std::string report =
+        options.rows
+            ? seed({kind, std::min(kSeedBatchRows, total - seeded), options.random_seed}, seeded)
+            : seed({kind}, seeded);
+    for (const auto& [table, count] : reader.members(report, "$.inserted")) {
+      if (!inserted.contains(table)) order.push_back(table);
+      inserted[table] += std::stoll(count);
+    }
+    seeded += std::min(kSeedBatchRows, total - seeded);
+    if (seeded < total) std::this_thread::sleep_for(kSeedPause);
+  } while (seeded < total);
+  {
     std::string counts;
     json::Members members;
     for (const std::string& table : order) {
@@ -330,10 +366,9 @@ int run_seed(const std::vector<Target>& targets, const CommandOptions& options,
     outcome.fields.emplace_back(
         "seed",
         json::Raw{json::object(
-            reader.scratch(), {{"kind", target.kind},
-                               {"inserted", json::Raw{json::object(reader.scratch(), members)}}})});
-    return outcome;
-  });
+            reader.scratch(),
+            {{"kind", kind}, {"inserted", json::Raw{json::object(reader.scratch(), members)}}})});
+  }
 }
 
 int run_optimize(const std::vector<Target>& targets, const CommandOptions& options,

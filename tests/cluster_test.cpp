@@ -308,4 +308,54 @@ TEST_F(Cluster, EmfSurvivesTheLeadersDeathThreeTimesAndAKilledNodeCatchesUp) {
   expect_healthy(killed->address());
 }
 
+// The shell against the cluster: emf --cluster runs init, check, status and
+// seed through emf-node, across a change of leader, and refuses the rest.
+TEST_F(Cluster, TheShellInitialisesSeedsAndChecksTheClusterAcrossALeaderChange) {
+  nodes_[0]->start();
+  nodes_[1]->start({nodes_[0]->address()});
+  nodes_[2]->start({nodes_[0]->address()});
+  ASSERT_NO_FATAL_FAILURE(wait_for_three_voters());
+  const auto emf = [&](std::vector<std::string> arguments) {
+    arguments.insert(arguments.begin(), {EMF_SHELL_PATH, "--cluster", all(), "--color", "never"});
+    return emf::test::run(arguments, ProcessOptions{.cwd = folder_.file("")});
+  };
+
+  ProcessResult init = emf({"init"});
+  ASSERT_EQ(init.exit_code, 0) << init.out << init.err;
+  for (const std::string& kind : kKinds) {
+    EXPECT_NE(init.out.find(kind), std::string::npos) << init.out;
+  }
+  std::size_t created = 0;
+  for (std::size_t at = init.out.find("created (version 4)"); at != std::string::npos;
+       at = init.out.find("created (version 4)", at + 1)) {
+    ++created;
+  }
+  EXPECT_EQ(created, 3u) << init.out;
+  ProcessResult seeded = emf({"seed", "--rows", "6000", "--random-seed", "7", "--only", "metrics"});
+  ASSERT_EQ(seeded.exit_code, 0) << seeded.out << seeded.err;
+  EXPECT_NE(seeded.out.find("seeded: video_metrics 6000, video_metadata 6000"), std::string::npos)
+      << seeded.out;
+  EXPECT_EQ(answer("metrics", "SELECT count(*) FROM video_metrics"), "[6000]\n");
+
+  Node* killed = leader();
+  ASSERT_NE(killed, nullptr);
+  killed->kill();
+  // The next command waits for the new leader.
+  const ProcessResult check = emf({"check", "--json"});
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+  EXPECT_NE(check.out.find("\"command\":\"check\",\"ok\":true"), std::string::npos) << check.out;
+  const ProcessResult status = emf({"status", "--only", "trends"});
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_NE(status.out.find("version 4 (latest)"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("dqlite://"), std::string::npos) << status.out;
+
+  const ProcessResult refused = emf({"repair"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("--cluster goes with init, check, status and seed"), std::string::npos)
+      << refused.err;
+  const ProcessResult dry = emf({"init", "--dry-run"});
+  EXPECT_EQ(dry.exit_code, 2);
+  EXPECT_NE(dry.err.find("--dry-run"), std::string::npos) << dry.err;
+}
+
 }  // namespace

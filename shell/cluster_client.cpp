@@ -1,0 +1,198 @@
+// The --cluster client; see cluster_client.h.
+#include "cluster_client.h"
+
+#include <fmt/format.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <system_error>
+
+#include "report_reader.h"
+#include "sqlite_api.h"
+
+namespace emf::shell {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// emf-node beside this program (the build folder, or an install's bin),
+// else on PATH.
+std::optional<fs::path> find_emf_node() {
+  std::error_code error;
+  const fs::path self = fs::read_symlink("/proc/self/exe", error);
+  if (!error && ::access((self.parent_path() / "emf-node").c_str(), X_OK) == 0) {
+    return self.parent_path() / "emf-node";
+  }
+  const char* path = std::getenv("PATH");
+  std::string folders = path != nullptr ? path : "/usr/bin:/bin";
+  std::size_t start = 0;
+  while (start <= folders.size()) {
+    const std::size_t end = std::min(folders.find(':', start), folders.size());
+    const fs::path candidate =
+        fs::path(end == start ? "." : folders.substr(start, end - start)) / "emf-node";
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    start = end + 1;
+  }
+  return std::nullopt;
+}
+
+struct Finished {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+// Runs a program with no shell in between, its standard output and error
+// read as they come (neither pipe can fill and stall it).
+Finished run_program(const std::vector<std::string>& argv) {
+  int out[2], err[2];
+  if (::pipe(out) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
+  if (::pipe(err) != 0) {
+    ::close(out[0]);
+    ::close(out[1]);
+    throw std::system_error(errno, std::generic_category(), "pipe");
+  }
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(out[1], STDOUT_FILENO);
+    ::dup2(err[1], STDERR_FILENO);
+    for (int fd : {out[0], out[1], err[0], err[1]}) ::close(fd);
+    std::vector<char*> args;
+    for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  ::close(err[1]);
+  if (pid < 0) {
+    ::close(out[0]);
+    ::close(err[0]);
+    throw std::system_error(errno, std::generic_category(), "fork");
+  }
+  Finished finished;
+  std::array<pollfd, 2> fds = {pollfd{out[0], POLLIN, 0}, pollfd{err[0], POLLIN, 0}};
+  std::array<std::string*, 2> into = {&finished.out, &finished.err};
+  int open = 2;
+  while (open > 0) {
+    if (::poll(fds.data(), fds.size(), -1) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    for (std::size_t i = 0; i < fds.size(); ++i) {
+      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+      char buffer[65536];
+      const ssize_t got = ::read(fds[i].fd, buffer, sizeof buffer);
+      if (got > 0) {
+        into[i]->append(buffer, static_cast<std::size_t>(got));
+      } else if (got == 0 || errno != EINTR) {
+        ::close(fds[i].fd);
+        fds[i].fd = -1;
+        --open;
+      }
+    }
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  finished.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return finished;
+}
+
+// A value as an SQL literal: text quoted by SQLite's own %Q.
+std::string literal(const std::variant<std::string, std::int64_t>& value) {
+  if (const auto* number = std::get_if<std::int64_t>(&value)) return std::to_string(*number);
+  const std::unique_ptr<char, void (*)(void*)> quoted(
+      sqlite3_mprintf("%Q", std::get<std::string>(value).c_str()), sqlite3_free);
+  if (!quoted) throw std::bad_alloc();
+  return quoted.get();
+}
+
+}  // namespace
+
+ClusterClient::ClusterClient(std::string addresses) : addresses_(std::move(addresses)) {
+  const std::optional<fs::path> found = find_emf_node();
+  if (!found) {
+    throw std::runtime_error(
+        "--cluster needs the emf-node program, beside emf or on PATH (docs/cluster.md)");
+  }
+  program_ = *found;
+}
+
+std::string ClusterClient::run(const std::string& database, const std::string& sql, bool writes) {
+  std::vector<std::string> argv = {program_.string(), "sql",        "--cluster",
+                                   addresses_,        "--database", database};
+  if (writes) argv.emplace_back("--write");
+  argv.push_back(sql);
+  const Finished finished = run_program(argv);
+  if (finished.exit_code != 0) {
+    std::string message = finished.err;
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    if (message.starts_with("emf-node sql: ")) message.erase(0, 14);
+    throw std::runtime_error(message.empty()
+                                 ? fmt::format("emf-node exited with status {}", finished.exit_code)
+                                 : message);
+  }
+  return finished.out;
+}
+
+std::string ClusterClient::call(const std::string& database, std::string_view function,
+                                const Arguments& arguments, bool writes) {
+  std::string sql = fmt::format("SELECT {}(", function);
+  for (std::size_t i = 0; i < arguments.size(); ++i) {
+    sql += (i == 0 ? "" : ", ") + literal(arguments[i]);
+  }
+  const auto found = rows_of(run(database, sql + ")", writes));
+  if (found.size() != 1 || found[0].size() != 1) {
+    throw std::runtime_error(
+        fmt::format("{} answered {} rows through emf-node", function, found.size()));
+  }
+  return found[0][0];
+}
+
+std::vector<std::vector<std::string>> ClusterClient::rows(const std::string& database,
+                                                          const std::string& sql,
+                                                          const Arguments& arguments) {
+  // dqlite's client protocol binds values, emf-node sql takes none: the
+  // arguments go in as literals, from the last so that ?1 never eats ?10.
+  std::string statement = sql;
+  for (std::size_t i = arguments.size(); i > 0; --i) {
+    const std::string placeholder = fmt::format("?{}", i);
+    for (std::size_t at = statement.find(placeholder); at != std::string::npos;
+         at = statement.find(placeholder, at)) {
+      const std::string value = literal(arguments[i - 1]);
+      statement.replace(at, placeholder.size(), value);
+      at += value.size();
+    }
+  }
+  return rows_of(run(database, statement, false));
+}
+
+// emf-node prints each row as a JSON array on a line of its own.
+std::vector<std::vector<std::string>> ClusterClient::rows_of(const std::string& output) const {
+  std::vector<std::vector<std::string>> rows;
+  std::size_t start = 0;
+  while (start < output.size()) {
+    std::size_t end = output.find('\n', start);
+    if (end == std::string::npos) end = output.size();
+    const std::string line = output.substr(start, end - start);
+    start = end + 1;
+    if (line.empty()) continue;
+    std::vector<std::string> row;
+    const std::int64_t columns = reader_.length(line, "$");
+    for (std::int64_t i = 0; i < columns; ++i) {
+      row.push_back(reader_.value(line, fmt::format("$[{}]", i)).value_or(""));
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace emf::shell

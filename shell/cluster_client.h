@@ -1,0 +1,44 @@
+// A dqlite cluster of emf-node (docs/cluster.md), reached through the
+// program's client mode, `emf-node sql`: each pipeline database is a dqlite
+// database of the same name. The shell's --cluster commands call the
+// extension's SQL functions through it, as they do on a file.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "report_reader.h"
+
+namespace emf::shell {
+
+class ClusterClient {
+ public:
+  // addresses: "HOST:PORT,HOST:PORT"; throws when emf-node cannot be found.
+  explicit ClusterClient(std::string addresses);
+
+  using Arguments = std::vector<std::variant<std::string, std::int64_t>>;
+  // SELECT function(arguments...) against the database: the text it
+  // returns. `writes`: the function changes the database (emf-node sql
+  // --write sends it inside BEGIN ... COMMIT, so that dqlite replicates it).
+  std::string call(const std::string& database, std::string_view function,
+                   const Arguments& arguments, bool writes);
+  // Every row of a query, each column as text (empty for NULL); ?1, ?2...
+  // in `sql` stand for the arguments.
+  std::vector<std::vector<std::string>> rows(const std::string& database, const std::string& sql,
+                                             const Arguments& arguments);
+
+  const std::string& addresses() const { return addresses_; }
+
+ private:
+  std::string run(const std::string& database, const std::string& sql, bool writes);
+  std::vector<std::vector<std::string>> rows_of(const std::string& output) const;
+  std::string addresses_;
+  ReportReader reader_;
+  std::filesystem::path program_;
+};
+
+}  // namespace emf::shell
