@@ -97,7 +97,7 @@ std::string report_of(Db& db, const std::string& sql) {
   }
 }
 
-TEST(Dqlite, InitCheckSeedAndRepairWorkWithoutAnyJournalModePragma) {
+TEST(Dqlite, InitCheckSeedRepairAndResetWorkWithoutAnyJournalModePragma) {
   TempDir dir;
   const std::string path = dir.file("trends.db");
   {
@@ -121,6 +121,9 @@ TEST(Dqlite, InitCheckSeedAndRepairWorkWithoutAnyJournalModePragma) {
   EXPECT_EQ(db->json(check, "$.ok"), "1");
   EXPECT_EQ(db->json(check, "$.journal_mode"), "wal");
   EXPECT_EQ(db->json(report_of(*db, "SELECT emf_check()"), "$.ok"), "1");
+  const std::string reset = report_of(*db, "SELECT emf_reset('trends')");
+  EXPECT_EQ(db->json(reset, "$.journal_mode"), "wal");
+  EXPECT_EQ(db->integer("SELECT count(*) FROM trending_topics"), 0);
   EXPECT_GT(log.size(), 10u);
   EXPECT_EQ(log.mentioning("journal_mode"), std::vector<std::string>{});
 }
