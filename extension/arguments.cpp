@@ -5,6 +5,7 @@
 #include <fmt/ranges.h>
 
 #include "db.h"
+#include "dqlite.h"
 #include "error.h"
 
 namespace emf {
@@ -75,6 +76,14 @@ std::string Arguments::schema(std::size_t index) const {
   if (!schema) {
     throw Error(
         fmt::format("no schema named {} is attached ({})", describe_value(value), expected));
+  }
+  // dqlite replicates main alone: a database ATTACHed there is opened empty,
+  // on this node only, and what emf wrote to it would be lost.
+  if (lower_name(*schema) != "main" && is_dqlite(db_)) {
+    throw Error(fmt::format(
+        "schema {} is refused inside dqlite: ATTACH there opens an empty database that is not "
+        "replicated, so emf works on main alone (expected main)",
+        describe_value(value)));
   }
   return *schema;
 }

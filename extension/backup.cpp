@@ -16,6 +16,7 @@
 #include <system_error>
 
 #include "db.h"
+#include "dqlite.h"
 #include "json.h"
 #include "progress.h"
 #include "temporary_file.h"
@@ -169,12 +170,17 @@ BackupReport backup_schema(sqlite3* db, std::string_view schema, std::string_vie
   report.bytes = static_cast<std::int64_t>(fs::file_size(target));
   const std::int64_t page_size = query_int(db, "PRAGMA " + quote_identifier(schema) + ".page_size");
   report.pages = page_size > 0 ? report.bytes / page_size : 0;
+  report.on_leader = is_dqlite(db, schema);
   return report;
 }
 
 std::string backup_report_json(sqlite3* db, const BackupReport& report) {
-  return json::object(db,
-                      {{"path", report.path}, {"pages", report.pages}, {"bytes", report.bytes}});
+  json::Members members;
+  members.emplace_back("path", report.path);
+  members.emplace_back("pages", report.pages);
+  members.emplace_back("bytes", report.bytes);
+  if (report.on_leader) members.emplace_back("written_on", "leader");
+  return json::object(db, members);
 }
 
 }  // namespace emf

@@ -14,6 +14,9 @@ struct BackupReport {
   std::string path;  // absolute
   std::int64_t pages = 0;
   std::int64_t bytes = 0;
+  // Inside dqlite (dqlite.h) the call runs on the leader, which writes the
+  // copy to its own disk: the report says so ("written_on": "leader").
+  bool on_leader = false;
 };
 
 // Refuses a path that exists. The copy is written beside it under a temporary

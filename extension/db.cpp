@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "dqlite.h"
 #include "failure_cause.h"
 
 namespace emf {
@@ -201,7 +202,9 @@ std::optional<std::string> find_schema(sqlite3* db, std::string_view name) {
 
 bool is_file_schema(sqlite3* db, std::string_view schema) {
   const char* file = sqlite3_db_filename(db, std::string(schema).c_str());
-  return file != nullptr && file[0] != '\0';
+  // dqlite names its databases, but keeps them in memory: the name is no
+  // file on this machine's disk.
+  return file != nullptr && file[0] != '\0' && !is_dqlite(db, schema);
 }
 
 namespace {
@@ -224,6 +227,10 @@ std::optional<int> header_file_format(sqlite3* db, std::string_view schema) {
 }  // namespace
 
 std::string journal_mode(sqlite3* db, std::string_view schema) {
+  // dqlite opens every database in WAL mode and supports no other: not even
+  // the PRAGMA that reads the mode is issued there (one that changed it
+  // would crash the leader).
+  if (is_dqlite(db, schema)) return "wal";
   std::string mode = query_optional_text(db, "PRAGMA " + quote_identifier(schema) + ".journal_mode")
                          .value_or("unknown");
   const char* file = sqlite3_db_filename(db, std::string(schema).c_str());

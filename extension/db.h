@@ -106,7 +106,8 @@ std::vector<std::string> schema_names(sqlite3* db);
 // The schema's name as SQLite lists it (names are case-insensitive), or
 // nullopt when no such schema is attached.
 std::optional<std::string> find_schema(sqlite3* db, std::string_view name);
-// True when the schema is backed by a file (not :memory: or a temporary one).
+// True when the schema is backed by a file (not :memory:, a temporary one, or
+// one inside dqlite, which keeps it in memory: dqlite.h).
 bool is_file_schema(sqlite3* db, std::string_view schema);
 std::string journal_mode(sqlite3* db, std::string_view schema);
 bool foreign_keys_enabled(sqlite3* db);

@@ -11,6 +11,7 @@
 
 #include "adoption.h"
 #include "db.h"
+#include "dqlite.h"
 #include "expected_schema.h"
 #include "history.h"
 #include "json.h"
@@ -36,7 +37,11 @@ void enable_foreign_keys(sqlite3* db, std::vector<std::string>& warnings) {
 
 // Switched once the schema work has committed, so that a call refused on the
 // way leaves the file exactly as it was.
+// Never inside dqlite: its databases are in WAL mode from the start, and a
+// journal_mode PRAGMA that changes the mode crashes its leader, so none is
+// issued there at all.
 void switch_to_wal(sqlite3* db, std::string_view schema, std::vector<std::string>& warnings) {
+  if (is_dqlite(db, schema)) return;
   if (!is_file_schema(db, schema) || journal_mode(db, schema) == "wal") return;
   if (!sqlite3_get_autocommit(db)) {
     warnings.push_back(

@@ -16,6 +16,7 @@
 
 #include "backup.h"
 #include "db.h"
+#include "dqlite.h"
 #include "history.h"
 #include "json.h"
 #include "migrations.h"
@@ -358,6 +359,11 @@ void write_compact_copy(sqlite3* live, const std::string& live_file, const fs::p
 
 RestoreReport restore_schema(sqlite3* db, std::string_view schema, std::string_view from,
                              const std::optional<std::string>& save_current_to) {
+  refuse_inside_dqlite(db,
+                       "it puts a backup back through the database's file and a "
+                       "connection of its own to it, and a dqlite database has no file (it lives "
+                       "in the nodes' memory and the Raft log)",
+                       "copy the backup's rows in through the cluster with ordinary SQL instead");
   refuse_in_transaction(db, "emf_restore");
   const std::string file = file_of(db, schema, "emf_restore");
   refuse_while_reading(db, schema, "emf_restore");
@@ -473,6 +479,12 @@ std::string restore_report_json(sqlite3* db, const RestoreReport& report) {
 
 OptimizeReport optimize_schema(sqlite3* db, std::string_view schema, Kind kind,
                                const std::optional<std::string>& save_current_to) {
+  refuse_inside_dqlite(db,
+                       "it checkpoints the WAL and compacts through the database's "
+                       "file (a copy ATTACHed beside it, put back in its place), and a dqlite "
+                       "database has no file (it lives in the nodes' memory and the Raft log, "
+                       "and dqlite checkpoints it itself)",
+                       "run ANALYZE for the query planner's statistics instead");
   refuse_in_transaction(db, "emf_optimize");
   const std::string file = file_of(db, schema, "emf_optimize");
   refuse_while_reading(db, schema, "emf_optimize");

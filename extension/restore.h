@@ -25,9 +25,10 @@ struct RestoreReport {
 
 // Refuses a backup that fails integrity_check, holds no emf kind, a kind at
 // a version this emf does not know, or other kinds than the database has;
-// and refuses inside a transaction. When save_current_to is given, the
-// current state is backed up there (emf_backup's rules) while the write
-// lock is held, before anything is replaced.
+// and refuses inside a transaction, and inside dqlite (dqlite.h). When
+// save_current_to is given, the current state is backed up there
+// (emf_backup's rules) while the write lock is held, before anything is
+// replaced.
 RestoreReport restore_schema(sqlite3* db, std::string_view schema, std::string_view from,
                              const std::optional<std::string>& save_current_to);
 std::string restore_report_json(sqlite3* db, const RestoreReport& report);
@@ -51,7 +52,7 @@ struct OptimizeReport {
 // free pages pass the threshold: through VACUUM INTO a temporary copy that
 // must keep every row and rowid, then put back like a restore (after saving
 // the current state to save_current_to, when given). Refuses inside a
-// transaction.
+// transaction, and inside dqlite (dqlite.h).
 OptimizeReport optimize_schema(sqlite3* db, std::string_view schema, Kind kind,
                                const std::optional<std::string>& save_current_to);
 std::string optimize_report_json(sqlite3* db, const OptimizeReport& report);
