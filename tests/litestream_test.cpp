@@ -357,22 +357,29 @@ TEST_F(Litestream, ResetRestoreAndRepairTheDocumentedWay) {
       Db db(database(), /*load_extension=*/false);
       drop_constraints(db, "search_history");
     }
-    stop_litestream(*litestream);
-    const ProcessResult result = emf(command);
-    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
-    if (command[0] == "repair") {
-      EXPECT_NE(result.out.find("rebuilt search_history"), std::string::npos) << result.out;
-    }
     {
-      // Why Litestream must be stopped: the backup, made before it first
-      // ran, has no tables of Litestream's, and the restore put it back
-      // whole. reset and repair leave them be.
-      Db live(database(), /*load_extension=*/false);
-      EXPECT_EQ(live.integer("SELECT count(*) FROM sqlite_schema WHERE name IN "
-                             "('_litestream_seq', '_litestream_lock')"),
-                command[0] == "restore" ? 0 : 2);
+      // The pipeline goes on writing while Litestream is stopped, during
+      // the command and after it.
+      TopicWriter pipeline(database());
+      stop_litestream(*litestream);
+      const ProcessResult result = emf(command);
+      ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+      if (command[0] == "repair") {
+        EXPECT_NE(result.out.find("rebuilt search_history"), std::string::npos) << result.out;
+      }
+      {
+        // Why Litestream must be stopped: the backup, made before it first
+        // ran, has no tables of Litestream's, and the restore put it back
+        // whole. reset and repair leave them be.
+        Db live(database(), /*load_extension=*/false);
+        EXPECT_EQ(live.integer("SELECT count(*) FROM sqlite_schema WHERE name IN "
+                               "('_litestream_seq', '_litestream_lock')"),
+                  command[0] == "restore" ? 0 : 2);
+      }
+      litestream = start_litestream();
+      pipeline.stop();
+      EXPECT_EQ(pipeline.errors(), "");
     }
-    litestream = start_litestream();
     ASSERT_TRUE(litestream->running());
     {
       TopicWriter writer(database());
