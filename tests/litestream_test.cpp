@@ -11,8 +11,9 @@
 //   stopped, the command run, Litestream started again; the replica
 //   restored then is the live file, row for row.
 //
-// Every process started here is stopped when the test ends, whatever
-// happens (Child below); each wait is bounded.
+// Every Litestream started here is stopped when the test ends, whatever
+// happens (Child below, SIGKILL at the latest); each wait for it is bounded
+// (60 s), and CTest's timeout bounds the commands run to their end.
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -30,6 +31,7 @@
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
