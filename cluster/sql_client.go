@@ -187,7 +187,7 @@ func sqlClient(arguments []string) int {
 			return exitUnknown
 		}
 		if !retryable(err) {
-			fmt.Fprintf(os.Stderr, "emf-node sql: %v\n", err)
+			fmt.Fprintf(os.Stderr, "emf-node sql: %v\n", explained(db, statement, err))
 			return exitRefused
 		}
 		if time.Now().After(deadline) {
@@ -197,4 +197,24 @@ func sqlClient(arguments []string) int {
 		db.SetMaxIdleConns(0) // a fresh connection finds the new leader
 		time.Sleep(time.Duration(100*(attempt+1)) * time.Millisecond)
 	}
+}
+
+// explained is the error of a failed statement as SQLite worded it. dqlite
+// 1.11 answers a query that fails while it runs (a function's error, say)
+// with the statement's column name instead of SQLite's message; an exec
+// request is answered with the message. So the statement runs once more as
+// an exec, inside a transaction that is rolled back whatever happens, and
+// its error is the one reported.
+func explained(db *sql.DB, statement string, err error) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	tx, beginErr := db.BeginTx(ctx, nil)
+	if beginErr != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, execErr := tx.ExecContext(ctx, statement); execErr != nil && execErr.Error() != "not an error" {
+		return execErr
+	}
+	return err
 }

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
@@ -317,7 +318,7 @@ TEST_F(Cluster, TheShellInitialisesSeedsAndChecksTheClusterAcrossALeaderChange) 
   ASSERT_NO_FATAL_FAILURE(wait_for_three_voters());
   const auto emf = [&](std::vector<std::string> arguments) {
     arguments.insert(arguments.begin(), {EMF_SHELL_PATH, "--cluster", all(), "--color", "never"});
-    return emf::test::run(arguments, ProcessOptions{.cwd = folder_.file("")});
+    return emf::test::run(arguments, ProcessOptions{.cwd = folder_.file(""), .env = {}, .input = {}});
   };
 
   ProcessResult init = emf({"init"});
@@ -348,6 +349,24 @@ TEST_F(Cluster, TheShellInitialisesSeedsAndChecksTheClusterAcrossALeaderChange) 
   EXPECT_EQ(status.exit_code, 0) << status.err;
   EXPECT_NE(status.out.find("version 4 (latest)"), std::string::npos) << status.out;
   EXPECT_NE(status.out.find("dqlite://"), std::string::npos) << status.out;
+
+  // Inside the real dqlite, emf knows where it is: what dqlite cannot do is
+  // refused, and a backup says on which machine its file is.
+  const ProcessResult optimize = sql("trends", "SELECT emf_optimize('trends')", true);
+  EXPECT_EQ(optimize.exit_code, 1);
+  EXPECT_NE(optimize.err.find("emf_optimize: refused inside dqlite"), std::string::npos)
+      << optimize.err;
+  // emf's own message comes through (dqlite 1.11 words a failed query with
+  // its column name; emf-node asks again as an exec).
+  const ProcessResult unknown = sql("trends", "SELECT emf_check('nope')");
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("emf_check: unknown kind 'nope'"), std::string::npos) << unknown.err;
+  const std::string copy = folder_.file("trends-copy.db");
+  const ProcessResult backup = sql("trends", "SELECT emf_backup('" + copy + "')");
+  EXPECT_EQ(backup.exit_code, 0) << backup.err;
+  EXPECT_NE(backup.out.find("\\\"written_on\\\":\\\"leader\\\""), std::string::npos)
+      << backup.out;
+  EXPECT_TRUE(std::filesystem::exists(copy));
 
   const ProcessResult refused = emf({"repair"});
   EXPECT_EQ(refused.exit_code, 2);
