@@ -318,7 +318,8 @@ TEST_F(Cluster, TheShellInitialisesSeedsAndChecksTheClusterAcrossALeaderChange) 
   ASSERT_NO_FATAL_FAILURE(wait_for_three_voters());
   const auto emf = [&](std::vector<std::string> arguments) {
     arguments.insert(arguments.begin(), {EMF_SHELL_PATH, "--cluster", all(), "--color", "never"});
-    return emf::test::run(arguments, ProcessOptions{.cwd = folder_.file(""), .env = {}, .input = {}});
+    return emf::test::run(arguments,
+                          ProcessOptions{.cwd = folder_.file(""), .env = {}, .input = {}});
   };
 
   ProcessResult init = emf({"init"});
@@ -364,8 +365,7 @@ TEST_F(Cluster, TheShellInitialisesSeedsAndChecksTheClusterAcrossALeaderChange) 
   const std::string copy = folder_.file("trends-copy.db");
   const ProcessResult backup = sql("trends", "SELECT emf_backup('" + copy + "')");
   EXPECT_EQ(backup.exit_code, 0) << backup.err;
-  EXPECT_NE(backup.out.find("\\\"written_on\\\":\\\"leader\\\""), std::string::npos)
-      << backup.out;
+  EXPECT_NE(backup.out.find("\\\"written_on\\\":\\\"leader\\\""), std::string::npos) << backup.out;
   EXPECT_TRUE(std::filesystem::exists(copy));
 
   const ProcessResult refused = emf({"repair"});
