@@ -8,12 +8,12 @@
 
 #include <array>
 #include <cerrno>
-#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <system_error>
 
+#include "programs.h"
 #include "report_reader.h"
 #include "sqlite_api.h"
 
@@ -31,17 +31,7 @@ std::optional<fs::path> find_emf_node() {
   if (!error && ::access((self.parent_path() / "emf-node").c_str(), X_OK) == 0) {
     return self.parent_path() / "emf-node";
   }
-  const char* path = std::getenv("PATH");
-  std::string folders = path != nullptr ? path : "/usr/bin:/bin";
-  std::size_t start = 0;
-  while (start <= folders.size()) {
-    const std::size_t end = std::min(folders.find(':', start), folders.size());
-    const fs::path candidate =
-        fs::path(end == start ? "." : folders.substr(start, end - start)) / "emf-node";
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-    start = end + 1;
-  }
-  return std::nullopt;
+  return find_program("emf-node");
 }
 
 struct Finished {

@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "db.h"
+#include "programs.h"
 
 #ifdef EMF_COVERAGE
 extern "C" void __gcov_dump(void);
@@ -25,17 +26,6 @@ namespace emf::shell {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::optional<fs::path> find_program(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  std::istringstream folders(path != nullptr ? path : "/usr/bin:/bin");
-  std::string folder;
-  while (std::getline(folders, folder, ':')) {
-    const fs::path candidate = fs::path(folder.empty() ? "." : folder) / name;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return std::nullopt;
-}
 
 // libemf.so beside this program (the build folder), in ../lib (an install),
 // or in the configured library folder.
