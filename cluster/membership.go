@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"time"
@@ -107,6 +108,21 @@ func recoverAlone(arguments []string) int {
 		}
 		fmt.Fprintf(os.Stderr, "emf-node recover: info.yaml: %v\n", err)
 		return exitRefused
+	}
+	// Only when no member answers: a recovered node beside a live old
+	// member would crash, or the two would go on as two clusters.
+	members := readNodes(filepath.Join(*dataDir, "cluster.yaml"))
+	members = append(members, readNodes(filepath.Join(*dataDir, peersFile))...)
+	members = append(members, self)
+	for _, member := range members {
+		if member.Address == "" {
+			continue
+		}
+		if conn, err := net.DialTimeout("tcp", member.Address, time.Second); err == nil {
+			conn.Close()
+			fmt.Fprintf(os.Stderr, "emf-node recover: refused: %s answers; recover a node only when every other member is gone for good, and this one is stopped (nothing was changed)\n", member.Address)
+			return exitRefused
+		}
 	}
 	self.Role = client.Voter
 	if err := dqlite.ReconfigureMembership(*dataDir, []dqlite.NodeInfo{self}); err != nil {

@@ -12,6 +12,7 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <optional>
 #include <string_view>
 
 #include "backup_files.h"
@@ -39,7 +40,7 @@ struct Invocation {
   bool quiet = false;
   int busy_timeout_ms = kDefaultBusyTimeoutMs;
   std::string help_topic;
-  std::string cluster;  // --cluster ADDRESS,...: a dqlite cluster of emf-node
+  std::optional<std::string> cluster;  // --cluster ADDRESS,...: a dqlite cluster of emf-node
   // The old script's flags, run in its order: reset, seed, check.
   bool old_check = false, old_seed = false, old_reset = false;
   bool latest = false;  // restore --latest
@@ -391,8 +392,11 @@ int run_command_line(int argc, char** argv) {
     return 0;
   }
 
-  if (!invocation.cluster.empty()) {
+  if (invocation.cluster) {
     const std::string name = command.empty() ? "init" : command;
+    if (invocation.cluster->find_first_not_of(" ,") == std::string::npos) {
+      return usage_error("--cluster needs the address of a node (HOST:PORT,...)", command);
+    }
     if (old_flags || (name != "init" && name != "check" && name != "status" && name != "seed")) {
       return usage_error("--cluster goes with init, check, status and seed", command);
     }
@@ -419,7 +423,7 @@ int run_command_line(int argc, char** argv) {
                             : invocation.color == "never" ? ColorMode::never
                                                           : ColorMode::automatic,
                             invocation.quiet);
-    if (!invocation.cluster.empty()) {
+    if (invocation.cluster) {
       std::vector<std::string> kinds;
       for (const std::string& kind : kind_names()) {
         const auto& only = invocation.targets.only;
@@ -427,7 +431,7 @@ int run_command_line(int argc, char** argv) {
           kinds.push_back(kind);
         }
       }
-      return run_on_cluster(command.empty() ? "init" : command, invocation.cluster, kinds,
+      return run_on_cluster(command.empty() ? "init" : command, *invocation.cluster, kinds,
                             invocation.options, terminal);
     }
     const auto targets = resolve_targets(invocation.targets);

@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include <array>
+#include <cctype>
 #include <cerrno>
+#include <csignal>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -70,25 +72,41 @@ Finished run_program(const std::vector<std::string>& argv) {
   Finished finished;
   std::array<pollfd, 2> fds = {pollfd{out[0], POLLIN, 0}, pollfd{err[0], POLLIN, 0}};
   std::array<std::string*, 2> into = {&finished.out, &finished.err};
-  int open = 2;
-  while (open > 0) {
-    if (::poll(fds.data(), fds.size(), -1) < 0) {
-      if (errno == EINTR) continue;
-      break;
+  // Whatever happens here, the pipes are closed and the child is collected
+  // (a child left writing into a pipe no one reads would never end).
+  const auto close_all = [&] {
+    for (pollfd& each : fds) {
+      if (each.fd >= 0) ::close(each.fd);
+      each.fd = -1;
     }
-    for (std::size_t i = 0; i < fds.size(); ++i) {
-      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
-      char buffer[65536];
-      const ssize_t got = ::read(fds[i].fd, buffer, sizeof buffer);
-      if (got > 0) {
-        into[i]->append(buffer, static_cast<std::size_t>(got));
-      } else if (got == 0 || errno != EINTR) {
-        ::close(fds[i].fd);
-        fds[i].fd = -1;
-        --open;
+  };
+  try {
+    int open = 2;
+    while (open > 0) {
+      if (::poll(fds.data(), fds.size(), -1) < 0) {
+        if (errno == EINTR) continue;
+        break;
+      }
+      for (std::size_t i = 0; i < fds.size(); ++i) {
+        if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+        char buffer[65536];
+        const ssize_t got = ::read(fds[i].fd, buffer, sizeof buffer);
+        if (got > 0) {
+          into[i]->append(buffer, static_cast<std::size_t>(got));
+        } else if (got == 0 || errno != EINTR) {
+          ::close(fds[i].fd);
+          fds[i].fd = -1;
+          --open;
+        }
       }
     }
+  } catch (...) {
+    close_all();
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    throw;
   }
+  close_all();
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
@@ -116,10 +134,13 @@ ClusterClient::ClusterClient(std::string addresses) : addresses_(std::move(addre
   program_ = *found;
 }
 
-std::string ClusterClient::run(const std::string& database, const std::string& sql, bool writes) {
+std::string ClusterClient::run(const std::string& database, const std::string& sql, bool writes,
+                               bool foreign_keys_off) {
   std::vector<std::string> argv = {program_.string(), "sql",        "--cluster",
                                    addresses_,        "--database", database};
   if (writes) argv.emplace_back("--write");
+  if (foreign_keys_off) argv.emplace_back("--foreign-keys-off");
+  argv.emplace_back("--");  // the statement is never read as an option
   argv.push_back(sql);
   const Finished finished = run_program(argv);
   if (finished.exit_code != 0) {
@@ -133,13 +154,36 @@ std::string ClusterClient::run(const std::string& database, const std::string& s
   return finished.out;
 }
 
-std::string ClusterClient::call(const std::string& database, std::string_view function,
-                                const Arguments& arguments, bool writes) {
+std::string ClusterClient::call_sql(std::string_view function, const Arguments& arguments) const {
   std::string sql = fmt::format("SELECT {}(", function);
   for (std::size_t i = 0; i < arguments.size(); ++i) {
     sql += (i == 0 ? "" : ", ") + literal(arguments[i]);
   }
-  const auto found = rows_of(run(database, sql + ")", writes));
+  return sql + ")";
+}
+
+std::string ClusterClient::call_rebuilding(const std::string& database, std::string_view function,
+                                           const Arguments& arguments) {
+  try {
+    return call(database, function, arguments, true);
+  } catch (const std::runtime_error& error) {
+    if (std::string_view(error.what())
+            .find("cannot rebuild tables inside a transaction while "
+                  "foreign keys are on") == std::string_view::npos) {
+      throw;
+    }
+  }
+  return single_value(function, run(database, call_sql(function, arguments), true, true));
+}
+
+std::string ClusterClient::call(const std::string& database, std::string_view function,
+                                const Arguments& arguments, bool writes) {
+  return single_value(function, run(database, call_sql(function, arguments), writes));
+}
+
+std::string ClusterClient::single_value(std::string_view function,
+                                        const std::string& output) const {
+  const auto found = rows_of(output);
   if (found.size() != 1 || found[0].size() != 1) {
     throw std::runtime_error(
         fmt::format("{} answered {} rows through emf-node", function, found.size()));
@@ -150,17 +194,23 @@ std::string ClusterClient::call(const std::string& database, std::string_view fu
 std::vector<std::vector<std::string>> ClusterClient::rows(const std::string& database,
                                                           const std::string& sql,
                                                           const Arguments& arguments) {
-  // dqlite's client protocol binds values, emf-node sql takes none: the
-  // arguments go in as literals, from the last so that ?1 never eats ?10.
-  std::string statement = sql;
-  for (std::size_t i = arguments.size(); i > 0; --i) {
-    const std::string placeholder = fmt::format("?{}", i);
-    for (std::size_t at = statement.find(placeholder); at != std::string::npos;
-         at = statement.find(placeholder, at)) {
-      const std::string value = literal(arguments[i - 1]);
-      statement.replace(at, placeholder.size(), value);
-      at += value.size();
+  // emf-node sql binds no values: the arguments go in as literals, in one
+  // pass over `sql`, so that a value is never read as a placeholder.
+  std::string statement;
+  for (std::size_t at = 0; at < sql.size();) {
+    std::size_t end = at + 1;
+    while (sql[at] == '?' && end < sql.size() && std::isdigit(static_cast<unsigned char>(sql[end])))
+      ++end;
+    const std::size_t number =
+        sql[at] == '?' && end > at + 1 ? std::stoul(sql.substr(at + 1, end - at - 1)) : 0;
+    if (number == 0) {
+      statement += sql[at++];
+      continue;
     }
+    if (number > arguments.size())
+      throw std::invalid_argument("no argument for ?" + std::to_string(number));
+    statement += literal(arguments[number - 1]);
+    at = end;
   }
   return rows_of(run(database, statement, false));
 }

@@ -26,6 +26,13 @@ class ClusterClient {
   // --write sends it inside BEGIN ... COMMIT, so that dqlite replicates it).
   std::string call(const std::string& database, std::string_view function,
                    const Arguments& arguments, bool writes);
+  // As call(..., true), for a function that may rebuild tables (emf_init):
+  // when emf refuses to rebuild inside the transaction with foreign keys
+  // on (refusing, it changed nothing), it is called again with foreign keys
+  // off for that transaction (emf_node sql --foreign-keys-off); emf checks
+  // the keys itself after a rebuild.
+  std::string call_rebuilding(const std::string& database, std::string_view function,
+                              const Arguments& arguments);
   // Every row of a query, each column as text (empty for NULL); ?1, ?2...
   // in `sql` stand for the arguments.
   std::vector<std::vector<std::string>> rows(const std::string& database, const std::string& sql,
@@ -34,7 +41,11 @@ class ClusterClient {
   const std::string& addresses() const { return addresses_; }
 
  private:
-  std::string run(const std::string& database, const std::string& sql, bool writes);
+  std::string run(const std::string& database, const std::string& sql, bool writes,
+                  bool foreign_keys_off = false);
+  std::string call_sql(std::string_view function, const Arguments& arguments) const;
+  // The one value of emf-node's output for a function's call.
+  std::string single_value(std::string_view function, const std::string& output) const;
   std::vector<std::vector<std::string>> rows_of(const std::string& output) const;
   std::string addresses_;
   ReportReader reader_;

@@ -12,12 +12,14 @@ namespace emf::shell {
 
 namespace {
 
-// emf_init, then emf_check. No backup first: every node of the cluster
-// holds the data, and emf_backup would write on the leader's machine.
+// emf_init (again with foreign keys off for its transaction when it must
+// rebuild a table: cluster_client.h), then emf_check. No backup first:
+// every node of the cluster holds the data, and emf_backup would write on
+// the leader's machine.
 Outcome initialise(ClusterClient& cluster, const std::string& kind, const ReportReader& reader,
                    const Terminal& terminal, bool verbose) {
   Outcome outcome;
-  const std::string report = cluster.call(kind, "emf_init", {kind}, true);
+  const std::string report = cluster.call_rebuilding(kind, "emf_init", {kind});
   describe_init(outcome, report, cluster.call(kind, "emf_check", {kind}, false), reader, terminal,
                 verbose);
   return outcome;

@@ -9,6 +9,8 @@
 #include <chrono>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <string>
@@ -117,6 +119,7 @@ class Cluster : public ::testing::Test {
         "sql",       "--cluster", cluster.empty() ? all() : cluster, "--database", database,
         "--timeout", "30s"};
     if (write) arguments.emplace_back("--write");
+    arguments.emplace_back("--");
     arguments.push_back(statement);
     return emf_node(arguments);
   }
@@ -322,6 +325,17 @@ TEST_F(Cluster, TheShellInitialisesSeedsAndChecksTheClusterAcrossALeaderChange) 
                           ProcessOptions{.cwd = folder_.file(""), .env = {}, .input = {}});
   };
 
+  // image_library at version 1, as the old script made it, with a row: its
+  // upgrade rebuilds tables inside the client's transaction, which emf
+  // refuses with foreign keys on; the shell asks again with them off.
+  std::ifstream version_1(std::string(EMF_SOURCE_DIR) + "/sql/image_library/001_initial.sql");
+  const std::string schema_1((std::istreambuf_iterator<char>(version_1)),
+                             std::istreambuf_iterator<char>());
+  ASSERT_NO_FATAL_FAILURE(write("image_library", schema_1));
+  ASSERT_NO_FATAL_FAILURE(write("image_library",
+                                "INSERT INTO image_library (character, file_path, width) VALUES "
+                                "('butcher', 'butcher/happy.png', '640')"));
+
   ProcessResult init = emf({"init"});
   ASSERT_EQ(init.exit_code, 0) << init.out << init.err;
   for (const std::string& kind : kKinds) {
@@ -332,7 +346,12 @@ TEST_F(Cluster, TheShellInitialisesSeedsAndChecksTheClusterAcrossALeaderChange) 
        at = init.out.find("created (version 4)", at + 1)) {
     ++created;
   }
-  EXPECT_EQ(created, 3u) << init.out;
+  EXPECT_EQ(created, 2u) << init.out;
+  EXPECT_NE(init.out.find("adopted, upgraded to version 4"), std::string::npos) << init.out;
+  // The row kept, its width now the number it spelled.
+  EXPECT_EQ(answer("image_library", "SELECT file_path, width, typeof(width) FROM image_library"),
+            "[\"butcher/happy.png\",640,\"integer\"]\n");
+  EXPECT_EQ(answer("image_library", "SELECT count(*) FROM pragma_foreign_key_check"), "[0]\n");
   ProcessResult seeded = emf({"seed", "--rows", "6000", "--random-seed", "7", "--only", "metrics"});
   ASSERT_EQ(seeded.exit_code, 0) << seeded.out << seeded.err;
   EXPECT_NE(seeded.out.find("seeded: video_metrics 6000, video_metadata 6000"), std::string::npos)
@@ -357,6 +376,17 @@ TEST_F(Cluster, TheShellInitialisesSeedsAndChecksTheClusterAcrossALeaderChange) 
   EXPECT_EQ(optimize.exit_code, 1);
   EXPECT_NE(optimize.err.find("emf_optimize: refused inside dqlite"), std::string::npos)
       << optimize.err;
+  // A statement that writes, sent without --write, changes nothing and is
+  // refused (alone as a query it would stay unreplicated and crash the
+  // leader); the cluster answers on.
+  const ProcessResult unflagged =
+      sql("image_library", "UPDATE image_library SET width = 1 RETURNING id");
+  EXPECT_EQ(unflagged.exit_code, 1);
+  EXPECT_NE(unflagged.err.find("the statement writes: run it with --write"), std::string::npos)
+      << unflagged.err;
+  EXPECT_EQ(answer("image_library", "SELECT width FROM image_library"), "[640]\n");
+  const ProcessResult several = sql("image_library", "SELECT 1; DELETE FROM image_library");
+  EXPECT_EQ(several.exit_code, 2) << several.err;
   // emf's own message comes through (dqlite 1.11 words a failed query with
   // its column name; emf-node asks again as an exec).
   const ProcessResult unknown = sql("trends", "SELECT emf_check('nope')");
