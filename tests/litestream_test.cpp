@@ -225,9 +225,12 @@ class Litestream : public ShellTest {
   // Litestream 0.3.13 may then exit with status 1 after that last sync: its
   // closing checkpoint of the database runs under the context that the
   // signal cancelled ("error closing db ... checkpoint: mode=PASSIVE
-  // err=release read lock: context canceled"). Nothing is lost by that (the
-  // comparisons after each stop say so; the checkpoint is done on the next
-  // start); any other error fails the test.
+  // err=release read lock: context canceled"), or, under load, its closing
+  // sync finds no temporary file of the WAL segment it ships ("client
+  // write: stat .../wal/....wal.lz4.tmp: no such file or directory").
+  // Nothing is lost by either: the comparisons after each stop say so, and
+  // what was not shipped is shipped after the next start. Any other error
+  // fails the test.
   void stop_litestream(Child& child) {
     const int status = child.stop();
     const std::string log = read_file(path("litestream.log"));
@@ -236,9 +239,12 @@ class Litestream : public ShellTest {
     std::istringstream lines(log);
     for (std::string line; std::getline(lines, line);) {
       if (line.find("level=ERROR") == std::string::npos) continue;
-      EXPECT_NE(line.find("checkpoint: mode=PASSIVE err=release read lock: context canceled"),
-                std::string::npos)
-          << line;
+      const bool known =
+          line.find("checkpoint: mode=PASSIVE err=release read lock: context canceled") !=
+              std::string::npos ||
+          (line.find("client write: stat ") != std::string::npos &&
+           line.find(".wal.lz4.tmp: no such file or directory") != std::string::npos);
+      EXPECT_TRUE(known) << line;
     }
   }
 
