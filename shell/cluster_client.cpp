@@ -1,8 +1,10 @@
 // The --cluster client; see cluster_client.h.
 #include "cluster_client.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <poll.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -44,30 +46,30 @@ struct Finished {
 // Runs a program with no shell in between, its standard output and error
 // read as they come (neither pipe can fill and stall it).
 Finished run_program(const std::vector<std::string>& argv) {
-  int out[2], err[2];
-  if (::pipe(out) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
-  if (::pipe(err) != 0) {
-    ::close(out[0]);
-    ::close(out[1]);
-    throw std::system_error(errno, std::generic_category(), "pipe");
+  // Close-on-exec pipes, duplicated onto the child's standard output and
+  // error by posix_spawn: no code of ours runs in the child.
+  int out[2] = {-1, -1}, err[2] = {-1, -1};
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  std::vector<char*> args;
+  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = -1;
+  int failure = ::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0 ? errno : 0;
+  if (failure == 0) {
+    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
+    failure = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
   }
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::dup2(out[1], STDOUT_FILENO);
-    ::dup2(err[1], STDERR_FILENO);
-    for (int fd : {out[0], out[1], err[0], err[1]}) ::close(fd);
-    std::vector<char*> args;
-    for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    ::_exit(127);
+  posix_spawn_file_actions_destroy(&actions);
+  for (int fd : {out[1], err[1]}) {
+    if (fd >= 0) ::close(fd);
   }
-  ::close(out[1]);
-  ::close(err[1]);
-  if (pid < 0) {
-    ::close(out[0]);
-    ::close(err[0]);
-    throw std::system_error(errno, std::generic_category(), "fork");
+  if (failure != 0) {
+    for (int fd : {out[0], err[0]}) {
+      if (fd >= 0) ::close(fd);
+    }
+    throw std::system_error(failure, std::generic_category(), "cannot run " + argv[0]);
   }
   Finished finished;
   std::array<pollfd, 2> fds = {pollfd{out[0], POLLIN, 0}, pollfd{err[0], POLLIN, 0}};

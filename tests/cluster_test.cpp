@@ -402,6 +402,13 @@ TEST_F(Cluster, TheShellInitialisesSeedsAndChecksTheClusterAcrossALeaderChange) 
   EXPECT_EQ(refused.exit_code, 2);
   EXPECT_NE(refused.err.find("--cluster goes with init, check, status and seed"), std::string::npos)
       << refused.err;
+  const ProcessResult empty =
+      emf::test::run({EMF_SHELL_PATH, "--cluster", "", "init"},
+                     ProcessOptions{.cwd = folder_.file(""), .env = {}, .input = {}});
+  EXPECT_EQ(empty.exit_code, 2);
+  EXPECT_NE(empty.err.find("--cluster needs the address of a node"), std::string::npos)
+      << empty.err;
+  EXPECT_FALSE(std::filesystem::exists(folder_.file("data"))) << "no file made instead";
   const ProcessResult dry = emf({"init", "--dry-run"});
   EXPECT_EQ(dry.exit_code, 2);
   EXPECT_NE(dry.err.find("--dry-run"), std::string::npos) << dry.err;

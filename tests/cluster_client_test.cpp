@@ -1,0 +1,126 @@
+// The shell's client of a cluster (shell/cluster_client.cpp), against one
+// real emf-node: calls, rows and their placeholders, errors as the shell
+// reports them, and the retry of a rebuild with foreign keys off.
+#include "cluster_client.h"
+
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "support/process.h"
+#include "support/scratch_folder.h"
+
+namespace {
+
+using emf::shell::ClusterClient;
+using emf::test::Process;
+using emf::test::ProcessOptions;
+
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    throw std::runtime_error("no free port");
+  }
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+class ClusterClientTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    node_ = std::make_unique<Process>(
+        std::vector<std::string>{EMF_NODE_PATH, "--id", "a", "--address", address_, "--data-dir",
+                                 folder_.file("a")},
+        ProcessOptions{});
+    // Ready once a statement is answered.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+      try {
+        if (client_.rows("probe", "SELECT 1", {}).size() == 1) return;
+      } catch (const std::runtime_error&) {
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    FAIL() << "emf-node did not answer within 60 s";
+  }
+  void TearDown() override {
+    node_->signal(SIGKILL);
+    node_->wait();
+  }
+
+  emf::test::ScratchFolder folder_{"emf-cluster-client"};
+  std::string address_ = "127.0.0.1:" + std::to_string(free_port());
+  ClusterClient client_{address_};
+  std::unique_ptr<Process> node_;
+};
+
+TEST_F(ClusterClientTest, CallsTheExtensionsFunctionsAndReadsTheirReports) {
+  const std::string init = client_.call("trends", "emf_init", {std::string("trends")}, true);
+  EXPECT_NE(init.find("\"version\":4"), std::string::npos) << init;
+  const std::string seeded = client_.call(
+      "trends", "emf_seed", {std::string("trends"), std::int64_t{25}, std::int64_t{7}}, true);
+  EXPECT_NE(seeded.find("\"trending_topics\":25"), std::string::npos) << seeded;
+  EXPECT_EQ(client_.rows("trends", "SELECT count(*) FROM trending_topics", {}),
+            (std::vector<std::vector<std::string>>{{"25"}}));
+  EXPECT_EQ(client_.addresses(), address_);
+}
+
+TEST_F(ClusterClientTest, ArgumentsGoInAsLiteralsInOnePass) {
+  // ?2's value holds "?1", a quote and ?10 stays ?10's: none is read as a
+  // placeholder; a ? without a number is SQLite's.
+  const auto rows =
+      client_.rows("probe", "SELECT ?2, ?1, ?1 || 'x', '?' , typeof(?3)",
+                   {std::string("it's"), std::string("?1 and ?10"), std::int64_t{42}});
+  EXPECT_EQ(
+      rows,
+      (std::vector<std::vector<std::string>>{{"?1 and ?10", "it's", "it'sx", "?", "integer"}}));
+  EXPECT_THROW(client_.rows("probe", "SELECT ?2", {std::string("one")}), std::invalid_argument);
+}
+
+TEST_F(ClusterClientTest, AFailureIsEmfsOwnMessage) {
+  try {
+    client_.call("trends", "emf_check", {std::string("nope")}, false);
+    FAIL() << "emf_check('nope') answered";
+  } catch (const std::runtime_error& error) {
+    EXPECT_EQ(std::string(error.what()).rfind("emf_check: unknown kind 'nope'", 0), 0u)
+        << error.what();
+  }
+  // A rebuild's refusal is not the only error call_rebuilding lets through.
+  EXPECT_THROW(client_.call_rebuilding("trends", "emf_init", {std::string("nope")}),
+               std::runtime_error);
+}
+
+TEST_F(ClusterClientTest, ARebuildRefusedWithForeignKeysOnIsCalledAgainWithThemOff) {
+  std::ifstream file(std::string(EMF_SOURCE_DIR) + "/sql/image_library/001_initial.sql");
+  const std::string schema((std::istreambuf_iterator<char>(file)),
+                           std::istreambuf_iterator<char>());
+  const emf::test::ProcessResult created = emf::test::run(
+      {EMF_NODE_PATH, "sql", "--cluster", address_, "--database", "image_library", "--write", "--",
+       schema + "; INSERT INTO image_library (character, file_path) VALUES ('nutsy', 'n.png')"},
+      ProcessOptions{});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  EXPECT_THROW(client_.call("image_library", "emf_init", {std::string("image_library")}, true),
+               std::runtime_error);
+  const std::string report =
+      client_.call_rebuilding("image_library", "emf_init", {std::string("image_library")});
+  EXPECT_NE(report.find("\"baseline\":1"), std::string::npos) << report;
+  EXPECT_EQ(client_.rows("image_library", "SELECT file_path FROM image_library", {}),
+            (std::vector<std::vector<std::string>>{{"n.png"}}));
+}
+
+}  // namespace
