@@ -2,6 +2,8 @@
 // real emf-node: calls, rows and their placeholders, errors as the shell
 // reports them, and the retry of a rebuild with foreign keys off.
 #include "cluster_client.h"
+#include "cluster_commands.h"
+#include "terminal.h"
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -121,6 +123,48 @@ TEST_F(ClusterClientTest, ARebuildRefusedWithForeignKeysOnIsCalledAgainWithThemO
   EXPECT_NE(report.find("\"baseline\":1"), std::string::npos) << report;
   EXPECT_EQ(client_.rows("image_library", "SELECT file_path FROM image_library", {}),
             (std::vector<std::vector<std::string>>{{"n.png"}}));
+}
+
+// The --cluster commands, run in this process: each exit status, and a
+// database that emf refuses reported as that database's failure while the
+// others go on.
+TEST_F(ClusterClientTest, TheClusterCommandsReportEachDatabase) {
+  const emf::shell::Terminal terminal(emf::shell::ColorMode::never);
+  emf::shell::CommandOptions options;
+  options.json = true;
+  testing::internal::CaptureStdout();
+  EXPECT_EQ(emf::shell::run_on_cluster("check", address_, {"trends"}, options, terminal), 1);
+  EXPECT_EQ(emf::shell::run_on_cluster("init", address_, {"trends"}, options, terminal), 0);
+  options.rows = 30;
+  EXPECT_EQ(emf::shell::run_on_cluster("seed", address_, {"trends"}, options, terminal), 0);
+  EXPECT_EQ(emf::shell::run_on_cluster("status", address_, {"trends"}, options, terminal), 0);
+  EXPECT_EQ(emf::shell::run_on_cluster("check", address_, {"trends"}, options, terminal), 0);
+  const std::string printed = testing::internal::GetCapturedStdout();
+  EXPECT_NE(printed.find("\"command\":\"seed\",\"ok\":true"), std::string::npos) << printed;
+  EXPECT_EQ(client_.rows("trends", "SELECT count(*) FROM trending_topics", {}),
+            (std::vector<std::vector<std::string>>{{"30"}}));
+
+  // A table of the user's where emf's would go, which emf will not adopt:
+  // init and seed fail for metrics, and say why; trends is still done.
+  const emf::test::ProcessResult made =
+      emf::test::run({EMF_NODE_PATH, "sql", "--cluster", address_, "--database", "metrics",
+                      "--write", "CREATE TABLE video_metrics (note TEXT)"},
+                     ProcessOptions{});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  options.json = false;
+  testing::internal::CaptureStdout();
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(emf::shell::run_on_cluster("seed", address_, {"metrics", "trends"}, options, terminal),
+            1);
+  EXPECT_EQ(emf::shell::run_on_cluster("init", address_, {"metrics"}, options, terminal), 1);
+  const std::string out = testing::internal::GetCapturedStdout();
+  const std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_NE(out.find("trends"), std::string::npos) << out;
+  EXPECT_NE(err.find("metrics (dqlite://" + address_ + "/metrics): emf_init"), std::string::npos)
+      << err;
+  EXPECT_EQ(client_.rows("metrics", "SELECT name FROM sqlite_schema", {}),
+            (std::vector<std::vector<std::string>>{{"video_metrics"}}))
+      << "nothing changed";
 }
 
 }  // namespace
