@@ -331,12 +331,17 @@ TEST_F(Concurrency, EightConnectionsCreatingAndUpgradingOneFileApplyEachMigratio
 }
 
 // How long the pipeline's writer below waits for a lock: far shorter than
-// the whole seeding (16 batches), longer than one batch. Instrumented builds
-// run a batch several times slower, the whole seeding too.
+// the whole seeding, longer than one batch. Instrumented builds run a batch
+// several times slower. The rows seeded: enough batches of 5,000 that the
+// shell's pauses between them (120 ms each) alone outlast the patience,
+// however fast the machine writes (80,000 rows once ended in 4.7 s in a
+// coverage build, under its 5 s).
 #if defined(EMF_SANITIZE) || defined(EMF_COVERAGE)
 constexpr int kWriterPatienceMs = 5000;
+constexpr int kSeedRows = 250000;  // 49 pauses: 5.9 s
 #else
 constexpr int kWriterPatienceMs = 1000;
+constexpr int kSeedRows = 80000;  // 15 pauses: 1.8 s
 #endif
 
 // emf seed --rows commits in short batches: a pipeline writing meanwhile,
@@ -359,19 +364,21 @@ TEST_F(Concurrency, SeedingManyRowsNeverLocksAWriterOut) {
     }
   });
   const auto started = Clock::now();
-  auto result = emf({"seed", "--rows", "80000", "--random-seed", "7", "--only", "trends"});
+  auto result =
+      emf({"seed", "--rows", std::to_string(kSeedRows), "--random-seed", "7", "--only", "trends"});
   const auto seconds = std::chrono::duration<double>(Clock::now() - started);
   stop = true;
   writer.join();
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
-  EXPECT_NE(result.out.find("seeded: trending_topics 80000, search_history 80000"),
-            std::string::npos)
+  EXPECT_NE(
+      result.out.find(fmt::format("seeded: trending_topics {0}, search_history {0}", kSeedRows)),
+      std::string::npos)
       << result.out;
   EXPECT_EQ(failed.load(), 0) << first_failure << "; seeding took " << seconds.count() << " s";
   // A seeding shorter than the writer's patience proves nothing of batches.
   EXPECT_GT(seconds.count(), kWriterPatienceMs / 1000.0) << "seeding ended too soon";
   EXPECT_GT(committed.load(), 0);
-  EXPECT_EQ(count("data/trends.db", "search_history"), 80000 + committed.load());
+  EXPECT_EQ(count("data/trends.db", "search_history"), kSeedRows + committed.load());
 }
 
 }  // namespace
