@@ -7,16 +7,19 @@
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 #include <thread>
 
 #include "support/process.h"
@@ -165,6 +168,35 @@ TEST_F(ClusterClientTest, TheClusterCommandsReportEachDatabase) {
   EXPECT_EQ(client_.rows("metrics", "SELECT name FROM sqlite_schema", {}),
             (std::vector<std::vector<std::string>>{{"video_metrics"}}))
       << "nothing changed";
+}
+
+// Out of file descriptors, emf-node cannot be run: the error says so, and
+// nothing is left open.
+TEST_F(ClusterClientTest, NoDescriptorsLeftIsAnErrorThatSaysSo) {
+  std::size_t open = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    ++open;
+  }
+  rlimit before{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &before), 0);
+  rlimit tight = before;
+  tight.rlim_cur = open;  // the iterator's own descriptor is closed again
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &tight), 0);
+  std::string message;
+  try {
+    client_.rows("probe", "SELECT 1", {});
+  } catch (const std::system_error& error) {
+    message = error.what();
+  }
+  ::setrlimit(RLIMIT_NOFILE, &before);
+  EXPECT_NE(message.find("cannot run"), std::string::npos) << message;
+  EXPECT_NE(message.find("emf-node"), std::string::npos) << message;
+  std::size_t after = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    ++after;
+  }
+  EXPECT_EQ(after, open);
+  EXPECT_EQ(client_.rows("probe", "SELECT 1", {}), (std::vector<std::vector<std::string>>{{"1"}}));
 }
 
 }  // namespace
