@@ -31,20 +31,6 @@ using emf::shell::ClusterClient;
 using emf::test::Process;
 using emf::test::ProcessOptions;
 
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    throw std::runtime_error("no free port");
-  }
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
 class ClusterClientTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -69,7 +55,7 @@ class ClusterClientTest : public ::testing::Test {
   }
 
   emf::test::ScratchFolder folder_{"emf-cluster-client"};
-  std::string address_ = "127.0.0.1:" + std::to_string(free_port());
+  std::string address_ = "127.0.0.1:" + std::to_string(emf::test::free_port());
   ClusterClient client_{address_};
   std::unique_ptr<Process> node_;
 };

@@ -29,21 +29,6 @@ using std::chrono::steady_clock;
 
 const std::vector<std::string> kKinds = {"trends", "metrics", "image_library"};
 
-// A free TCP port on 127.0.0.1, as the kernel hands one out.
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    throw std::runtime_error("no free port");
-  }
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
 // One emf-node; killed (SIGKILL) when the test ends, whatever happens.
 class Node {
  public:
@@ -91,8 +76,8 @@ class Cluster : public ::testing::Test {
  protected:
   void SetUp() override {
     for (const char* name : {"a", "b", "c"}) {
-      nodes_.push_back(std::make_unique<Node>(name, "127.0.0.1:" + std::to_string(free_port()),
-                                              folder_.file(name)));
+      nodes_.push_back(std::make_unique<Node>(
+          name, "127.0.0.1:" + std::to_string(emf::test::free_port()), folder_.file(name)));
     }
   }
   void TearDown() override {

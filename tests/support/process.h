@@ -45,6 +45,9 @@ class Process {
 
 ProcessResult run(const std::vector<std::string>& argv, const ProcessOptions& options);
 
+// A free TCP port on 127.0.0.1, as the kernel hands one out.
+int free_port();
+
 // The path of an executable program on PATH, or "" when there is none.
 std::string find_on_path(const std::string& name);
 
