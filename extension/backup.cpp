@@ -83,15 +83,25 @@ void copy_schema(sqlite3* source, std::string_view schema, const TemporaryFile& 
     report_progress(source, "backup", total - remaining, total);
   } while (rc == SQLITE_OK);
   const int finish_rc = sqlite3_backup_finish(backup);
+  const std::string finish_message = sqlite3_errmsg(destination);
+  // Closed before anything is judged: what the copy's file still had
+  // gathered is written when it closes, and a failure then counts too.
+  owner.reset();
   if (vfs.error() != 0) {
     throw Error(fmt::format("cannot sync {}: {}", copy.path().string(), errno_text(vfs.error())),
                 SQLITE_IOERR);
+  }
+  if (vfs.failed_write() != SQLITE_OK) {
+    throw Error(fmt::format("cannot write {}: {}", copy.path().string(),
+                            sqlite3_errstr(vfs.failed_write())),
+                vfs.failed_write());
   }
   if (rc != SQLITE_DONE) {
     if (rc == SQLITE_NOMEM) throw std::bad_alloc();
     throw Error(fmt::format("backup failed: {}", sqlite3_errstr(rc)), rc);
   }
-  if (finish_rc != SQLITE_OK) throw_sqlite_error(destination, finish_rc, "backup failed");
+  if (finish_rc != SQLITE_OK)
+    throw Error(fmt::format("backup failed: {}", finish_message), finish_rc);
 }
 
 }  // namespace

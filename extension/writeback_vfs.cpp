@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 
 #include "error.h"
 
@@ -14,12 +15,19 @@ namespace emf {
 namespace {
 
 // At most about two of these are dirty or being written out at a time, a
-// quarter of one backup step (1,024 pages of 4 KiB): a sync of another file
+// sixteenth of one backup step (1,024 pages of 4 KiB): a sync of another file
 // waits a few milliseconds behind them at most; the disk still gets large
-// requests. Measured at 530 MiB (docs/PERFORMANCE.md, target 6): 512 KiB
-// keeps a writer's longest commit within a step where 2 MiB doubled it, at
-// the same backup speed; 256 KiB slows the copy and bounds the writer worse.
-constexpr std::int64_t kChunk = 512 << 10;
+// requests. Measured at 530 MiB with gathered writes (docs/PERFORMANCE.md,
+// target 6): 256 KiB keeps the wait a writer's commit adds within a step in
+// 10 of 10 runs, where 512 KiB let it exceed the (now shorter) step in 3 of
+// 5, at the same backup speed; 128 KiB slows the copy.
+constexpr std::int64_t kChunk = 256 << 10;
+
+// Consecutive page writes are gathered into one write of this size: the
+// system's cost is per call (docs/PERFORMANCE.md, target 6). SQLite's unix
+// VFS writes at most 128 KiB - 1 bytes in one call (seekAndWriteFd masks the
+// length with 0x1ffff), so a larger write would be cut short.
+constexpr std::int64_t kGather = 64 << 10;
 
 // The underlying VFS's file follows this header in the memory SQLite gives.
 struct File {
@@ -35,36 +43,54 @@ const sqlite3_io_methods* methods(sqlite3_file* file) {
   return real(file)->pMethods;
 }
 
-int file_write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset) {
-  const int rc = methods(file)->xWrite(real(file), data, amount, offset);
-  WritebackVfs* owner = reinterpret_cast<File*>(file)->owner;
-  if (rc != SQLITE_OK || owner == nullptr) return rc;
-  owner->wrote(offset, amount);
-  // Stops the copy: its owner reports owner->error().
-  return owner->error() == 0 ? SQLITE_OK : SQLITE_IOERR_WRITE;
+WritebackVfs* owner_of(sqlite3_file* file) {
+  return reinterpret_cast<File*>(file)->owner;
 }
 
-// The rest only forward to the underlying file.
-int file_close(sqlite3_file* file) {
-  return methods(file)->xClose(real(file));
+// Writes to the main database are gathered (WritebackVfs::write); every
+// other method of that file first writes out what is gathered, so each sees
+// the file as if every write had been made when SQLite made it.
+int settled(sqlite3_file* file) {
+  WritebackVfs* owner = owner_of(file);
+  return owner == nullptr ? SQLITE_OK : owner->flush(real(file));
 }
+
+int file_write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset) {
+  WritebackVfs* owner = owner_of(file);
+  if (owner == nullptr) return methods(file)->xWrite(real(file), data, amount, offset);
+  return owner->write(real(file), data, amount, offset);
+}
+
+int file_close(sqlite3_file* file) {
+  // Closed whatever the flush says: the failure stays in the owner's error.
+  const int flushed = settled(file);
+  const int rc = methods(file)->xClose(real(file));
+  return flushed != SQLITE_OK ? flushed : rc;
+}
+
+// The rest forward to the underlying file, once what is gathered is written.
 int file_read(sqlite3_file* file, void* data, int amount, sqlite3_int64 offset) {
-  return methods(file)->xRead(real(file), data, amount, offset);
+  const int rc = settled(file);
+  return rc != SQLITE_OK ? rc : methods(file)->xRead(real(file), data, amount, offset);
 }
 int file_truncate(sqlite3_file* file, sqlite3_int64 size) {
-  return methods(file)->xTruncate(real(file), size);
+  const int rc = settled(file);
+  return rc != SQLITE_OK ? rc : methods(file)->xTruncate(real(file), size);
 }
 int file_sync(sqlite3_file* file, int flags) {
-  return methods(file)->xSync(real(file), flags);
+  const int rc = settled(file);
+  return rc != SQLITE_OK ? rc : methods(file)->xSync(real(file), flags);
 }
 int file_size(sqlite3_file* file, sqlite3_int64* size) {
-  return methods(file)->xFileSize(real(file), size);
+  const int rc = settled(file);
+  return rc != SQLITE_OK ? rc : methods(file)->xFileSize(real(file), size);
 }
 int file_lock(sqlite3_file* file, int level) {
   return methods(file)->xLock(real(file), level);
 }
 int file_unlock(sqlite3_file* file, int level) {
-  return methods(file)->xUnlock(real(file), level);
+  const int rc = settled(file);
+  return rc != SQLITE_OK ? rc : methods(file)->xUnlock(real(file), level);
 }
 int file_check_reserved_lock(sqlite3_file* file, int* out) {
   return methods(file)->xCheckReservedLock(real(file), out);
@@ -79,7 +105,12 @@ int file_device_characteristics(sqlite3_file* file) {
   return methods(file)->xDeviceCharacteristics(real(file));
 }
 int file_shm_map(sqlite3_file* file, int region, int size, int extend, void volatile** out) {
-  return methods(file)->xShmMap(real(file), region, size, extend, out);
+  // Other connections may read the file in WAL mode without a call here
+  // first (after a checkpoint): from now on nothing is gathered.
+  WritebackVfs* owner = owner_of(file);
+  if (owner != nullptr) owner->stop_gathering();
+  const int rc = settled(file);
+  return rc != SQLITE_OK ? rc : methods(file)->xShmMap(real(file), region, size, extend, out);
 }
 int file_shm_lock(sqlite3_file* file, int offset, int n, int flags) {
   return methods(file)->xShmLock(real(file), offset, n, flags);
@@ -91,7 +122,8 @@ int file_shm_unmap(sqlite3_file* file, int delete_flag) {
   return methods(file)->xShmUnmap(real(file), delete_flag);
 }
 int file_fetch(sqlite3_file* file, sqlite3_int64 offset, int amount, void** out) {
-  return methods(file)->xFetch(real(file), offset, amount, out);
+  const int rc = settled(file);
+  return rc != SQLITE_OK ? rc : methods(file)->xFetch(real(file), offset, amount, out);
 }
 int file_unfetch(sqlite3_file* file, sqlite3_int64 offset, void* page) {
   return methods(file)->xUnfetch(real(file), offset, page);
@@ -184,7 +216,10 @@ int vfs_current_time_int64(sqlite3_vfs* vfs, sqlite3_int64* out) {
 
 }  // namespace
 
-WritebackVfs::WritebackVfs(int fd) : underlying_(sqlite3_vfs_find(nullptr)), fd_(fd) {
+WritebackVfs::WritebackVfs(int fd)
+    : underlying_(sqlite3_vfs_find(nullptr)),
+      fd_(fd),
+      gathered_(std::make_unique<char[]>(kGather)) {
   if (underlying_ == nullptr) throw Error("no default VFS", SQLITE_ERROR);
   name_ = fmt::format("emf-writeback-{}", static_cast<const void*>(this));
   // Version 2 at most: the system-call methods (3) are for tests of the
@@ -214,6 +249,37 @@ WritebackVfs::WritebackVfs(int fd) : underlying_(sqlite3_vfs_find(nullptr)), fd_
 
 WritebackVfs::~WritebackVfs() {
   sqlite3_vfs_unregister(&vfs_);
+}
+
+int WritebackVfs::write(sqlite3_file* file, const void* data, int amount, std::int64_t offset) {
+  const bool follows = offset == gathered_offset_ + gathered_size_;
+  if (!follows || gathered_size_ + amount > kGather) {
+    const int rc = flush(file);
+    if (rc != SQLITE_OK) return rc;
+  }
+  if (!gathering_ || amount >= kGather) return write_through(file, data, amount, offset);
+  if (gathered_size_ == 0) gathered_offset_ = offset;
+  std::memcpy(gathered_.get() + gathered_size_, data, static_cast<std::size_t>(amount));
+  gathered_size_ += amount;
+  return gathered_size_ == kGather ? flush(file) : SQLITE_OK;
+}
+
+int WritebackVfs::flush(sqlite3_file* file) {
+  if (gathered_size_ == 0) return SQLITE_OK;
+  const int rc =
+      write_through(file, gathered_.get(), static_cast<int>(gathered_size_), gathered_offset_);
+  gathered_size_ = 0;
+  if (rc != SQLITE_OK && failed_write_ == SQLITE_OK) failed_write_ = rc;
+  return rc;
+}
+
+int WritebackVfs::write_through(sqlite3_file* file, const void* data, int amount,
+                                std::int64_t offset) {
+  const int rc = file->pMethods->xWrite(file, data, amount, offset);
+  if (rc != SQLITE_OK) return rc;
+  wrote(offset, amount);
+  // Stops the copy: its owner reports error().
+  return error_ == 0 ? SQLITE_OK : SQLITE_IOERR_WRITE;
 }
 
 void WritebackVfs::wrote(std::int64_t offset, std::int64_t amount) {

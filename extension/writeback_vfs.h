@@ -1,15 +1,20 @@
 // A VFS, in front of the default one, for a connection that writes one large
-// new file (a backup's copy): it hands what is written to the disk while the
-// file is being written, a few MiB at a time, instead of leaving it all dirty
-// in the page cache for the final sync. On ext4 a sync waits for the
+// new file (a backup's copy): it gathers the page writes into writes of
+// 64 KiB, and hands what is written to the disk while the file is being
+// written, 256 KiB at a time, instead of leaving it all dirty in the page
+// cache for the final sync. On ext4 a sync waits for the
 // journal's commit, which first writes out the dirty data of every file in
 // it: another connection's commit would otherwise wait behind the whole copy.
 // The final fsync still decides durability: this only spreads the writing.
-// A failure to write out is kept (error()) and fails every later write.
+// A failure to write out is kept (error()) and fails every later write; so
+// is a gathered write that fails (failed_write()). Nothing is gathered once
+// the file has shared memory (WAL mode), where other connections read it
+// without telling this one.
 #pragma once
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <string>
 
 #include "sqlite_api.h"
@@ -26,10 +31,20 @@ class WritebackVfs {
   WritebackVfs& operator=(const WritebackVfs&) = delete;
   const char* name() const { return name_.c_str(); }
 
-  // Called after every write to the main database file.
-  void wrote(std::int64_t offset, std::int64_t amount);
+  // A write to the main database file `file` (the underlying VFS's): gathered
+  // with the writes that follow it into one write of up to a chunk, since a
+  // backup writes one 4 KiB page at a time and the system's cost is per call.
+  int write(sqlite3_file* file, const void* data, int amount, std::int64_t offset);
+  // Writes what is gathered; called before any other use of the file.
+  int flush(sqlite3_file* file);
+  // Writes are passed on as they come from now on (see file_shm_map).
+  void stop_gathering() { gathering_ = false; }
+
   // The errno of the first failure to write the file out, or 0.
   int error() const { return error_; }
+  // The SQLite code of the first gathered write that failed, or SQLITE_OK:
+  // one written out when the file is closed fails nothing else.
+  int failed_write() const { return failed_write_; }
 
   sqlite3_vfs* underlying() const { return underlying_; }
 
@@ -43,6 +58,14 @@ class WritebackVfs {
   sqlite3_vfs* underlying_ = nullptr;
   std::string name_;
   int fd_;
+  int write_through(sqlite3_file* file, const void* data, int amount, std::int64_t offset);
+  void wrote(std::int64_t offset, std::int64_t amount);
+
+  std::unique_ptr<char[]> gathered_;  // kGather bytes
+  std::int64_t gathered_offset_ = 0;
+  std::int64_t gathered_size_ = 0;
+  bool gathering_ = true;
+  int failed_write_ = SQLITE_OK;
   Range writing_;  // handed to the disk, not yet waited for
   Range dirty_;    // written since, only to the page cache
   std::int64_t dirty_bytes_ = 0;

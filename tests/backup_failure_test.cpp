@@ -126,7 +126,7 @@ TEST_F(BackupFailure, TheCopyCannotBeSynced) {
 }
 
 TEST_F(BackupFailure, TheCopyCannotBeWrittenOutWhileItIsMade) {
-  // Larger than the 2 MiB emf hands to the disk at a time while it copies.
+  // Larger than the 512 KiB emf hands to the disk at a time while it copies.
   db_.exec(
       "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
       "INSERT INTO video_metadata (video_id, description) "
@@ -137,6 +137,35 @@ TEST_F(BackupFailure, TheCopyCannotBeWrittenOutWhileItIsMade) {
   EXPECT_EQ(message.rfind("emf_backup: cannot sync " + target_ + ".tmp-", 0), 0u) << message;
   EXPECT_NE(message.find(": Input/output error"), std::string::npos) << message;
   EXPECT_TRUE(folder_entries(backups_).empty());
+}
+
+// The disk fills while the copy is written: at its first write, at a later
+// one, and near the end (the file's size in 64 KiB, plus one: the copy's
+// final commit makes its last few writes). The copy's
+// writes are gathered 64 KiB at a time, so the failure comes back from
+// another call than the one that wrote the page: it is still reported as
+// the write it was.
+TEST_F(BackupFailure, TheDiskFillsWhileTheCopyIsWritten) {
+  db_.exec(
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) "
+      "INSERT INTO video_metadata (video_id, description) "
+      "SELECT 'video ' || i, hex(randomblob(1500)) FROM n");
+  before_ = db_.dump();
+  int writes = 0;
+  {
+    // How many writes a whole copy takes, counted by failing none.
+    std::string out = (dir_.path() / "counted.db").string();
+    db_.exec("SELECT emf_backup('" + out + "')");
+    writes = static_cast<int>(std::filesystem::file_size(out) / (64 << 10)) + 1;
+  }
+  for (const int nth : {1, 7, writes}) {
+    SCOPED_TRACE(nth);
+    FailCall fail("pwrite", temporary_pattern_, ENOSPC, nth);
+    const std::string message = backup_fails(SQLITE_FULL);
+    EXPECT_EQ(message.rfind("emf_backup: cannot write " + target_ + ".tmp-", 0), 0u) << message;
+    EXPECT_NE(message.find(": database or disk is full"), std::string::npos) << message;
+    EXPECT_TRUE(folder_entries(backups_).empty());
+  }
 }
 
 TEST_F(BackupFailure, ATargetCreatedMeanwhileIsNeverOverwritten) {

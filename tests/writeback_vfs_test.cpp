@@ -2,14 +2,20 @@
 // opened through it works as through the default VFS (each method is the
 // underlying one's, in WAL and rollback mode, with memory-mapped reads), and
 // the main database file is handed to the disk as it is written, without an
-// error. Linked against emf_core.
+// error. Its page writes are gathered into larger writes, and every other use
+// of the file sees them made; a gathered write that fails is reported by the
+// call that makes it, and kept. Linked against emf_core.
 #include "writeback_vfs.h"
 
 #include <gtest/gtest.h>
 
 #include <array>
 #include <cstring>
+#include <fstream>
+#include <iterator>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "support/test_db.h"
 #include "temporary_file.h"
@@ -133,6 +139,210 @@ TEST(WritebackVfs, EveryMethodOfTheVfsIsTheDefaultOnes) {
   EXPECT_EQ(through->xAccess(through, file.path().c_str(), SQLITE_ACCESS_EXISTS, &exists),
             SQLITE_OK);
   EXPECT_EQ(exists, 0);
+}
+
+// A file opened through a VFS without a connection, so each method can be
+// called in the order a test needs; closed at the end if still open.
+class RawFile {
+ public:
+  RawFile(sqlite3_vfs* vfs, const std::string& path)
+      : memory_(static_cast<std::size_t>(vfs->szOsFile)) {
+    int out_flags = 0;
+    rc_ = vfs->xOpen(vfs, path.c_str(), file(),
+                     SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &out_flags);
+  }
+  ~RawFile() {
+    if (file()->pMethods != nullptr) close();
+  }
+  RawFile(const RawFile&) = delete;
+  RawFile& operator=(const RawFile&) = delete;
+  int open_rc() const { return rc_; }
+  sqlite3_file* file() { return reinterpret_cast<sqlite3_file*>(memory_.data()); }
+  const sqlite3_io_methods& call() { return *file()->pMethods; }
+  int write(char fill, int amount, sqlite3_int64 offset) {
+    const std::string bytes(static_cast<std::size_t>(amount), fill);
+    return call().xWrite(file(), bytes.data(), amount, offset);
+  }
+  std::string read(int amount, sqlite3_int64 offset) {
+    std::string bytes(static_cast<std::size_t>(amount), '?');
+    EXPECT_EQ(call().xRead(file(), bytes.data(), amount, offset), SQLITE_OK);
+    return bytes;
+  }
+  int close() {
+    const int rc = call().xClose(file());
+    file()->pMethods = nullptr;
+    return rc;
+  }
+
+ private:
+  std::vector<std::max_align_t> memory_;
+  int rc_ = SQLITE_ERROR;
+};
+
+std::string file_bytes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Pages written out of order, over each other, past the size of one gathered
+// write, and one as large as it: every read, size and truncation sees each
+// write made in order, and the file holds them once closed.
+TEST(WritebackVfs, GatheredWritesAreSeenByEveryUseOfTheFile) {
+  TempDir dir;
+  const TemporaryFile copy(dir.path() / "gathered", ".copy-");
+  WritebackVfs vfs(copy.fd());
+  RawFile raw(sqlite3_vfs_find(vfs.name()), copy.path().string());
+  ASSERT_EQ(raw.open_rc(), SQLITE_OK);
+  constexpr int kPage = 4096;
+  ASSERT_EQ(raw.write('a', kPage, 0), SQLITE_OK);
+  ASSERT_EQ(raw.write('b', kPage, kPage), SQLITE_OK);
+  EXPECT_EQ(file_bytes(copy.path()), "") << "gathered, not yet written";
+  ASSERT_EQ(raw.write('c', kPage, 0), SQLITE_OK);  // over the first, gathered
+  EXPECT_EQ(raw.read(kPage, 0), std::string(kPage, 'c'));
+  EXPECT_EQ(raw.read(kPage, kPage), std::string(kPage, 'b'));
+  // 40 pages in a row: more than one gathered write (64 KiB).
+  for (int page = 2; page < 42; ++page) ASSERT_EQ(raw.write('d', kPage, page * kPage), SQLITE_OK);
+  // As large as a gathered write: made at once (SQLite's own VFS writes at
+  // most 128 KiB - 1 bytes in one call).
+  ASSERT_EQ(raw.write('e', 16 * kPage, 42 * kPage), SQLITE_OK);
+  sqlite3_int64 size = 0;
+  EXPECT_EQ(raw.call().xFileSize(raw.file(), &size), SQLITE_OK);
+  EXPECT_EQ(size, 58 * kPage);
+  EXPECT_EQ(raw.read(kPage, 41 * kPage), std::string(kPage, 'd'));
+  ASSERT_EQ(raw.write('f', kPage, 58 * kPage), SQLITE_OK);
+  EXPECT_EQ(raw.call().xTruncate(raw.file(), 58 * kPage), SQLITE_OK);  // cuts the gathered page
+  ASSERT_EQ(raw.write('g', kPage, 57 * kPage), SQLITE_OK);
+  EXPECT_EQ(raw.call().xSync(raw.file(), SQLITE_SYNC_NORMAL), SQLITE_OK);
+  EXPECT_EQ(raw.close(), SQLITE_OK);
+
+  const std::string bytes = file_bytes(copy.path());
+  EXPECT_EQ(bytes, std::string(kPage, 'c') + std::string(kPage, 'b') +
+                       std::string(40 * kPage, 'd') + std::string(15 * kPage, 'e') +
+                       std::string(kPage, 'g'));
+  EXPECT_EQ(vfs.failed_write(), SQLITE_OK);
+  EXPECT_EQ(vfs.error(), 0);
+}
+
+// Once the file has shared memory (WAL mode), another connection may read it
+// without any call here first: every write is then made when SQLite makes it.
+TEST(WritebackVfs, WithSharedMemoryNothingIsGathered) {
+  TempDir dir;
+  const TemporaryFile copy(dir.path() / "shared", ".copy-");
+  WritebackVfs vfs(copy.fd());
+  RawFile raw(sqlite3_vfs_find(vfs.name()), copy.path().string());
+  ASSERT_EQ(raw.open_rc(), SQLITE_OK);
+  ASSERT_EQ(raw.write('a', 4096, 0), SQLITE_OK);
+  void volatile* region = nullptr;
+  ASSERT_EQ(raw.call().xShmMap(raw.file(), 0, 32768, 1, &region), SQLITE_OK);
+  EXPECT_NE(region, nullptr);
+  EXPECT_EQ(file_bytes(copy.path()), std::string(4096, 'a')) << "written before the map";
+  ASSERT_EQ(raw.write('b', 4096, 4096), SQLITE_OK);
+  EXPECT_EQ(file_bytes(copy.path()), std::string(4096, 'a') + std::string(4096, 'b'));
+  EXPECT_EQ(raw.call().xShmUnmap(raw.file(), 1), SQLITE_OK);
+}
+
+// An underlying VFS whose writes fail while armed: the default VFS's own
+// files, with a copy of their methods in which xWrite can fail.
+class FailingWrites {
+ public:
+  FailingWrites() : original_(sqlite3_vfs_find(nullptr)) {
+    vfs_ = *original_;
+    vfs_.zName = "emf-test-failing-writes";
+    vfs_.pAppData = this;
+    vfs_.xOpen = open;
+    EXPECT_EQ(sqlite3_vfs_register(&vfs_, 1), SQLITE_OK);  // the default, for WritebackVfs
+  }
+  ~FailingWrites() {
+    sqlite3_vfs_register(original_, 1);
+    sqlite3_vfs_unregister(&vfs_);
+  }
+  FailingWrites(const FailingWrites&) = delete;
+  FailingWrites& operator=(const FailingWrites&) = delete;
+  static inline bool armed = false;
+
+ private:
+  static int open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int* out) {
+    auto* self = static_cast<FailingWrites*>(vfs->pAppData);
+    const int rc = self->original_->xOpen(self->original_, name, file, flags, out);
+    if (file->pMethods != nullptr) {
+      self->methods_ = *file->pMethods;
+      self->write_ = file->pMethods->xWrite;
+      self->methods_.xWrite = write;
+      file->pMethods = &self->methods_;
+      instance_ = self;
+    }
+    return rc;
+  }
+  static int write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset) {
+    if (armed) return SQLITE_IOERR_WRITE;
+    return instance_->write_(file, data, amount, offset);
+  }
+  static inline FailingWrites* instance_ = nullptr;
+  sqlite3_vfs* original_;
+  sqlite3_vfs vfs_{};
+  sqlite3_io_methods methods_{};
+  int (*write_)(sqlite3_file*, const void*, int, sqlite3_int64) = nullptr;
+};
+
+// A page is gathered, then the underlying write fails: whichever use of the
+// file comes next (another write elsewhere, a read, a size, a truncation, a
+// sync, an unlock, a memory map, shared memory, the close) returns the
+// failure instead of going on, and the VFS keeps it for its owner.
+TEST(WritebackVfs, AGatheredWriteThatFailsIsReportedByTheNextUseAndKept) {
+  TempDir dir;
+  FailingWrites failing;
+  struct Use {
+    const char* name;
+    int (*call)(RawFile&);
+  };
+  const std::vector<Use> uses = {
+      {"write elsewhere", [](RawFile& raw) { return raw.write('x', 4096, 65536); }},
+      {"read",
+       [](RawFile& raw) {
+         std::array<char, 16> bytes{};
+         return raw.call().xRead(raw.file(), bytes.data(), 16, 0);
+       }},
+      {"size",
+       [](RawFile& raw) {
+         sqlite3_int64 size = 0;
+         return raw.call().xFileSize(raw.file(), &size);
+       }},
+      {"truncate", [](RawFile& raw) { return raw.call().xTruncate(raw.file(), 0); }},
+      {"sync", [](RawFile& raw) { return raw.call().xSync(raw.file(), SQLITE_SYNC_NORMAL); }},
+      {"unlock", [](RawFile& raw) { return raw.call().xUnlock(raw.file(), SQLITE_LOCK_NONE); }},
+      {"fetch",
+       [](RawFile& raw) {
+         void* page = nullptr;
+         return raw.call().xFetch(raw.file(), 0, 4096, &page);
+       }},
+      {"shared memory",
+       [](RawFile& raw) {
+         void volatile* region = nullptr;
+         return raw.call().xShmMap(raw.file(), 0, 32768, 1, &region);
+       }},
+      {"close", [](RawFile& raw) { return raw.close(); }},
+  };
+  for (const Use& use : uses) {
+    SCOPED_TRACE(use.name);
+    const TemporaryFile copy(dir.path() / "failing", ".copy-");
+    WritebackVfs vfs(copy.fd());
+    RawFile raw(sqlite3_vfs_find(vfs.name()), copy.path().string());
+    ASSERT_EQ(raw.open_rc(), SQLITE_OK);
+    ASSERT_EQ(raw.write('a', 4096, 0), SQLITE_OK);  // gathered: nothing fails yet
+    FailingWrites::armed = true;
+    EXPECT_EQ(use.call(raw), SQLITE_IOERR_WRITE);
+    FailingWrites::armed = false;
+    EXPECT_EQ(vfs.failed_write(), SQLITE_IOERR_WRITE);
+    EXPECT_EQ(file_bytes(copy.path()), "") << "nothing was written";
+  }
+  // A write too large to gather fails at once, and its caller is told.
+  const TemporaryFile copy(dir.path() / "large", ".copy-");
+  WritebackVfs vfs(copy.fd());
+  RawFile raw(sqlite3_vfs_find(vfs.name()), copy.path().string());
+  FailingWrites::armed = true;
+  EXPECT_EQ(raw.write('a', 65536, 0), SQLITE_IOERR_WRITE);
+  EXPECT_EQ(vfs.failed_write(), SQLITE_OK) << "its caller has it";
+  FailingWrites::armed = false;
 }
 
 }  // namespace

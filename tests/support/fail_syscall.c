@@ -1,13 +1,15 @@
 /* A test-only interposer, loaded with LD_PRELOAD, that fails one POSIX call
  * emf makes on a file of its own, where no SQLite VFS sees it: open, fsync,
- * link, rename or mkstemp on a path containing a chosen text. What to fail is
+ * pwrite, link, rename or mkstemp on a path containing a chosen text. What to fail is
  * read from the environment at every call, so that a test can arm it just
  * around the call it tests:
  *
- *   EMF_FAIL_CALL   open | fsync | sync_file_range | link | rename | mkstemp
- *                   (unset: nothing fails)
+ *   EMF_FAIL_CALL   open | fsync | sync_file_range | pwrite | link | rename |
+ *                   mkstemp (unset: nothing fails; pwrite is pwrite and
+ *                   pwrite64)
  *   EMF_FAIL_PATH   a shell pattern (fnmatch) the whole path must match (for
- *                   fsync and sync_file_range, the path of the descriptor;
+ *                   fsync, sync_file_range and pwrite, the path of the
+ *                   descriptor;
  *                   for link and rename,
  *                   the new name); unset: any path
  *   EMF_FAIL_NTH    the first matching call to fail, from 1 (default 1);
@@ -91,6 +93,9 @@ int open64(const char* path, int flags, ...) {
 
 /* Whether `call` on descriptor `fd` is one to fail. */
 static int should_fail_fd(const char* call, int fd) {
+  /* Cheap first: every write of the process comes here. */
+  const char* wanted = getenv("EMF_FAIL_CALL");
+  if (wanted == NULL || strcmp(wanted, call) != 0) return 0;
   char link_path[64], path[4096];
   snprintf(link_path, sizeof link_path, "/proc/self/fd/%d", fd);
   const ssize_t length = readlink(link_path, path, sizeof path - 1);
@@ -110,6 +115,20 @@ int sync_file_range(int fd, off64_t offset, off64_t length, unsigned int flags) 
   int (*real)(int, off64_t, off64_t, unsigned int) =
       (int (*)(int, off64_t, off64_t, unsigned int))next("sync_file_range");
   return real(fd, offset, length, flags);
+}
+
+ssize_t pwrite(int fd, const void* data, size_t size, off_t offset) {
+  if (should_fail_fd("pwrite", fd)) return -1;
+  ssize_t (*real)(int, const void*, size_t, off_t) =
+      (ssize_t(*)(int, const void*, size_t, off_t))next("pwrite");
+  return real(fd, data, size, offset);
+}
+
+ssize_t pwrite64(int fd, const void* data, size_t size, off64_t offset) {
+  if (should_fail_fd("pwrite", fd)) return -1;
+  ssize_t (*real)(int, const void*, size_t, off64_t) =
+      (ssize_t(*)(int, const void*, size_t, off64_t))next("pwrite64");
+  return real(fd, data, size, offset);
 }
 
 int link(const char* from, const char* to) {
