@@ -96,6 +96,14 @@ int file_check_reserved_lock(sqlite3_file* file, int* out) {
   return methods(file)->xCheckReservedLock(real(file), out);
 }
 int file_control(sqlite3_file* file, int op, void* argument) {
+  // Inside a batch of atomic writes (F2FS), every write must reach the
+  // file within the batch: from its start nothing is gathered.
+  if (op == SQLITE_FCNTL_BEGIN_ATOMIC_WRITE) {
+    WritebackVfs* owner = owner_of(file);
+    if (owner != nullptr) owner->stop_gathering();
+    const int rc = settled(file);
+    if (rc != SQLITE_OK) return rc;
+  }
   return methods(file)->xFileControl(real(file), op, argument);
 }
 int file_sector_size(sqlite3_file* file) {
@@ -171,7 +179,11 @@ int vfs_open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, 
     file->pMethods = nullptr;
     return rc;
   }
-  reinterpret_cast<File*>(file)->owner = (flags & SQLITE_OPEN_MAIN_DB) != 0 ? self(vfs) : nullptr;
+  // The copy: the first main database opened. Any other (an ATTACH on the
+  // copy's connection) is passed through untouched, so that gathered pages
+  // and the range handed to the disk are the copy's alone.
+  reinterpret_cast<File*>(file)->owner =
+      (flags & SQLITE_OPEN_MAIN_DB) != 0 && self(vfs)->claim() ? self(vfs) : nullptr;
   file->pMethods = &kMethods[std::clamp(underlying_file->pMethods->iVersion, 1, 3) - 1];
   return rc;
 }
@@ -221,6 +233,11 @@ WritebackVfs::WritebackVfs(int fd)
       fd_(fd),
       gathered_(std::make_unique<char[]>(kGather)) {
   if (underlying_ == nullptr) throw Error("no default VFS", SQLITE_ERROR);
+  // Only SQLite's own unix VFSes take a write of many pages as those pages:
+  // a default VFS that works page by page (a checksum, an encryption) must
+  // get each page as its own write.
+  const std::string_view underlying_name = underlying_->zName;
+  gathering_ = underlying_name == "unix" || underlying_name.starts_with("unix-");
   name_ = fmt::format("emf-writeback-{}", static_cast<const void*>(this));
   // Version 2 at most: the system-call methods (3) are for tests of the
   // underlying VFS, not for this one.
@@ -269,14 +286,18 @@ int WritebackVfs::flush(sqlite3_file* file) {
   const int rc =
       write_through(file, gathered_.get(), static_cast<int>(gathered_size_), gathered_offset_);
   gathered_size_ = 0;
-  if (rc != SQLITE_OK && failed_write_ == SQLITE_OK) failed_write_ = rc;
   return rc;
 }
 
 int WritebackVfs::write_through(sqlite3_file* file, const void* data, int amount,
                                 std::int64_t offset) {
   const int rc = file->pMethods->xWrite(file, data, amount, offset);
-  if (rc != SQLITE_OK) return rc;
+  if (rc != SQLITE_OK) {
+    // Kept: SQLite ignores the result of some calls that write (an unlock
+    // or a close that writes out what is gathered).
+    if (failed_write_ == SQLITE_OK) failed_write_ = rc;
+    return rc;
+  }
   wrote(offset, amount);
   // Stops the copy: its owner reports error().
   return error_ == 0 ? SQLITE_OK : SQLITE_IOERR_WRITE;

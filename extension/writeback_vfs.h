@@ -6,16 +6,20 @@
 // journal's commit, which first writes out the dirty data of every file in
 // it: another connection's commit would otherwise wait behind the whole copy.
 // The final fsync still decides durability: this only spreads the writing.
-// A failure to write out is kept (error()) and fails every later write; so
-// is a gathered write that fails (failed_write()). Nothing is gathered once
-// the file has shared memory (WAL mode), where other connections read it
-// without telling this one.
+// A failure to write out is kept (error()) and fails every later write; a
+// write of the file that fails is kept too (failed_write()). Only the first
+// main database opened through it is the copy; any other file is passed
+// through. Nothing is gathered when the default VFS is not one of SQLite's
+// unix VFSes (a VFS that checksums or encrypts page by page must get each
+// page alone), once the file has shared memory (WAL mode: other connections
+// read it without telling this one), or inside a batch of atomic writes.
 #pragma once
 
 #include <cstdint>
 #include <limits>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "sqlite_api.h"
 
@@ -39,11 +43,14 @@ class WritebackVfs {
   int flush(sqlite3_file* file);
   // Writes are passed on as they come from now on (see file_shm_map).
   void stop_gathering() { gathering_ = false; }
+  // True for the first caller only: that main database file is the copy.
+  bool claim() { return !std::exchange(claimed_, true); }
 
   // The errno of the first failure to write the file out, or 0.
   int error() const { return error_; }
-  // The SQLite code of the first gathered write that failed, or SQLITE_OK:
-  // one written out when the file is closed fails nothing else.
+  // The SQLite code of the first write of the copy that failed, or
+  // SQLITE_OK: SQLite ignores the result of a close or an unlock, which may
+  // write out what is gathered.
   int failed_write() const { return failed_write_; }
 
   sqlite3_vfs* underlying() const { return underlying_; }
@@ -64,7 +71,8 @@ class WritebackVfs {
   std::unique_ptr<char[]> gathered_;  // kGather bytes
   std::int64_t gathered_offset_ = 0;
   std::int64_t gathered_size_ = 0;
-  bool gathering_ = true;
+  bool gathering_ = false;  // set by the constructor
+  bool claimed_ = false;
   int failed_write_ = SQLITE_OK;
   Range writing_;  // handed to the disk, not yet waited for
   Range dirty_;    // written since, only to the page cache

@@ -126,7 +126,7 @@ TEST_F(BackupFailure, TheCopyCannotBeSynced) {
 }
 
 TEST_F(BackupFailure, TheCopyCannotBeWrittenOutWhileItIsMade) {
-  // Larger than the 512 KiB emf hands to the disk at a time while it copies.
+  // Larger than the 256 KiB emf hands to the disk at a time while it copies.
   db_.exec(
       "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
       "INSERT INTO video_metadata (video_id, description) "

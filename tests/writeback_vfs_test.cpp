@@ -241,13 +241,18 @@ TEST(WritebackVfs, WithSharedMemoryNothingIsGathered) {
   EXPECT_EQ(raw.call().xShmUnmap(raw.file(), 1), SQLITE_OK);
 }
 
-// An underlying VFS whose writes fail while armed: the default VFS's own
-// files, with a copy of their methods in which xWrite can fail.
+// An underlying VFS whose writes fail while armed, or that records the size
+// of each write: the default VFS's own files, with a copy of their methods
+// in which xWrite can fail and is counted. Registered as the default under
+// `name`: a name of SQLite's unix family ("unix-...") is gathered for, any
+// other name gets each page alone.
 class FailingWrites {
  public:
-  FailingWrites() : original_(sqlite3_vfs_find(nullptr)) {
+  explicit FailingWrites(const char* name = "unix-emf-test-failing-writes")
+      : original_(sqlite3_vfs_find(nullptr)) {
+    writes.clear();
     vfs_ = *original_;
-    vfs_.zName = "emf-test-failing-writes";
+    vfs_.zName = name;
     vfs_.pAppData = this;
     vfs_.xOpen = open;
     EXPECT_EQ(sqlite3_vfs_register(&vfs_, 1), SQLITE_OK);  // the default, for WritebackVfs
@@ -259,6 +264,7 @@ class FailingWrites {
   FailingWrites(const FailingWrites&) = delete;
   FailingWrites& operator=(const FailingWrites&) = delete;
   static inline bool armed = false;
+  static inline std::vector<int> writes;  // the size of each write made
 
  private:
   static int open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int* out) {
@@ -275,6 +281,7 @@ class FailingWrites {
   }
   static int write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset) {
     if (armed) return SQLITE_IOERR_WRITE;
+    writes.push_back(amount);
     return instance_->write_(file, data, amount, offset);
   }
   static inline FailingWrites* instance_ = nullptr;
@@ -341,8 +348,73 @@ TEST(WritebackVfs, AGatheredWriteThatFailsIsReportedByTheNextUseAndKept) {
   RawFile raw(sqlite3_vfs_find(vfs.name()), copy.path().string());
   FailingWrites::armed = true;
   EXPECT_EQ(raw.write('a', 65536, 0), SQLITE_IOERR_WRITE);
-  EXPECT_EQ(vfs.failed_write(), SQLITE_OK) << "its caller has it";
   FailingWrites::armed = false;
+  EXPECT_EQ(vfs.failed_write(), SQLITE_IOERR_WRITE) << "kept as well";
+}
+
+// A default VFS that is not one of SQLite's unix VFSes may work page by page
+// (SQLite's cksumvfs checksums each write as one page): it gets every page
+// as its own write, in order, and the file holds them all.
+TEST(WritebackVfs, AnotherDefaultVfsGetsEachPageAlone) {
+  TempDir dir;
+  FailingWrites page_by_page("emf-test-page-by-page");
+  const TemporaryFile copy(dir.path() / "pages", ".copy-");
+  WritebackVfs vfs(copy.fd());
+  RawFile raw(sqlite3_vfs_find(vfs.name()), copy.path().string());
+  ASSERT_EQ(raw.open_rc(), SQLITE_OK);
+  for (int page = 0; page < 40; ++page) ASSERT_EQ(raw.write('p', 4096, page * 4096), SQLITE_OK);
+  EXPECT_EQ(FailingWrites::writes, std::vector<int>(40, 4096));
+  EXPECT_EQ(raw.close(), SQLITE_OK);
+  EXPECT_EQ(file_bytes(copy.path()), std::string(40 * 4096, 'p'));
+}
+
+// Under SQLite's unix VFS the same pages go as gathered writes of 64 KiB.
+TEST(WritebackVfs, SqlitesUnixVfsGetsThePagesGathered) {
+  TempDir dir;
+  FailingWrites unix_family;
+  const TemporaryFile copy(dir.path() / "gathered", ".copy-");
+  WritebackVfs vfs(copy.fd());
+  RawFile raw(sqlite3_vfs_find(vfs.name()), copy.path().string());
+  ASSERT_EQ(raw.open_rc(), SQLITE_OK);
+  for (int page = 0; page < 40; ++page) ASSERT_EQ(raw.write('p', 4096, page * 4096), SQLITE_OK);
+  EXPECT_EQ(raw.close(), SQLITE_OK);
+  EXPECT_EQ(FailingWrites::writes, (std::vector<int>{65536, 65536, 32768}));
+  EXPECT_EQ(file_bytes(copy.path()), std::string(40 * 4096, 'p'));
+}
+
+// A database attached to the copy's connection is another main database
+// file: its pages stay its own, and the copy's its own, even when both spill
+// pages from a small cache in turn within one transaction.
+TEST(WritebackVfs, AnAttachedDatabaseKeepsItsOwnPages) {
+  TempDir dir;
+  const TemporaryFile copy(dir.path() / "copy", ".copy-");
+  WritebackVfs vfs(copy.fd());
+  sqlite3* db = open_through(copy.path().string(), vfs.name());
+  const std::string other = dir.file("other.db");
+  std::string sql = "ATTACH '" + other +
+                    "' AS other; PRAGMA main.cache_size = 5; PRAGMA other.cache_size = 5; "
+                    "CREATE TABLE other.t (x); CREATE TABLE main.m (y); BEGIN; ";
+  for (int round = 0; round < 10; ++round) {
+    sql +=
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30) "
+        "INSERT INTO other.t SELECT zeroblob(3000) FROM n; "
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30) "
+        "INSERT INTO main.m SELECT zeroblob(3000) FROM n; ";
+  }
+  sql += "COMMIT";
+  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  EXPECT_EQ(vfs.failed_write(), SQLITE_OK);
+  for (const auto& [path, table] :
+       {std::pair{copy.path().string(), std::string("m")}, std::pair{other, std::string("t")}}) {
+    SCOPED_TRACE(path);
+    sqlite3* reader = open_through(path, nullptr);
+    EXPECT_EQ(text(reader, "PRAGMA integrity_check"), "ok");
+    EXPECT_EQ(text(reader, "SELECT group_concat(name) FROM sqlite_schema"), table);
+    EXPECT_EQ(text(reader, "SELECT count(*) FROM " + table), "300");
+    sqlite3_close(reader);
+  }
 }
 
 }  // namespace
