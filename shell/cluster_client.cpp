@@ -117,10 +117,11 @@ Finished run_program(const std::vector<std::string>& argv) {
 }
 
 // A value as an SQL literal: text quoted by SQLite's own %Q.
-std::string literal(const std::variant<std::string, std::int64_t>& value) {
+std::string literal(const CallArgument& value) {
   if (const auto* number = std::get_if<std::int64_t>(&value)) return std::to_string(*number);
-  const std::unique_ptr<char, void (*)(void*)> quoted(
-      sqlite3_mprintf("%Q", std::get<std::string>(value).c_str()), sqlite3_free);
+  const std::string text(std::get<std::string_view>(value));  // %Q reads up to a NUL
+  const std::unique_ptr<char, void (*)(void*)> quoted(sqlite3_mprintf("%Q", text.c_str()),
+                                                      sqlite3_free);
   if (!quoted) throw std::bad_alloc();
   return quoted.get();
 }
@@ -158,8 +159,10 @@ std::string ClusterClient::run(const std::string& database, const std::string& s
 
 std::string ClusterClient::call_sql(std::string_view function, const Arguments& arguments) const {
   std::string sql = fmt::format("SELECT {}(", function);
-  for (std::size_t i = 0; i < arguments.size(); ++i) {
-    sql += (i == 0 ? "" : ", ") + literal(arguments[i]);
+  const char* separator = "";
+  for (const CallArgument& argument : arguments) {
+    sql += separator + literal(argument);
+    separator = ", ";
   }
   return sql + ")";
 }
@@ -211,7 +214,7 @@ std::vector<std::vector<std::string>> ClusterClient::rows(const std::string& dat
     }
     if (number > arguments.size())
       throw std::invalid_argument("no argument for ?" + std::to_string(number));
-    statement += literal(arguments[number - 1]);
+    statement += literal(arguments.begin()[number - 1]);
     at = end;
   }
   return rows_of(run(database, statement, false));

@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "call_arguments.h"
 #include "report_reader.h"
 
 namespace emf::shell {
@@ -20,7 +21,7 @@ class ClusterClient {
   // addresses: "HOST:PORT,HOST:PORT"; throws when emf-node cannot be found.
   explicit ClusterClient(std::string addresses);
 
-  using Arguments = std::vector<std::variant<std::string, std::int64_t>>;
+  using Arguments = CallArguments;
   // SELECT function(arguments...) against the database: the text it
   // returns. `writes`: the function changes the database (emf-node sql
   // --write sends it inside BEGIN ... COMMIT, so that dqlite replicates it).

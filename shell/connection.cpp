@@ -180,13 +180,13 @@ std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> Connection::prepare(
   const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
   std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> statement(raw, sqlite3_finalize);
   if (rc != SQLITE_OK) fail(rc, "cannot query it");
-  for (std::size_t i = 0; i < arguments.size(); ++i) {
-    const int index = static_cast<int>(i) + 1;
-    if (const auto* text = std::get_if<std::string>(&arguments[i])) {
-      sqlite3_bind_text(raw, index, text->c_str(), static_cast<int>(text->size()),
-                        SQLITE_TRANSIENT);
+  int index = 0;
+  for (const CallArgument& argument : arguments) {
+    ++index;
+    if (const auto* text = std::get_if<std::string_view>(&argument)) {
+      sqlite3_bind_text(raw, index, text->data(), static_cast<int>(text->size()), SQLITE_TRANSIENT);
     } else {
-      sqlite3_bind_int64(raw, index, std::get<std::int64_t>(arguments[i]));
+      sqlite3_bind_int64(raw, index, std::get<std::int64_t>(argument));
     }
   }
   return statement;

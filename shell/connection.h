@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "call_arguments.h"
 #include "sqlite_api.h"
 #include "targets.h"
 
@@ -44,7 +45,7 @@ class Connection {
 
   sqlite3* get() const { return db_; }
   // SELECT function(arguments...): the text it returns.
-  using Arguments = std::vector<std::variant<std::string, std::int64_t>>;
+  using Arguments = CallArguments;
   std::string call(std::string_view function, const Arguments& arguments);
   // Every row of a query, each column as text (empty for NULL).
   std::vector<std::vector<std::string>> rows(std::string_view sql, const Arguments& arguments);
