@@ -137,6 +137,9 @@ ClusterClient::ClusterClient(std::string addresses) : addresses_(std::move(addre
   program_ = *found;
 }
 
+ClusterClient::ClusterClient(std::string addresses, std::filesystem::path program)
+    : addresses_(std::move(addresses)), program_(std::move(program)) {}
+
 std::string ClusterClient::run(const std::string& database, const std::string& sql, bool writes,
                                bool foreign_keys_off) {
   std::vector<std::string> argv = {program_.string(), "sql",        "--cluster",

@@ -20,6 +20,8 @@ class ClusterClient {
  public:
   // addresses: "HOST:PORT,HOST:PORT"; throws when emf-node cannot be found.
   explicit ClusterClient(std::string addresses);
+  // The same, through the given emf-node program.
+  ClusterClient(std::string addresses, std::filesystem::path program);
 
   using Arguments = CallArguments;
   // SELECT function(arguments...) against the database: the text it

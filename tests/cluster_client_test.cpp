@@ -15,6 +15,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <memory>
 #include <stdexcept>
@@ -158,6 +159,86 @@ TEST_F(ClusterClientTest, TheClusterCommandsReportEachDatabase) {
 
 // Out of file descriptors, emf-node cannot be run: the error says so, and
 // nothing is left open.
+// A stand-in for emf-node, a shell script that answers as told: what the
+// shell's client makes of an emf-node that fails in ways a live cluster
+// rarely shows.
+class StandIn {
+ public:
+  explicit StandIn(const std::string& script) {
+    {
+      std::ofstream file(path_);
+      file << "#!/bin/sh\n" << script << "\n";
+    }
+    std::filesystem::permissions(path_, std::filesystem::perms::owner_all);
+  }
+  ClusterClient client() const { return ClusterClient("127.0.0.1:1", path_); }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  emf::test::ScratchFolder folder_{"emf-node-stand-in"};
+  std::filesystem::path path_ = folder_.file("emf-node");
+};
+
+std::string failure_of(const std::function<void()>& call) {
+  try {
+    call();
+  } catch (const std::exception& error) {
+    return error.what();
+  }
+  return "(no failure)";
+}
+
+TEST(ClusterClientStandIn, EmfNodeKilledBySignalSaysWhichStatus) {
+  const StandIn killed("kill -9 $$");
+  ClusterClient client = killed.client();
+  EXPECT_EQ(failure_of([&] { client.call("trends", "emf_check", {"trends"}, false); }),
+            "emf-node exited with status 137");
+}
+
+TEST(ClusterClientStandIn, EmfNodesOwnMessageComesWithoutItsPrefix) {
+  const StandIn failing("printf 'emf-node sql: no leader answered\\n\\n' >&2; exit 1");
+  ClusterClient client = failing.client();
+  EXPECT_EQ(failure_of([&] { client.rows("trends", "SELECT 1", {}); }), "no leader answered");
+}
+
+TEST(ClusterClientStandIn, ACallAnsweredByOtherThanOneValueIsAnError) {
+  const StandIn two_rows("printf '[\"a\"]\\n[\"b\"]\\n'");
+  ClusterClient client = two_rows.client();
+  EXPECT_EQ(failure_of([&] { client.call("trends", "emf_check", {"trends"}, false); }),
+            "emf_check answered 2 rows through emf-node");
+  const StandIn two_columns("printf '[\"a\",\"b\"]'");
+  ClusterClient wide = two_columns.client();
+  EXPECT_EQ(failure_of([&] { wide.call("trends", "emf_check", {"trends"}, false); }),
+            "emf_check answered 1 rows through emf-node");
+}
+
+// Blank lines are no rows; the last row needs no newline; NULL is empty.
+TEST(ClusterClientStandIn, RowsAreReadLineByLine) {
+  const StandIn rows("printf '\\n[\"a\",1]\\n\\n[null,\"c\"]'");
+  ClusterClient client = rows.client();
+  EXPECT_EQ(client.rows("trends", "SELECT 1", {}),
+            (std::vector<std::vector<std::string>>{{"a", "1"}, {"", "c"}}));
+}
+
+// What emf-node receives: the database, --write for a writing call, the
+// statement after "--" with its arguments as literals.
+TEST(ClusterClientStandIn, TheStatementGoesAfterDoubleDash) {
+  const StandIn echo("printf '[\"%s\"]' \"$*\"");
+  ClusterClient client = echo.client();
+  EXPECT_EQ(client.call("metrics", "emf_seed", {"metrics", std::int64_t{5}}, true),
+            "sql --cluster 127.0.0.1:1 --database metrics --write -- "
+            "SELECT emf_seed('metrics', 5)");
+}
+
+TEST(ClusterClientStandIn, AProgramThatCannotRunIsNamed) {
+  const StandIn not_executable("exit 0");
+  std::filesystem::permissions(not_executable.path(), std::filesystem::perms::owner_read);
+  ClusterClient client = not_executable.client();
+  // posix_spawn reports the failed exec (no execute bit: even root cannot).
+  EXPECT_EQ(failure_of([&] { client.call("trends", "emf_check", {"trends"}, false); }),
+            "cannot run " + not_executable.path().string() + ": Permission denied");
+}
+
 TEST_F(ClusterClientTest, NoDescriptorsLeftIsAnErrorThatSaysSo) {
   std::size_t open = 0;
   for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
