@@ -104,6 +104,31 @@ TEST_F(ShellTest, RepairFillsAgainWhatEmfDerivesFromTheRows) {
   EXPECT_NE(emf({"repair", "--only", "metrics"}).out.find("nothing to repair"), std::string::npos);
 }
 
+// Drift and a hand-edited derived table together: one repair recreates the
+// index, fills the table again, backs up first (the schema changes), and
+// lists both on its line.
+TEST_F(ShellTest, RepairOfDriftAlsoFillsAgainWhatEmfDerives) {
+  ASSERT_EQ(emf({"seed", "--only", "metrics"}).exit_code, 0);
+  {
+    Db db(path("data/metrics.db"), false);
+    db.exec(
+        "DELETE FROM video_metrics_latest WHERE rowid = (SELECT min(rowid) FROM "
+        "video_metrics_latest); DROP INDEX idx_video_metrics_platform_engagement");
+  }
+  const auto result = emf({"repair", "--only", "metrics"});
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_NE(result.out.find(
+                "recreated idx_video_metrics_platform_engagement, refilled video_metrics_latest"),
+            std::string::npos)
+      << result.out;
+  EXPECT_TRUE(fs::exists(path("data/backups"))) << "the schema changed: backed up first";
+  EXPECT_EQ(emf({"check", "--only", "metrics"}).exit_code, 0);
+  Db db(path("data/metrics.db"), false);
+  EXPECT_EQ(
+      db.text("SELECT count(*) FROM video_metrics_latest"),
+      db.text("SELECT count(*) FROM (SELECT DISTINCT video_id, platform FROM video_metrics)"));
+}
+
 TEST_F(ShellTest, CheckOnAMissingDatabaseCreatesNothing) {
   auto result = emf({"check", "--data-dir", "nowhere"});
   EXPECT_EQ(result.exit_code, 1);
