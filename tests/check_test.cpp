@@ -34,6 +34,25 @@ TEST(Check, CleanDatabaseIsOk) {
   EXPECT_EQ(db.integer("SELECT count(*) FROM emf_objects('metrics')"), 22);
 }
 
+// Opened immutable (read-only media), SQLite answers 'delete' for a WAL
+// file; emf_check reports the mode the file's header holds, the one every
+// writer will use, and a rollback-journal file stays 'delete'.
+TEST(Check, AnImmutableOpenReportsTheModeTheFileHolds) {
+  TempDir dir;
+  for (const std::string mode : {"wal", "delete"}) {
+    SCOPED_TRACE(mode);
+    const std::string file = dir.file(mode + ".db");
+    {
+      Db db(file);
+      db.exec("SELECT emf_init('trends')");
+      db.exec("PRAGMA journal_mode = " + mode);
+    }
+    Db immutable("file:" + file + "?immutable=1");
+    EXPECT_EQ(immutable.text("PRAGMA journal_mode"), "delete");
+    EXPECT_EQ(immutable.json(immutable.text("SELECT emf_check()"), "$.journal_mode"), mode);
+  }
+}
+
 TEST(Check, DroppedIndexIsMissingAndAUsersIndexIsExtraAndTheFileIsUnchanged) {
   TempDir dir;
   const std::string path = dir.file("trends.db");
