@@ -192,9 +192,14 @@ std::string ClusterClient::call(const std::string& database, std::string_view fu
 std::string ClusterClient::single_value(std::string_view function,
                                         const std::string& output) const {
   const auto found = rows_of(output);
-  if (found.size() != 1 || found[0].size() != 1) {
+  if (found.size() != 1) {
+    throw std::runtime_error(fmt::format("{} answered {} rows through emf-node; expected one value",
+                                         function, found.size()));
+  }
+  if (found[0].size() != 1) {
     throw std::runtime_error(
-        fmt::format("{} answered {} rows through emf-node", function, found.size()));
+        fmt::format("{} answered a row of {} values through emf-node; expected one value", function,
+                    found[0].size()));
   }
   return found[0][0];
 }

@@ -157,26 +157,36 @@ TEST_F(ClusterClientTest, TheClusterCommandsReportEachDatabase) {
       << "nothing changed";
 }
 
-// Out of file descriptors, emf-node cannot be run: the error says so, and
-// nothing is left open.
 // A stand-in for emf-node, a shell script that answers as told: what the
 // shell's client makes of an emf-node that fails in ways a live cluster
-// rarely shows.
+// rarely shows. Written beside the real emf-node, in a folder of its own:
+// a folder programs run from (/dev/shm or /tmp may be mounted noexec).
 class StandIn {
  public:
   explicit StandIn(const std::string& script) {
+    std::string pattern =
+        (std::filesystem::path(EMF_NODE_PATH).parent_path() / "stand-in-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    folder_ = pattern;
+    path_ = folder_ / "emf-node";
     {
       std::ofstream file(path_);
       file << "#!/bin/sh\n" << script << "\n";
     }
     std::filesystem::permissions(path_, std::filesystem::perms::owner_all);
   }
+  ~StandIn() {
+    std::error_code ignored;
+    std::filesystem::remove_all(folder_, ignored);
+  }
+  StandIn(const StandIn&) = delete;
+  StandIn& operator=(const StandIn&) = delete;
   ClusterClient client() const { return ClusterClient("127.0.0.1:1", path_); }
   const std::filesystem::path& path() const { return path_; }
 
  private:
-  emf::test::ScratchFolder folder_{"emf-node-stand-in"};
-  std::filesystem::path path_ = folder_.file("emf-node");
+  std::filesystem::path folder_;
+  std::filesystem::path path_;
 };
 
 std::string failure_of(const std::function<void()>& call) {
@@ -205,11 +215,11 @@ TEST(ClusterClientStandIn, ACallAnsweredByOtherThanOneValueIsAnError) {
   const StandIn two_rows("printf '[\"a\"]\\n[\"b\"]\\n'");
   ClusterClient client = two_rows.client();
   EXPECT_EQ(failure_of([&] { client.call("trends", "emf_check", {"trends"}, false); }),
-            "emf_check answered 2 rows through emf-node");
+            "emf_check answered 2 rows through emf-node; expected one value");
   const StandIn two_columns("printf '[\"a\",\"b\"]'");
   ClusterClient wide = two_columns.client();
   EXPECT_EQ(failure_of([&] { wide.call("trends", "emf_check", {"trends"}, false); }),
-            "emf_check answered 1 rows through emf-node");
+            "emf_check answered a row of 2 values through emf-node; expected one value");
 }
 
 // Blank lines are no rows; the last row needs no newline; NULL is empty.
@@ -239,6 +249,8 @@ TEST(ClusterClientStandIn, AProgramThatCannotRunIsNamed) {
             "cannot run " + not_executable.path().string() + ": Permission denied");
 }
 
+// Out of file descriptors, emf-node cannot be run: the error says so, and
+// nothing is left open.
 TEST_F(ClusterClientTest, NoDescriptorsLeftIsAnErrorThatSaysSo) {
   std::size_t open = 0;
   for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
