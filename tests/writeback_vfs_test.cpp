@@ -142,13 +142,16 @@ TEST(WritebackVfs, EveryMethodOfTheVfsIsTheDefaultOnes) {
 }
 
 // A file opened through a VFS without a connection, so each method can be
-// called in the order a test needs; closed at the end if still open.
+// called in the order a test needs; closed at the end if still open. Its
+// name is made by sqlite3_create_filename and outlives the file: SQLite's
+// VFS keeps the pointer and reads URI parameters after it (xShmMap does).
 class RawFile {
  public:
   RawFile(sqlite3_vfs* vfs, const std::string& path)
-      : memory_(static_cast<std::size_t>(vfs->szOsFile)) {
+      : name_(sqlite3_create_filename(path.c_str(), "", "", 0, nullptr)),
+        memory_(static_cast<std::size_t>(vfs->szOsFile)) {
     int out_flags = 0;
-    rc_ = vfs->xOpen(vfs, path.c_str(), file(),
+    rc_ = vfs->xOpen(vfs, name_.get(), file(),
                      SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &out_flags);
   }
   ~RawFile() {
@@ -175,6 +178,10 @@ class RawFile {
   }
 
  private:
+  struct FreeFilename {
+    void operator()(const char* name) const { sqlite3_free_filename(name); }
+  };
+  std::unique_ptr<const char, FreeFilename> name_;
   std::vector<std::max_align_t> memory_;
   int rc_ = SQLITE_ERROR;
 };
