@@ -51,10 +51,14 @@ std::filesystem::path next_backup_name(const Target& target, const std::filesyst
 
 // Deletes the oldest backups of the database in the folder beyond the
 // newest `keep`: those emf backup made (operation empty), or the automatic
-// ones (any other operation), never the other sort. Returns what it deleted.
+// ones (any other operation), never the other sort. `just_made`, the backup
+// the command has just made, is never deleted and counts as one of those
+// kept. Only SQLite databases are deleted, never a link or another file
+// that bears a backup's name. Returns what it deleted.
 std::vector<std::filesystem::path> prune_backups(const Target& target,
                                                  const std::filesystem::path& folder,
-                                                 bool automatic, std::int64_t keep);
+                                                 bool automatic, std::int64_t keep,
+                                                 const std::filesystem::path& just_made = {});
 
 // How many automatic backups of each database are kept (--keep changes it).
 inline constexpr std::int64_t kAutomaticBackupsKept = 10;
@@ -68,9 +72,11 @@ std::string back_up_before(std::string_view operation, Connection& connection, c
                            const ReportReader& reader, Outcome& outcome);
 
 // Deletes the automatic backups of the database in the folder beyond those
-// to keep (--keep, else kAutomaticBackupsKept), and says so in the outcome.
+// to keep (--keep, else kAutomaticBackupsKept), never `just_made`, and says
+// so in the outcome.
 void prune_automatic_backups(const Target& target, const std::filesystem::path& folder,
-                             const CommandOptions& options, Outcome& outcome);
+                             const CommandOptions& options, Outcome& outcome,
+                             const std::filesystem::path& just_made);
 
 // Runs work(); when it fails, its error says where the backup made before
 // it is, so that no backup goes unreported.

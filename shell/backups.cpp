@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <regex>
@@ -147,23 +148,51 @@ std::vector<BackupFile> list_backups(const Target& target, const fs::path& folde
                      match[3].str(), entry.last_write_time(error)});
   }
   std::sort(found.begin(), found.end(), [](const BackupFile& a, const BackupFile& b) {
-    // Two backups of one second, of two sorts: the one written first.
-    return std::tie(a.time, a.counter, a.written) < std::tie(b.time, b.counter, b.written);
+    // Two backups of one second: the one written first. Their numbers only
+    // count the names taken of one sort (_2_before_repair.db can be older
+    // than _before_reset.db), so they decide only between equal times.
+    return std::tie(a.time, a.written, a.counter) < std::tie(b.time, b.written, b.counter);
   });
   return found;
 }
 
+namespace {
+
+// A file pruning may delete: a regular file itself (not a link to one)
+// that begins as every SQLite database does. A file of yours that only
+// bears a backup's name is not a backup.
+bool holds_a_database(const fs::path& path) {
+  std::error_code error;
+  if (!fs::is_regular_file(fs::symlink_status(path, error))) return false;
+  constexpr std::string_view kHeader("SQLite format 3\0", 16);
+  std::string header(kHeader.size(), '\0');
+  std::ifstream file(path, std::ios::binary);
+  file.read(header.data(), static_cast<std::streamsize>(header.size()));
+  return file.gcount() == static_cast<std::streamsize>(kHeader.size()) && header == kHeader;
+}
+
+}  // namespace
+
 std::vector<fs::path> prune_backups(const Target& target, const fs::path& folder, bool automatic,
-                                    std::int64_t keep) {
+                                    std::int64_t keep, const fs::path& just_made) {
   std::vector<BackupFile> sort;
+  std::error_code error;
   for (BackupFile& file : list_backups(target, folder)) {
-    if (file.operation.empty() != automatic) sort.push_back(std::move(file));
+    if (file.operation.empty() == automatic) continue;
+    // The backup this command made is never pruned, and is one of those kept,
+    // whatever its name says of its time against the others'.
+    if (!just_made.empty() && fs::equivalent(file.path, just_made, error)) {
+      --keep;
+      continue;
+    }
+    sort.push_back(std::move(file));
   }
   std::vector<fs::path> deleted;
-  std::error_code error;
   const std::size_t kept = static_cast<std::size_t>(std::max<std::int64_t>(keep, 0));
   for (std::size_t i = 0; i + kept < sort.size(); ++i) {
-    if (fs::remove(sort[i].path, error)) deleted.push_back(sort[i].path);
+    if (holds_a_database(sort[i].path) && fs::remove(sort[i].path, error)) {
+      deleted.push_back(sort[i].path);
+    }
   }
   return deleted;
 }
@@ -176,14 +205,15 @@ std::string back_up_before(std::string_view operation, Connection& connection, c
   const std::string path = reader.value(backup, "$.path").value_or("");
   outcome.details.push_back(fmt::format("backup before {}: {}", operation, display_path(path)));
   outcome.fields.emplace_back("backup", json::Raw{backup});
-  prune_automatic_backups(target, folder, options, outcome);
+  prune_automatic_backups(target, folder, options, outcome, path);
   return path;
 }
 
 void prune_automatic_backups(const Target& target, const fs::path& folder,
-                             const CommandOptions& options, Outcome& outcome) {
+                             const CommandOptions& options, Outcome& outcome,
+                             const fs::path& just_made) {
   const std::int64_t keep = options.keep.value_or(kAutomaticBackupsKept);
-  const auto pruned = prune_backups(target, folder, true, keep);
+  const auto pruned = prune_backups(target, folder, true, keep, just_made);
   if (!pruned.empty()) {
     outcome.details.push_back(fmt::format("deleted {} older automatic backup{} (keeping {})",
                                           pruned.size(), pruned.size() == 1 ? "" : "s", keep));
@@ -303,8 +333,8 @@ int run_backup(const std::vector<Target>& targets, const CommandOptions& options
         human_size(std::stoll(reader.value(backup, "$.bytes").value_or("0"))));
     outcome.fields.emplace_back("backup", json::Raw{backup});
     if (options.keep) {
-      const auto pruned =
-          prune_backups(target, backup_folder(target, options.backup_dir), false, *options.keep);
+      const auto pruned = prune_backups(target, backup_folder(target, options.backup_dir), false,
+                                        *options.keep, reader.value(backup, "$.path").value_or(""));
       std::vector<json::Value> names;
       for (const fs::path& file : pruned) names.emplace_back(file.string());
       outcome.fields.emplace_back("deleted", json::Raw{json::array(reader.scratch(), names)});
@@ -537,7 +567,7 @@ int run_restore(const std::vector<Target>& all_targets, const CommandOptions& op
     outcome.fields.emplace_back("restore", json::Raw{report});
     if (save) {
       outcome.details.push_back(fmt::format("backup before restore: {}", display_path(*save)));
-      prune_automatic_backups(target, folder, options, outcome);
+      prune_automatic_backups(target, folder, options, outcome, *save);
     }
     const std::string check = connection.call("emf_check", {target.kind});
     outcome.fields.emplace_back("check", json::Raw{check});

@@ -389,7 +389,7 @@ int run_optimize(const std::vector<Target>& targets, const CommandOptions& optio
     outcome.fields.emplace_back("optimize", json::Raw{report});
     if (const auto saved = reader.value(report, "$.saved_current")) {
       outcome.details.push_back(fmt::format("backup before optimize: {}", display_path(*saved)));
-      prune_automatic_backups(target, folder, options, outcome);
+      prune_automatic_backups(target, folder, options, outcome, *saved);
     }
     const auto size = [&](const char* path) {
       return human_size(std::stoll(reader.value(report, path).value_or("0")));

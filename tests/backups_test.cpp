@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -37,6 +38,10 @@ class Backups : public ::testing::Test {
   void touch(const fs::path& file, const std::string& content = "not a backup of emf") {
     fs::create_directories(file.parent_path());
     std::ofstream(file) << content;
+  }
+  // A file that begins as a SQLite database does: what pruning may delete.
+  void touch_database(const fs::path& file) {
+    touch(file, std::string("SQLite format 3\0", 16) + "pages");
   }
   // The names of the files in a folder, sorted.
   static std::vector<std::string> names_in(const fs::path& folder) {
@@ -89,14 +94,25 @@ TEST_F(Backups, ListsOnlyTheBackupsOfItsDatabaseOldestFirst) {
     touch(folder() / name);
   }
   fs::create_directories(folder() / "trends_backup_20260102_000000.db");  // a folder
+  // The backups of one second written one after the other, the automatic
+  // one between _2 and _10.
+  const auto written = fs::last_write_time(folder() / "trends_backup_20260101_000000.db");
+  int order = 0;
+  for (const char* name :
+       {"trends_backup_20260101_000000_2.db", "trends_backup_20260101_000000_before_repair.db",
+        "trends_backup_20260101_000000_10.db"}) {
+    fs::last_write_time(folder() / name, written + std::chrono::seconds(++order));
+  }
   const std::vector<BackupFile> found = list_backups(target("trends.db"), folder());
   std::vector<std::string> names;
   for (const BackupFile& file : found) names.push_back(file.path.filename().string());
-  // By time, then by number: _10 after _2. Two of one second and number
-  // (one automatic): the one written first.
+  // By time, then in the order they were written: _10 after _2, and the
+  // automatic one between them (its number counts only its own sort's names).
   ASSERT_EQ(names.size(), 5u);
   EXPECT_EQ(names[0], "trends_backup_20251231_235959.db");
-  EXPECT_EQ(names[3], "trends_backup_20260101_000000_2.db");
+  EXPECT_EQ(names[1], "trends_backup_20260101_000000.db");
+  EXPECT_EQ(names[2], "trends_backup_20260101_000000_2.db");
+  EXPECT_EQ(names[3], "trends_backup_20260101_000000_before_repair.db");
   EXPECT_EQ(names[4], "trends_backup_20260101_000000_10.db");
   EXPECT_EQ(found[4].counter, 10);
   EXPECT_EQ(found[4].time, "20260101_000000");
@@ -116,10 +132,10 @@ TEST_F(Backups, ListsOnlyTheBackupsOfItsDatabaseOldestFirst) {
 // A database's name is text, not a pattern: its dots, pluses and brackets
 // match only themselves.
 TEST_F(Backups, ANameWithPatternCharactersMatchesOnlyItself) {
-  touch(folder() / "my.db+(1)_backup_20260101_000000.db");
-  touch(folder() / "myXdb+(1)_backup_20260101_000000.db");
-  touch(folder() / "my.dbb(1)_backup_20260101_000000.db");
-  touch(folder() / "my.db+(1)_backup_20260101_000001.db");
+  touch_database(folder() / "my.db+(1)_backup_20260101_000000.db");
+  touch_database(folder() / "myXdb+(1)_backup_20260101_000000.db");
+  touch_database(folder() / "my.dbb(1)_backup_20260101_000000.db");
+  touch_database(folder() / "my.db+(1)_backup_20260101_000001.db");
   const auto found = list_backups(target("my.db+(1).sqlite"), folder());
   ASSERT_EQ(found.size(), 2u);
   EXPECT_EQ(found[0].path.filename(), "my.db+(1)_backup_20260101_000000.db");
@@ -136,9 +152,9 @@ TEST_F(Backups, PruningKeepsTheNewestOfItsOwnSortOnly) {
       "trends_backup_20260103_000000.db", "trends_backup_20260103_000000_2.db"};
   const std::vector<std::string> automatic = {"trends_backup_20260101_000000_before_repair.db",
                                               "trends_backup_20260104_000000_before_migrating.db"};
-  for (const auto& name : manual) touch(folder() / name);
-  for (const auto& name : automatic) touch(folder() / name);
-  touch(folder() / "metrics_backup_20200101_000000.db");
+  for (const auto& name : manual) touch_database(folder() / name);
+  for (const auto& name : automatic) touch_database(folder() / name);
+  touch_database(folder() / "metrics_backup_20200101_000000.db");
 
   auto deleted = prune_backups(target("trends.db"), folder(), false, 2);
   ASSERT_EQ(deleted.size(), 2u);
@@ -156,6 +172,65 @@ TEST_F(Backups, PruningKeepsTheNewestOfItsOwnSortOnly) {
   EXPECT_EQ(prune_backups(target("trends.db"), folder(), true, -1).size(), 1u);
   EXPECT_EQ(names_in(folder()),
             (std::vector<std::string>{"metrics_backup_20200101_000000.db", manual[2], manual[3]}));
+}
+
+// The backup a command has just made is never pruned, and is one of those
+// kept: not when other backups bear later times (a clock put back, a folder
+// from another machine), not when it is numbered before backups of another
+// sort made in the same second.
+TEST_F(Backups, PruningNeverDeletesTheBackupJustMade) {
+  const std::vector<std::string> later = {"trends_backup_20990101_000000_before_seed.db",
+                                          "trends_backup_20990102_000000_before_seed.db"};
+  for (const auto& name : later) touch_database(folder() / name);
+  const fs::path just_made = folder() / "trends_backup_20260101_000000_before_reset.db";
+  touch_database(just_made);
+  auto deleted = prune_backups(target("trends.db"), folder(), true, 2, just_made);
+  ASSERT_EQ(deleted.size(), 1u);
+  EXPECT_EQ(deleted[0].filename(), later[0]);
+  EXPECT_EQ(names_in(folder()), (std::vector<std::string>{just_made.filename(), later[1]}));
+  deleted = prune_backups(target("trends.db"), folder(), true, 1, just_made);
+  ASSERT_EQ(deleted.size(), 1u);
+  EXPECT_EQ(deleted[0].filename(), later[1]);
+  // Kept even when none is to be kept.
+  EXPECT_TRUE(prune_backups(target("trends.db"), folder(), true, 0, just_made).empty());
+  EXPECT_TRUE(fs::exists(just_made));
+}
+
+// Two backups of one second: the one written first is the older, whatever
+// their numbers (each sort numbers its own names).
+TEST_F(Backups, OfOneSecondTheBackupWrittenFirstIsTheOlder) {
+  const fs::path first = folder() / "trends_backup_20260101_000000_3_before_repair.db";
+  const fs::path second = folder() / "trends_backup_20260101_000000_before_reset.db";
+  touch_database(first);
+  touch_database(second);
+  fs::last_write_time(first, fs::last_write_time(second) - std::chrono::seconds(1));
+  const auto found = list_backups(target("trends.db"), folder());
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].path, first);
+  EXPECT_EQ(found[1].path, second);
+  const auto deleted = prune_backups(target("trends.db"), folder(), true, 1);
+  ASSERT_EQ(deleted.size(), 1u);
+  EXPECT_EQ(deleted[0], first);
+}
+
+// Pruning deletes SQLite databases only: a file of yours that bears a
+// backup's name, or a link with one (to a backup or anything else), stays.
+TEST_F(Backups, PruningLeavesWhatIsNotADatabaseAlone) {
+  const fs::path text = folder() / "trends_backup_20200101_000000.db";
+  touch(text, "my notes");
+  touch_database(dir.path() / "elsewhere.db");
+  const fs::path link = folder() / "trends_backup_20200102_000000.db";
+  fs::create_symlink(dir.path() / "elsewhere.db", link);
+  const fs::path empty = folder() / "trends_backup_20200103_000000.db";
+  touch(empty, "");
+  touch_database(folder() / "trends_backup_20200104_000000.db");
+  EXPECT_TRUE(prune_backups(target("trends.db"), folder(), false, 1).empty());
+  EXPECT_EQ(names_in(folder()).size(), 4u);
+  EXPECT_TRUE(fs::exists(dir.path() / "elsewhere.db"));
+  touch_database(folder() / "trends_backup_20200105_000000.db");
+  const auto deleted = prune_backups(target("trends.db"), folder(), false, 1);
+  ASSERT_EQ(deleted.size(), 1u);
+  EXPECT_EQ(deleted[0].filename(), "trends_backup_20200104_000000.db");
 }
 
 TEST_F(Backups, NextNameIsFreeAndItsFolderIsMade) {

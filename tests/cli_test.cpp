@@ -160,6 +160,9 @@ TEST_F(ShellTest, TheOldScriptsFlagsWorkTogether) {
 namespace emf::test {
 namespace {
 
+// What begins as a SQLite database does: a file pruning may delete.
+const std::string kDatabaseBytes = std::string("SQLite format 3\0", 16) + "pages";
+
 std::vector<std::string> backups_in(const std::string& folder) {
   std::vector<std::string> names;
   if (!std::filesystem::exists(folder)) return names;
@@ -194,7 +197,7 @@ TEST_F(ShellTest, KeepPrunesTheOldestBackupsOfItsOwnSort) {
   for (const char* name : {"trends_backup_20260101_000000.db", "trends_backup_20260102_000000.db",
                            "trends_backup_20260102_000000_2.db",
                            "trends_backup_20260103_000000_before_reset.db", "notes.txt"}) {
-    write(std::string("data/backups/") + name, "x");
+    write(std::string("data/backups/") + name, kDatabaseBytes);
   }
   auto result = emf({"backup", "--only", "trends", "--keep", "2"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
@@ -219,6 +222,46 @@ TEST_F(ShellTest, KeepPrunesTheOldestBackupsOfItsOwnSort) {
                           }),
             1);
   EXPECT_EQ(emf({"backup", "--keep", "0"}).exit_code, 2);
+}
+
+// The backup a command has just made is never pruned, even when the folder
+// holds as many backups as are kept, all named later than now (a clock put
+// back, a folder from another machine): a reset deletes every row, and its
+// backup is then the only copy of them.
+TEST_F(ShellTest, PruningNeverDeletesTheBackupTheCommandJustMade) {
+  ASSERT_EQ(emf({"seed", "--only", "metrics", "-q"}).exit_code, 0);
+  const std::int64_t rows = count("data/metrics.db", "video_metrics");
+  ASSERT_GT(rows, 0);
+  for (int day = 1; day <= 10; ++day) {
+    fs::create_directories(path("data/backups"));
+    fs::copy_file(
+        path("data/metrics.db"),
+        path(fmt::format("data/backups/metrics_backup_209901{:02}_000000_before_seed.db", day)));
+  }
+  auto result = emf({"reset", "--yes", "--only", "metrics"});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_NE(result.out.find("deleted 1 older automatic backup (keeping 10)"), std::string::npos)
+      << result.out;
+  auto left = backups_in(path("data/backups"));
+  ASSERT_EQ(left.size(), 10u);
+  const auto reset_backup = std::find_if(left.begin(), left.end(), [](const std::string& name) {
+    return name.ends_with("_before_reset.db");
+  });
+  ASSERT_NE(reset_backup, left.end()) << "the backup of the rows the reset deleted";
+  EXPECT_FALSE(fs::exists(path("data/backups/metrics_backup_20990101_000000_before_seed.db")));
+  EXPECT_EQ(count("data/backups/" + *reset_backup, "video_metrics"), rows);
+  EXPECT_EQ(count("data/metrics.db", "video_metrics"), 0);
+
+  // emf backup --keep 1 beside a backup of its sort named later: the new one stays.
+  fs::copy_file(path("data/backups/" + *reset_backup),
+                path("data/backups/metrics_backup_20990101_000000.db"));
+  result = emf({"backup", "--only", "metrics", "--keep", "1", "--json"});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  Db db;
+  const std::string made = db.json(result.out, "$.databases[0].backup.path");
+  EXPECT_TRUE(fs::exists(made)) << result.out;
+  EXPECT_EQ(db.json(result.out, "$.databases[0].deleted"),
+            "[\"" + path("data/backups/metrics_backup_20990101_000000.db") + "\"]");
 }
 
 TEST_F(ShellTest, BackupListShowsEachBackupWithItsSizeTimeAndVersion) {
@@ -327,7 +370,7 @@ TEST_F(ShellTest, OptimizeSavesTheStateBeforeItCompactsUnlessNoBackup) {
   fs::remove_all(path("data/backups"));
   for (const char* name : {"trends_backup_20260101_000000_before_reset.db",
                            "trends_backup_20260102_000000_before_repair.db"}) {
-    write(std::string("data/backups/") + name, "x");
+    write(std::string("data/backups/") + name, kDatabaseBytes);
   }
   auto result = emf({"optimize", "--only", "trends", "--keep", "1"});
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
