@@ -159,7 +159,7 @@ BackupReport backup_schema(sqlite3* db, std::string_view schema, std::string_vie
                 SQLITE_CANTOPEN);
   }
 
-  TemporaryFile temporary(target, ".tmp-");
+  TemporaryFile temporary(target, ".emf-backup-");
   copy_schema(db, schema, temporary);
   fsync_path(temporary.path(), O_RDONLY);
   // link() fails when the target exists: no race can make us overwrite.

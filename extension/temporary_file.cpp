@@ -12,6 +12,7 @@
 #include <cctype>
 #include <cerrno>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
@@ -37,8 +38,32 @@ bool names_a_temporary(const std::string& name, std::string_view tag) {
                      [](unsigned char c) { return std::isalnum(c) != 0; });
 }
 
-// A writer holds an exclusive lock on its file while it writes: one whose
-// lock can be taken has no writer left.
+// What emf's temporary files hold: nothing yet, or a SQLite database.
+bool empty_or_a_database(int fd, const struct stat& status) {
+  if (status.st_size == 0) return true;
+  constexpr std::string_view kHeader("SQLite format 3\0", 16);
+  char header[kHeader.size()] = {};
+  return ::pread(fd, header, sizeof header, 0) == static_cast<ssize_t>(sizeof header) &&
+         std::string_view(header, sizeof header) == kHeader;
+}
+
+// Whether any process holds a POSIX lock on the file, as SQLite's
+// connections do while they read or write it (emf's own writers hold a
+// flock instead).
+bool locked_by_anyone(int fd) {
+  struct flock probe {};
+  probe.l_type = F_WRLCK;
+  probe.l_whence = SEEK_SET;
+  probe.l_start = 0;
+  probe.l_len = 0;  // the whole file, SQLite's lock bytes past 1 GiB too
+  return ::fcntl(fd, F_OFD_GETLK, &probe) != 0 || probe.l_type != F_UNLCK;
+}
+
+// A stale temporary is emf's beyond doubt before it is removed: named
+// "<name><tag>XXXXXX" with a tag only emf uses, a regular file of this
+// user's (not a link), empty or a SQLite database, and no writer left: emf
+// holds an exclusive flock on its file while it writes, so one whose flock
+// can be taken, and that nobody holds a POSIX lock on, is abandoned.
 // POSIX's readdir, not std::filesystem::directory_iterator: libstdc++'s
 // iterator allocates inside noexcept code, so running out of memory there
 // would end the host program instead of failing the call with
@@ -56,8 +81,9 @@ void remove_stale_temporaries(const fs::path& folder, std::string_view tag) {
       const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
       if (fd < 0) continue;
       struct stat status {};
-      if (::fstat(fd, &status) == 0 && S_ISREG(status.st_mode) &&
-          ::flock(fd, LOCK_EX | LOCK_NB) == 0) {
+      if (::fstat(fd, &status) == 0 && S_ISREG(status.st_mode) && status.st_uid == ::geteuid() &&
+          empty_or_a_database(fd, status) && ::flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+          !locked_by_anyone(fd)) {
         for (const std::string& file : files) {
           std::error_code ignored;
           fs::remove(file, ignored);

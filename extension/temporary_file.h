@@ -1,7 +1,10 @@
 // A file emf writes beside another before it is done with it (a backup's
 // copy, a compacted database), locked while it is being written and
 // removed afterwards. The files of a process that was killed are removed
-// by the next one of the same tag, never one still being written.
+// by the next one of the same tag, never one still being written, nor any
+// file emf did not make: tags are emf's own (".emf-backup-"), and a file
+// is removed only when it is empty or a SQLite database, this user's, and
+// nobody holds a lock on it.
 #pragma once
 
 #include <sys/types.h>

@@ -85,7 +85,7 @@ class BackupFailure : public ::testing::Test {
   fs::path backups_ = dir_.path() / "backups";
   std::string target_ = (backups_ / "copy.db").string();
   // The temporary copy, and only it (not its -journal).
-  std::string temporary_pattern_ = target_ + ".tmp-??????";
+  std::string temporary_pattern_ = target_ + ".emf-backup-??????";
   Db db_{source_};
   std::string before_;
 };
@@ -111,7 +111,7 @@ TEST_F(BackupFailure, TheCopyCannotBeReopenedToSyncIt) {
   // The first open of the copy is SQLite's; the second, emf's for fsync.
   FailCall fail("open", temporary_pattern_, EMFILE, 2);
   const std::string message = backup_fails(SQLITE_CANTOPEN);
-  EXPECT_EQ(message.rfind("emf_backup: cannot open " + target_ + ".tmp-", 0), 0u) << message;
+  EXPECT_EQ(message.rfind("emf_backup: cannot open " + target_ + ".emf-backup-", 0), 0u) << message;
   EXPECT_NE(message.find(": Too many open files"), std::string::npos) << message;
   EXPECT_TRUE(folder_entries(backups_).empty());
 }
@@ -119,7 +119,7 @@ TEST_F(BackupFailure, TheCopyCannotBeReopenedToSyncIt) {
 TEST_F(BackupFailure, TheCopyCannotBeSynced) {
   FailCall fail("fsync", temporary_pattern_, EIO);
   const std::string message = backup_fails(SQLITE_IOERR);
-  EXPECT_EQ(message.rfind("emf_backup: cannot sync " + target_ + ".tmp-", 0), 0u) << message;
+  EXPECT_EQ(message.rfind("emf_backup: cannot sync " + target_ + ".emf-backup-", 0), 0u) << message;
   EXPECT_NE(message.find(": Input/output error"), std::string::npos) << message;
   // An unsynced copy is never given the target's name.
   EXPECT_TRUE(folder_entries(backups_).empty());
@@ -134,7 +134,7 @@ TEST_F(BackupFailure, TheCopyCannotBeWrittenOutWhileItIsMade) {
   before_ = db_.dump();
   FailCall fail("sync_file_range", temporary_pattern_, EIO);
   const std::string message = backup_fails(SQLITE_IOERR);
-  EXPECT_EQ(message.rfind("emf_backup: cannot sync " + target_ + ".tmp-", 0), 0u) << message;
+  EXPECT_EQ(message.rfind("emf_backup: cannot sync " + target_ + ".emf-backup-", 0), 0u) << message;
   EXPECT_NE(message.find(": Input/output error"), std::string::npos) << message;
   EXPECT_TRUE(folder_entries(backups_).empty());
 }
@@ -162,7 +162,8 @@ TEST_F(BackupFailure, TheDiskFillsWhileTheCopyIsWritten) {
     SCOPED_TRACE(nth);
     FailCall fail("pwrite", temporary_pattern_, ENOSPC, nth);
     const std::string message = backup_fails(SQLITE_FULL);
-    EXPECT_EQ(message.rfind("emf_backup: cannot write " + target_ + ".tmp-", 0), 0u) << message;
+    EXPECT_EQ(message.rfind("emf_backup: cannot write " + target_ + ".emf-backup-", 0), 0u)
+        << message;
     EXPECT_NE(message.find(": database or disk is full"), std::string::npos) << message;
     EXPECT_TRUE(folder_entries(backups_).empty());
   }

@@ -402,7 +402,7 @@ class FaultInjection : public ::testing::TestWithParam<Case> {
       }
     }
     for (const std::string& name : folder_.names()) {
-      if (name.find(".tmp-") != std::string::npos) {
+      if (name.find(".emf-backup-") != std::string::npos) {
         verdict.problems.push_back("left behind: " + name);
       }
     }

@@ -300,7 +300,8 @@ class OutOfMemory : public ::testing::TestWithParam<const Operation*> {
       }
     }
     for (const std::string& name : folder_.names()) {
-      if (name.find(".tmp-") != std::string::npos) problems.push_back("left behind: " + name);
+      if (name.find(".emf-backup-") != std::string::npos)
+        problems.push_back("left behind: " + name);
     }
     return problems;
   }

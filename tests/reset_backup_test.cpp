@@ -152,7 +152,7 @@ TEST(Backup, CopiesCommittedDataWhileAnotherConnectionWrites) {
   // No temporary file is left beside it.
   int files = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
-    files += entry.path().filename().string().find(".tmp-") != std::string::npos;
+    files += entry.path().filename().string().find(".emf-backup-") != std::string::npos;
   }
   EXPECT_EQ(files, 0);
 }
@@ -279,19 +279,35 @@ TEST(Backup, MissingFolderIsAClearError) {
 
 // A killed backup leaves its temporary file behind; the next backup into the
 // folder removes it, and never one that a live backup still writes (it holds
-// a lock on it), nor a file that is not a backup's.
-TEST(Backup, RemovesTheTemporaryFilesOfKilledBackups) {
+// a lock on it), nor a file emf did not make: another tag (the helper's
+// reproduction: mktemp's names, a user's database), a file that is not a
+// database, a database some connection holds a lock on.
+TEST(Backup, RemovesTheTemporaryFilesOfKilledBackupsAndNothingElse) {
   TempDir dir;
   Db db(dir.file("t.db"));
   db.exec("SELECT emf_init('trends')");
-  const auto make = [&](const std::string& name) {
-    std::ofstream(dir.file(name)) << "SQLite format 3";
+  const std::string header("SQLite format 3\0", 16);
+  const auto make = [&](const std::string& name, const std::string& bytes) {
+    std::ofstream(dir.file(name), std::ios::binary) << bytes;
     return dir.file(name);
   };
-  const std::string stale = make("old.db.tmp-Ab3dE9");
-  make("old.db.tmp-Ab3dE9-journal");
-  const std::string live = make("busy.db.tmp-Zz9yY8");
-  const std::string mine = make("notes.tmp-keep");
+  const std::string stale = make("old.db.emf-backup-Ab3dE9", header + "pages");
+  make("old.db.emf-backup-Ab3dE9-journal", "journal");
+  const std::string empty = make("new.db.emf-backup-Em9tY0", "");
+  const std::string live = make("busy.db.emf-backup-Zz9yY8", header + "pages");
+  const std::string kept[] = {
+      make("notes.emf-backup-keep", header),
+      make("report.tmp-123456", "user data"),
+      make("important.db.tmp-abcdef", header + "a database of yours"),
+      make("mine.emf-backup-abcdef", "user data, not a database"),
+  };
+  // A database of yours under emf's tag, in a read transaction on another
+  // connection: SQLite's POSIX lock on it says it is in use.
+  const std::string in_use = dir.file("jobs.db.emf-backup-Q1w2E3");
+  Db user(in_use, false);
+  user.exec("PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0");
+  user.exec("CREATE TABLE jobs (x); INSERT INTO jobs VALUES ('committed row')");
+  user.exec("BEGIN; SELECT count(*) FROM jobs");
   const int lock = ::open(live.c_str(), O_RDONLY);
   ASSERT_GE(lock, 0);
   ASSERT_EQ(::flock(lock, LOCK_EX), 0);
@@ -299,8 +315,13 @@ TEST(Backup, RemovesTheTemporaryFilesOfKilledBackups) {
   ::close(lock);
   EXPECT_FALSE(std::filesystem::exists(stale));
   EXPECT_FALSE(std::filesystem::exists(stale + "-journal"));
+  EXPECT_FALSE(std::filesystem::exists(empty));
   EXPECT_TRUE(std::filesystem::exists(live));
-  EXPECT_TRUE(std::filesystem::exists(mine));
+  for (const std::string& file : kept) EXPECT_TRUE(std::filesystem::exists(file)) << file;
+  EXPECT_TRUE(std::filesystem::exists(in_use));
+  EXPECT_TRUE(std::filesystem::exists(in_use + "-wal"));
+  user.exec("COMMIT");
+  EXPECT_EQ(user.text("SELECT x FROM jobs"), "committed row");
   EXPECT_TRUE(std::filesystem::exists(dir.file("b.db")));
 }
 
@@ -332,12 +353,12 @@ TEST(Backup, LeavesALinkOrAFolderNamedLikeATemporaryFileAlone) {
   Db db(dir.file("t.db"));
   db.exec("SELECT emf_init('trends')");
   { std::ofstream(dir.file("target.txt")) << "precious"; }
-  std::filesystem::create_symlink(dir.file("target.txt"), dir.file("old.db.tmp-Ab3dE9"));
-  std::filesystem::create_directory(dir.file("old.db.tmp-Fo1dEr"));
+  std::filesystem::create_symlink(dir.file("target.txt"), dir.file("old.db.emf-backup-Ab3dE9"));
+  std::filesystem::create_directory(dir.file("old.db.emf-backup-Fo1dEr"));
   db.exec(fmt::format("SELECT emf_backup('{}')", dir.file("b.db")));
-  EXPECT_TRUE(std::filesystem::is_symlink(dir.file("old.db.tmp-Ab3dE9")));
+  EXPECT_TRUE(std::filesystem::is_symlink(dir.file("old.db.emf-backup-Ab3dE9")));
   EXPECT_EQ(read_file(dir.file("target.txt")), "precious");
-  EXPECT_TRUE(std::filesystem::is_directory(dir.file("old.db.tmp-Fo1dEr")));
+  EXPECT_TRUE(std::filesystem::is_directory(dir.file("old.db.emf-backup-Fo1dEr")));
   EXPECT_TRUE(std::filesystem::exists(dir.file("b.db")));
 }
 

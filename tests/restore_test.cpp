@@ -293,7 +293,8 @@ TEST(Optimize, KeepsRowidsWhenAColumnIsNamedRowid) {
       "CREATE TABLE pad (x); WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE "
       "i < 3000) INSERT INTO pad SELECT randomblob(1000) FROM s; DROP TABLE pad");
   // A stale copy of an optimize that was killed: removed, as its lock is free.
-  std::ofstream(dir.file("m.db.emf-vacuum-AbC123")) << "left by a killed optimize";
+  std::ofstream(dir.file("m.db.emf-vacuum-AbC123"))
+      << std::string("SQLite format 3\0", 16) << "left by a killed optimize";
   const std::string report = db.text("SELECT emf_optimize('metrics')");
   EXPECT_EQ(db.json(report, "$.vacuumed"), "1") << report;
   EXPECT_EQ(db.text("SELECT group_concat(_rowid_ || ':' || rowid || ':' || v, ' ') FROM t"),
