@@ -38,13 +38,16 @@ bool names_a_temporary(const std::string& name, std::string_view tag) {
                      [](unsigned char c) { return std::isalnum(c) != 0; });
 }
 
-// What emf's temporary files hold: nothing yet, or a SQLite database.
+// What emf's temporary files hold: nothing yet, or a SQLite database, whose
+// first page a killed copy may not have written yet (its pages reach the
+// file in the order SQLite spills them).
 bool empty_or_a_database(int fd, const struct stat& status) {
   if (status.st_size == 0) return true;
   constexpr std::string_view kHeader("SQLite format 3\0", 16);
   char header[kHeader.size()] = {};
-  return ::pread(fd, header, sizeof header, 0) == static_cast<ssize_t>(sizeof header) &&
-         std::string_view(header, sizeof header) == kHeader;
+  if (::pread(fd, header, sizeof header, 0) != static_cast<ssize_t>(sizeof header)) return false;
+  const std::string_view start(header, sizeof header);
+  return start == kHeader || start.find_first_not_of('\0') == std::string_view::npos;
 }
 
 // Whether any process holds a POSIX lock on the file, as SQLite's

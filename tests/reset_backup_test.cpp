@@ -294,6 +294,9 @@ TEST(Backup, RemovesTheTemporaryFilesOfKilledBackupsAndNothingElse) {
   const std::string stale = make("old.db.emf-backup-Ab3dE9", header + "pages");
   make("old.db.emf-backup-Ab3dE9-journal", "journal");
   const std::string empty = make("new.db.emf-backup-Em9tY0", "");
+  // Killed before SQLite wrote its first page: the header still zeros.
+  const std::string unwritten =
+      make("half.db.emf-backup-Ha1fWr", std::string(4096, '\0') + "a later page");
   const std::string live = make("busy.db.emf-backup-Zz9yY8", header + "pages");
   const std::string kept[] = {
       make("notes.emf-backup-keep", header),
@@ -316,6 +319,7 @@ TEST(Backup, RemovesTheTemporaryFilesOfKilledBackupsAndNothingElse) {
   EXPECT_FALSE(std::filesystem::exists(stale));
   EXPECT_FALSE(std::filesystem::exists(stale + "-journal"));
   EXPECT_FALSE(std::filesystem::exists(empty));
+  EXPECT_FALSE(std::filesystem::exists(unwritten));
   EXPECT_TRUE(std::filesystem::exists(live));
   for (const std::string& file : kept) EXPECT_TRUE(std::filesystem::exists(file)) << file;
   EXPECT_TRUE(std::filesystem::exists(in_use));
