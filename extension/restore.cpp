@@ -122,6 +122,7 @@ class CommitWatcher {
         wal_(wal),
         reader_(file_uri(file) + "?mode=ro", SQLITE_OPEN_READONLY, file, busy_patience(db)) {}
   sqlite3* reader() const { return reader_.get(); }
+  bool wal() const { return wal_; }
   std::int64_t mark() const {
     if (wal_) {
       query_int(reader_.get(), "SELECT count(*) FROM sqlite_schema");
@@ -167,29 +168,18 @@ void refuse_save_path(const std::string& file, const std::string& path) {
   }
 }
 
-// Saves the current state of the database to `path` as emf_backup does, and
-// returns its mark: what was saved is the state at that mark.
-std::int64_t save_current(const CommitWatcher& watcher, const std::string& path,
-                          std::optional<std::string>& saved) {
-  const std::int64_t before = watcher.mark();
+// Saves the current state of the database to `path` as emf_backup does.
+void save_current(const CommitWatcher& watcher, const std::string& path,
+                  std::optional<std::string>& saved) {
   saved = backup_schema(watcher.reader(), "main", path).path;
-  if (watcher.mark() != before) {
-    std::error_code ignored;
-    fs::remove(*saved, ignored);  // ours, a moment old, and of no state now
-    saved.reset();
-    throw Error(
-        "another connection committed while the current state was being saved; nothing "
-        "was replaced",
-        SQLITE_BUSY);
-  }
-  return before;
 }
 
-// Copies the whole of `source` over the schema with the backup API: it takes
-// the write lock first (a step of no pages), checks that nothing was
-// committed since `expected`, then copies every page and commits at once.
-void put_back(sqlite3* db, std::string_view schema, sqlite3* source, const CommitWatcher& watcher,
-              std::int64_t expected) {
+// put_back's work from the write lock on; the state is saved under the lock
+// when `save_current_to` is given.
+void put_back_under_lock(sqlite3* db, std::string_view schema, sqlite3* source,
+                         const CommitWatcher& watcher, std::int64_t expected,
+                         const std::optional<std::string>& save_current_to,
+                         std::optional<std::string>& saved) {
   sqlite3_backup* raw = sqlite3_backup_init(db, std::string(schema).c_str(), source, "main");
   if (raw == nullptr) throw_sqlite_error(db, sqlite3_errcode(db), "cannot start the copy");
   std::unique_ptr<sqlite3_backup, int (*)(sqlite3_backup*)> backup(raw, sqlite3_backup_finish);
@@ -205,10 +195,41 @@ void put_back(sqlite3* db, std::string_view schema, sqlite3* source, const Commi
   if (watcher.mark() != expected) {
     throw Error("another connection committed meanwhile; nothing was replaced", SQLITE_BUSY);
   }
+  if (save_current_to) save_current(watcher, *save_current_to, saved);
   rc = sqlite3_backup_step(raw, -1);
   if (rc != SQLITE_DONE) throw Error(fmt::format("the copy failed: {}", sqlite3_errstr(rc)), rc);
   rc = sqlite3_backup_finish(backup.release());
   if (rc != SQLITE_OK) throw_sqlite_error(db, rc, "the copy failed");
+}
+
+// Copies the whole of `source` over the schema with the backup API: it takes
+// the write lock first (a step of no pages), checks that nothing was
+// committed since `expected`, then copies every page and commits at once.
+// The current state is saved to `save_current_to` when given (`saved` names
+// the file from then on; it is removed when nothing was replaced). In WAL
+// mode readers never wait for the write lock, so the state is saved under
+// it: no commit can come between what is saved and what is replaced,
+// however busy the writers (they wait, as for the copy). In rollback-journal
+// mode the backup API's lock is EXCLUSIVE and would keep the save from
+// reading: the state is saved first, and a commit during the save is seen
+// under the lock.
+void put_back(sqlite3* db, std::string_view schema, sqlite3* source, const CommitWatcher& watcher,
+              std::int64_t expected, const std::optional<std::string>& save_current_to,
+              std::optional<std::string>& saved) {
+  if (save_current_to && !watcher.wal()) save_current(watcher, *save_current_to, saved);
+  try {
+    put_back_under_lock(db, schema, source, watcher, expected,
+                        watcher.wal() ? save_current_to : std::nullopt, saved);
+  } catch (const Error& failure) {
+    // Nothing was replaced when the lock or the check failed; the saved
+    // state is then of no use, and a retry saves it again.
+    if (saved && failure.code() == SQLITE_BUSY) {
+      std::error_code ignored;
+      fs::remove(*saved, ignored);
+      saved.reset();
+    }
+    throw;
+  }
 }
 
 void refuse_different_page_size(sqlite3* db, std::string_view schema, sqlite3* source, bool wal) {
@@ -447,16 +468,7 @@ RestoreReport restore_schema(sqlite3* db, std::string_view schema, std::string_v
 
   CommitWatcher watcher(db, schema, file, wal);
   std::optional<std::string> saved;
-  const std::int64_t mark =
-      save_current_to ? save_current(watcher, *save_current_to, saved) : watcher.mark();
-  try {
-    put_back(db, schema, source.get(), watcher, mark);
-  } catch (const Error& failure) {
-    // Nothing was replaced when the lock or the check failed; the saved
-    // state is then of no use, and a retry saves it again.
-    if (saved && failure.code() == SQLITE_BUSY) fs::remove(*saved, error);
-    throw;
-  }
+  put_back(db, schema, source.get(), watcher, watcher.mark(), save_current_to, saved);
   exec(source.get(), "COMMIT");
   report.saved_current = saved;
   report.bytes = pragma_int(db, schema, "page_count") * pragma_int(db, schema, "page_size");
@@ -562,20 +574,12 @@ OptimizeReport optimize_schema(sqlite3* db, std::string_view schema, Kind kind,
                         *differs));
       }
       std::optional<std::string> saved;
-      if (save_current_to && save_current(watcher, *save_current_to, saved) != mark) {
-        throw Error("another connection committed during the compaction; nothing was replaced",
-                    SQLITE_BUSY);
-      }
       FileConnection compacted(finished_file_uri(copy.path()), SQLITE_OPEN_READONLY,
                                copy.path().string(), busy_patience(db));
       refuse_different_page_size(db, schema, compacted.get(), wal);
-      try {
-        put_back(db, schema, compacted.get(), watcher, mark);
-      } catch (const Error& failure) {
-        std::error_code ignored;
-        if (saved && failure.code() == SQLITE_BUSY) fs::remove(*saved, ignored);
-        throw;
-      }
+      // Refused, under the write lock, if anyone committed since the copy
+      // was made.
+      put_back(db, schema, compacted.get(), watcher, mark, save_current_to, saved);
       report.saved_current = saved;
       report.vacuumed = true;
       report.vacuum = fmt::format("compacted: {} free pages given back", report.free_pages_before);

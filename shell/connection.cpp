@@ -205,9 +205,17 @@ std::string Connection::call(std::string_view function, const Arguments& argumen
     std::string reason = sqlite3_errmsg(db_);
     const bool explained = !failure_cause(db_, rc).empty();
     // The extension tells a SQL caller what to do in SQL's terms (PRAGMA
-    // busy_timeout); the shell says it in its own, after the bare cause.
-    if (!explained && !advice_for_sql(db_, rc).empty()) {
-      reason = fmt::format("{}: {}", function, sqlite3_errstr(rc));
+    // busy_timeout); the shell says it in its own, after the extension's
+    // own account of what happened ("another connection committed
+    // meanwhile; nothing was replaced"), or SQLite's bare cause.
+    const std::string sql_advice = explained ? "" : advice_for_sql(db_, rc);
+    if (!sql_advice.empty()) {
+      const std::string in_sql_terms = "; " + sql_advice;
+      if (reason.ends_with(in_sql_terms)) {
+        reason.erase(reason.size() - in_sql_terms.size());
+      } else {
+        reason = fmt::format("{}: {}", function, sqlite3_errstr(rc));
+      }
     }
     std::string help = explained ? "" : advice(rc, target_);
     throw DatabaseError(fmt::format("{}{}{}", reason, help.empty() ? "" : "; ", help), rc);

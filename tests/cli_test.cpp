@@ -191,6 +191,26 @@ TEST_F(ShellTest, ABackupMadeBeforeAFailureIsReported) {
       << result.err;
 }
 
+// The extension's own account of a lock it could not take is kept, and the
+// shell says what to do in its own terms (not PRAGMA busy_timeout).
+TEST_F(ShellTest, ALockedRestoreSaysWhichStepWaitedInVain) {
+  ASSERT_EQ(emf({"seed", "--only", "trends", "-q"}).exit_code, 0);
+  ASSERT_EQ(emf({"backup", "--only", "trends", "--dir", "saved"}).exit_code, 0);
+  const auto saved = backups_in(path("saved"));
+  ASSERT_EQ(saved.size(), 1u);
+  Db holder(path("data/trends.db"), false);
+  holder.exec("BEGIN IMMEDIATE");
+  const auto result =
+      emf({"restore", "--yes", "--busy-timeout", "50", "--no-backup", "saved/" + saved[0]});
+  holder.exec("ROLLBACK");
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("emf_restore: cannot take the write lock: database is locked; another "
+                            "process is using it; try again when it is done"),
+            std::string::npos)
+      << result.err;
+  EXPECT_EQ(result.err.find("PRAGMA busy_timeout"), std::string::npos) << result.err;
+}
+
 TEST_F(ShellTest, KeepPrunesTheOldestBackupsOfItsOwnSort) {
   ASSERT_EQ(emf({"init", "--only", "trends"}).exit_code, 0);
   // Backups of earlier days, of both sorts, and a file that is not emf's.

@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <map>
+#include <vector>
 
 #include "support/database_digest.h"
 #include "support/open_hook_vfs.h"
@@ -177,6 +178,40 @@ TEST_F(Conflicts, ARestoreSeesACommitMadeWhileItWaitedForTheLock) {
   Db saved(dir.file("saved.db"), false, "unix");
   EXPECT_EQ(saved.integer("SELECT count(*) FROM search_history WHERE query = 'held'"), 1);
   EXPECT_EQ(saved.integer("SELECT count(*) FROM trending_topics"), 3);
+}
+
+// In WAL mode the state is saved under the write lock: a writer that tries
+// to commit while it is saved waits for the restore (here, with no busy
+// timeout, it is told so at once), so the restore never has to start again
+// however busy the writers, and the state saved is the one replaced. Before,
+// a commit during every save made the restore start again until it gave up.
+TEST_F(Conflicts, InWalModeTheStateIsSavedUnderTheWriteLock) {
+  TempDir dir;
+  Db db(dir.file("t.db"));
+  db.exec("SELECT emf_init('trends'), emf_seed('trends')");
+  ASSERT_EQ(db.text("PRAGMA journal_mode = WAL"), "wal");
+  db.exec(fmt::format("SELECT emf_backup('{}')", dir.file("backup.db")));
+  const std::string backed_up = digest(db);
+  db.exec("DELETE FROM trending_topics WHERE id > 3");
+  const std::string current = digest(db);
+  db.exec("PRAGMA busy_timeout = 300");
+  Db writer(dir.file("t.db"), false, "unix");
+  writer.exec("PRAGMA busy_timeout = 0");
+  std::vector<std::string> commits_tried;
+  set_open_hook(".emf-backup-", [&](const std::string&) {
+    commits_tried.push_back(
+        writer.error("INSERT INTO search_history (query) VALUES ('during the save')")
+            .value_or("committed"));
+  });
+  const std::string report = db.text(fmt::format("SELECT emf_restore('{}', 'main', '{}')",
+                                                 dir.file("backup.db"), dir.file("saved.db")));
+  set_open_hook("", nullptr);
+  ASSERT_EQ(commits_tried.size(), 1u) << "saved once";
+  EXPECT_EQ(commits_tried[0], "database is locked");
+  EXPECT_EQ(db.json(report, "$.saved_current"), dir.file("saved.db"));
+  EXPECT_EQ(digest(db), backed_up);
+  Db saved(dir.file("saved.db"), false, "unix");
+  EXPECT_EQ(digest(saved), current);
 }
 
 }  // namespace
